@@ -1,0 +1,69 @@
+"""The ``cablesite`` command: a thin layer over the library.
+
+    cablesite parse FILE... [--strict] [--text] [--people FILE]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .collect import collect
+from .contract import cable_dict, dumps
+from .diagnostics import Report
+from .discover import discover, read_text
+from .people.editorial import Editorial, parse as parse_editorial
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="cablesite", description=__doc__.splitlines()[0])
+    ap.add_argument("--version", action="version", version=f"cablesite {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("parse", help="print one JSON object per cable (the JSON contract)")
+    p.add_argument("paths", nargs="+", metavar="FILE", help="cable files or folders")
+    p.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
+    p.add_argument("--text", action="store_true", help="include the original text of each cable")
+    p.add_argument("--people", metavar="FILE", help="editors' people.toml to apply")
+    p.add_argument("--quiet", "-q", action="store_true", help="do not print warnings")
+    return ap
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    report = Report(quiet=args.quiet)
+    sources, diags = discover(args.paths)
+    report.add(diags)
+    editorial = Editorial()
+    if args.people:
+        text = read_text(Path(args.people))
+        if text is None:
+            report.add([__import__("generator.diagnostics", fromlist=["error"]).error(
+                "people file not found", path=args.people, kind="config")])
+        else:
+            editorial, d = parse_editorial(text, args.people)
+            report.add(d)
+    col = collect(sources, editorial)
+    report.add(col.diagnostics)
+    out = sys.stdout
+    for i, cable in enumerate(col.cables):
+        primary = col.version_of.get(i)
+        out.write(dumps(cable_dict(cable, col.cable_persons[i],
+                                   col.cables[primary].id if primary is not None else None,
+                                   with_text=args.text)) + "\n")
+    if not args.quiet:
+        print(f"cablesite: {len(col.cables)} cables from {len(sources)} files; "
+              f"{report.warnings} warnings, {report.errors} errors", file=sys.stderr)
+    return 1 if report.failed(args.strict) else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "parse":
+            return cmd_parse(args)
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("cablesite: interrupted", file=sys.stderr)
+        return 130
+    return 2

@@ -1,0 +1,68 @@
+"""Discovery: the only place that reads the content folder.
+
+``discover(paths)`` returns every source file, sorted by path, with its bytes
+and SHA-256 (the cache key of the parse stage).  Hidden files and folders are
+skipped; a path that does not exist is a diagnostic, not a crash.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Diagnostic, error
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str          # as shown to the user (relative where possible, '/' separated)
+    data: bytes
+    sha256: str
+
+
+def _display(p: Path, base: Path | None) -> str:
+    if base is not None:
+        try:
+            return p.relative_to(base).as_posix()
+        except ValueError:
+            pass
+    return p.as_posix()
+
+
+def walk(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        out.extend(Path(dirpath) / f for f in filenames if not f.startswith("."))
+    return sorted(out)
+
+
+def discover(paths: list[str | Path], base: Path | None = None) -> tuple[list[SourceFile],
+                                                                         list[Diagnostic]]:
+    files: list[SourceFile] = []
+    diags: list[Diagnostic] = []
+    for p in map(Path, paths):
+        if not p.exists():
+            diags.append(error(f"no such file or folder: {p}", kind="input", path=str(p)))
+            continue
+        for f in walk(p):
+            try:
+                data = f.read_bytes()
+            except OSError as exc:
+                diags.append(error(f"cannot read file ({exc.strerror})", kind="input",
+                                   path=_display(f, base)))
+                continue
+            files.append(SourceFile(_display(f, base), data, hashlib.sha256(data).hexdigest()))
+    files.sort(key=lambda s: s.path)
+    return files, diags
+
+
+def read_text(path: Path) -> str | None:
+    """A small config file (site.toml, people.toml), or None when absent."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None

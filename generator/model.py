@@ -1,0 +1,119 @@
+"""The cable model: frozen dataclasses that refer to each other by id.
+
+Nothing here knows about files, HTML or URLs.  Every object that can be wrong
+carries a :class:`Location` so a message can name the file and line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .diagnostics import Diagnostic, Location  # noqa: F401  (Location re-exported)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The file a cable was read from: its path, the reader's format, the record number."""
+
+    path: str
+    format: str
+    record: int
+    line: int = 1  # line of the file where the record starts
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One block of the body.
+
+    ``kind`` is ``paragraph`` (numbered or not), ``heading`` (a section heading)
+    or ``list`` (lines kept as written, e.g. a participants list).
+    """
+
+    kind: str
+    number: int | None
+    marking: str | None
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class CitedRef:
+    """One item of a REF line, as written, with the canonical ID it names (or None)."""
+
+    label: str | None
+    text: str
+    id: str | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClassifiedBy:
+    name: str | None
+    title: str | None
+    reasons: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A person named in a cable: the name as found, the title used, where."""
+
+    name: str          # cleaned name, e.g. "Damien Loras" or "Kramer"
+    title: str | None  # "DAS", "FM", "Ambassador" ...
+    where: str         # "subject", "classified_by", "signer", "body"
+    paragraph: int | None  # index into Cable.paragraphs, None outside the body
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRef:
+    """A person as named in one cable (mentions of one person grouped)."""
+
+    key: str                    # collection-wide person id (slug)
+    name: str                   # the fullest form this cable uses
+    titles: tuple[str, ...]
+    forms: tuple[str, ...]      # every form the cable uses
+    paragraphs: tuple[int, ...]  # paragraph indexes where named
+
+
+@dataclass(frozen=True)
+class Cable:
+    id: str | None
+    date: str | None
+    origin: str | None
+    classification: str | None
+    caveats: tuple[str, ...]
+    precedence: str | None
+    tags: tuple[str, ...]
+    subject: str | None
+    to: tuple[str, ...]
+    info: tuple[str, ...]
+    references: tuple[CitedRef, ...]
+    classified_by: ClassifiedBy | None
+    declassify_on: str | None
+    executive_order: str | None
+    sections: int | None
+    partial: bool
+    corrected: bool
+    signer: str | None
+    paragraphs: tuple[Paragraph, ...]
+    header: tuple[str, ...]          # header lines no rule recognised, kept as written
+    footer: tuple[str, ...]          # closing lines after the signer (web-site notes, review stamps)
+    mentions: tuple[Mention, ...]
+    source: Source
+    warnings: tuple[Diagnostic, ...]
+    text: str = field(repr=False)   # the original cable text, for the raw view
+    persons: tuple[PersonRef, ...] = ()
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date else None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person across the collection: one id, a display name, every form and title seen."""
+
+    key: str
+    name: str
+    titles: tuple[str, ...]
+    aliases: tuple[str, ...]
+    cables: int

@@ -1,0 +1,193 @@
+"""People named in one cable (pure: text in, mentions out).
+
+Three kinds of evidence, strongest first:
+1. a person title before capitalised words: ``FM Lavrov``, ``DAS Kramer``,
+   ``MFA Political Director Stanislas Lefebvre de Laboulaye``, ``U/S BURNS'``;
+2. a full name starting with a known given name: ``Damien Loras``;
+3. a bare surname already known as a person (from 1 or 2 in this cable,
+   or, at collection level, anywhere in the collection): ``Loras``, ``Kramer's``.
+Bare capitalised words that might be surnames are kept as ``where="bare"``
+candidates for the collection-level pass (see resolve.py).  Places,
+organisations, demonyms and headings are screened out by the lexicon.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import Mention, Paragraph
+from ..names import TITLE_ABBREVIATIONS, clean_name
+from .lexicon import FUNCTION_WORDS, common_words, fold, given_names, is_title, not_names
+
+_ABBR = r"(?:Amb|Dr|Mr|Mrs|Ms|Gen|Col|Lt|Sen|Rep|Gov|Prof|Adm|Capt|Maj|Sgt|Pres|St)\."
+_WORD = (r"(?:" + _ABBR + r"|[A-Z]\.(?=\s+[A-Z])|[A-Z]{1,3}/[A-Z]{1,3}\b|"
+         r"(?:Mc|Mac|O')?[A-Z\u00C0-\u00DE][A-Za-z\u00DF-\u00FF]*(?:[-'’][A-Za-z\u00C0-\u00FF]+)*"
+         r"(?:['’]s?)?)")
+_PART = r"(?:de|da|del|della|di|du|des|la|le|van|von|der|den|bin|ibn|al-|el-|al|el|y|dos|ter|ben)"
+RUN = re.compile(_WORD + r"(?:[ \t]+(?:" + _PART + r"[ \t]+)*" + _WORD + r")*")
+_POSSESSIVE = re.compile(r"(?:['’][sS]|['’])$")
+_INITIAL = re.compile(r"^[A-Z]\.?$")
+_PARTICLES = {"de", "da", "del", "della", "di", "du", "des", "la", "le", "van", "von", "der", "den",
+              "bin", "ibn", "al-", "el-", "al", "el", "y", "dos", "ter", "ben"}
+
+
+def _strip(tok: str) -> str:
+    return _POSSESSIVE.sub("", tok).rstrip(",")
+
+
+def _caps_mode(text: str) -> bool:
+    letters = sum(1 for c in text[:400] if c.isalpha())
+    lower = sum(1 for c in text[:400] if c.islower())
+    return letters > 0 and lower < letters * 0.08
+
+
+def _nameish(tok: str, caps: bool, lower_vocab: set[str], titled: bool = False) -> bool:
+    """Can ``tok`` be part of a personal name here?  (``titled``: right after a title,
+    where in capitals only function words are ruled out.)"""
+    if tok in _PARTICLES or _INITIAL.match(tok):
+        return True
+    low = fold(tok).lower()
+    if low in not_names() or is_title(tok) or len(low) < 2:
+        return False
+    if caps:
+        common = FUNCTION_WORDS if titled else common_words()
+        return tok.isupper() and low not in common and (tok.isalpha() or "-" in tok)
+    if tok.isupper() and len(tok) > 1:  # an acronym in mixed-case text
+        return False
+    return tok[:1].isupper() and low not in lower_vocab
+
+
+def _trim(name_toks: list[str]) -> list[str]:
+    while name_toks and (name_toks[-1] in _PARTICLES or _INITIAL.match(name_toks[-1])):
+        name_toks = name_toks[:-1]
+    while name_toks and name_toks[0] in _PARTICLES:
+        name_toks = name_toks[1:]
+    return name_toks
+
+
+_MODIFIERS = frozenset("""political economic defense defence foreign diplomatic presidential deputy vice
+prime special cabinet acting former under assistant executive permanent national security interior
+finance justice trade energy health education culture regional senior principal first second third
+general chief supreme grand military intelligence parliamentary opposition party senate state
+public affairs legal press u.s. us""".split())
+
+
+def _title_of(toks: list[str]) -> str | None:
+    """The title words before a name, as a title: ``FM`` -> ``Foreign Minister``."""
+    words = []
+    for t in reversed(toks):
+        if not is_title(t) and t not in TITLE_ABBREVIATIONS and (
+                not words or t.lower() not in _MODIFIERS):
+            break
+        words.append(t)
+    if not words:
+        return None
+    words.reverse()
+    if len(words) == 1 and words[0] in TITLE_ABBREVIATIONS:
+        return TITLE_ABBREVIATIONS[words[0]]
+    text = " ".join(words)
+    return " ".join(TITLE_ABBREVIATIONS.get(w, w.capitalize()) if w.isupper() and len(w) > 4
+                    and any(v in w for v in "AEIOU") and w.lower() not in ("unsyg", "secgen")
+                    else w for w in words)
+
+
+def scan(text: str, where: str, paragraph: int | None, lower_vocab: set[str]) -> tuple[
+        list[Mention], list[Mention]]:
+    """Mentions with evidence 1 or 2, and bare candidates, in one piece of text."""
+    caps = _caps_mode(text)
+    found: list[Mention] = []
+    bare: list[Mention] = []
+    for m in RUN.finditer(text):
+        toks = [_strip(t) for t in m.group(0).split()]
+        taken = [False] * len(toks)
+        # evidence 1: a title (not followed by another title) and the name after it
+        for k, t in enumerate(toks):
+            if not is_title(t) or k + 1 >= len(toks) or is_title(toks[k + 1]):
+                continue
+            end = _name_end(toks, k + 1, caps, lower_vocab, titled=True)
+            name = _trim(toks[k + 1:end])
+            if name and not (len(name) == 1 and fold(name[0]).lower() in FUNCTION_WORDS):
+                found.append(Mention(clean_name(" ".join(name)), _title_of(toks[:k + 1]),
+                                     where, paragraph))
+                for j in range(k + 1, end):
+                    taken[j] = True
+        # evidence 2: a given name (or an initial) followed by more name words
+        k = 0
+        while k < len(toks) - 1:
+            t = toks[k]
+            if not taken[k] and not taken[k + 1] and (
+                    _is_given(t) and _nameish(t, caps, lower_vocab)
+                    or (not caps and _INITIAL.match(t) and t.endswith("."))):
+                end = _name_end(toks, k + 1, caps, lower_vocab, titled=False)
+                name = _trim(toks[k:end])
+                if len(name) >= 2 and not _INITIAL.match(name[-1]):
+                    found.append(Mention(clean_name(" ".join(name)), None, where, paragraph))
+                    for j in range(k, end):
+                        taken[j] = True
+                    k = end
+                    continue
+            k += 1
+        # bare candidates: single name-like words
+        for k, t in enumerate(toks):
+            if not taken[k] and len(t) > 2 and t not in _PARTICLES and _nameish(t, caps, lower_vocab):
+                bare.append(Mention(clean_name(t), None, "bare", paragraph))
+    return found, bare
+
+
+def _is_given(tok: str) -> bool:
+    return tok[:1].isupper() and fold(tok.split("-")[0]).capitalize() in given_names()
+
+
+def _name_end(toks: list[str], k: int, caps: bool, vocab: set[str], titled: bool) -> int:
+    """Index after the last name word starting at ``k``."""
+    end = k
+    limit = min(len(toks), k + 5)
+    while end < limit and _nameish(toks[end], caps, vocab, titled and end == k):
+        end += 1
+        if caps:
+            # in capitals only a given name can be followed by more of the name
+            if not _is_given(toks[end - 1]) or (not titled and end - k >= 1 and end > k + 1):
+                break
+    return end
+
+
+_LOWER_WORD = re.compile(r"(?<![A-Za-z.])[a-z][a-z'-]+")
+
+
+def extract(paragraphs: tuple[Paragraph, ...], subject: str | None, classified_by_name: str | None,
+            classified_by_title: str | None, signer: str | None) -> tuple[Mention, ...]:
+    """Every person mention in a cable, plus bare candidates (``where='bare'``)."""
+    vocab = set()
+    for p in paragraphs:
+        if p.kind == "paragraph":
+            vocab.update(_LOWER_WORD.findall(p.text))
+    mentions: list[Mention] = []
+    bare: list[Mention] = []
+    if classified_by_name:
+        mentions.append(Mention(classified_by_name, classified_by_title, "classified_by", None))
+    if signer:
+        mentions.append(Mention(signer, None, "signer", None))
+    if subject:
+        f, b = scan(subject, "subject", None, vocab)
+        mentions += f
+        bare += b
+    for k, p in enumerate(paragraphs):
+        if p.kind != "paragraph":
+            continue
+        f, b = scan(p.text, "body", k, vocab)
+        mentions += f
+        bare += b
+    # evidence 3 inside the cable: bare surnames of people already found
+    known = {surname_key(m.name) for m in mentions}
+    confirmed = []
+    rest = []
+    for b in bare:
+        (confirmed if surname_key(b.name) in known else rest).append(b)
+    confirmed = [Mention(b.name, None, "subject" if b.paragraph is None else "body", b.paragraph)
+                 for b in confirmed]
+    return tuple(mentions + confirmed + rest)
+
+
+def surname_key(name: str) -> str:
+    toks = [t for t in name.replace(".", ". ").split() if t.lower() not in _PARTICLES]
+    toks = [t for t in toks if t.lower() not in ("jr.", "sr.", "ii", "iii")]
+    return fold(toks[-1]).lower().strip(".,'") if toks else ""

@@ -1,0 +1,196 @@
+"""People across the collection: one person for the forms a collection uses.
+
+Within a cable, mentions that share a surname are one person (``Damien
+Loras`` ... ``Loras``).  Across cables, a full name is keyed by given name and
+surname (``Craig R. Stapleton`` = ``Craig Stapleton``); a surname-only person
+(``DAS Kramer``) joins the one full-named person with that surname, if there is
+exactly one; bare capitalised words become mentions when they are the surname
+of a person the collection knows.  Editors' rules (people.toml) come first.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from ..model import Cable, Person, PersonRef
+from .editorial import Editorial, PersonRule, norm
+from .extract import surname_key
+from .lexicon import common_words, fold, given_names, not_names
+
+
+@dataclass
+class _Group:
+    surname: str
+    forms: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    paragraphs: set[int] = field(default_factory=set)
+    first: int = 10 ** 6
+
+    @property
+    def full(self) -> list[str]:
+        return [f for f in self.forms if len(f.split()) >= 2]
+
+
+def _given(name: str) -> str:
+    first = name.split()[0]
+    return fold(first).lower().strip(".")
+
+
+def full_key(name: str) -> str:
+    return f"{_given(name)} {surname_key(name)}"
+
+
+def _groups(cable: Cable) -> list[_Group]:
+    by_surname: dict[str, list[_Group]] = defaultdict(list)
+    order = 0
+    for m in cable.mentions:
+        if m.where == "bare":
+            continue
+        s = surname_key(m.name)
+        if not s:
+            continue
+        groups = by_surname[s]
+        target = None
+        if len(m.name.split()) >= 2:
+            for g in groups:
+                if not g.full or any(_given(f) == _given(m.name) for f in g.full):
+                    target = g
+                    break
+        elif groups:
+            target = groups[0]
+        if target is None:
+            target = _Group(s)
+            groups.append(target)
+        target.forms.append(m.name)
+        if m.title:
+            target.titles.append(m.title)
+        if m.paragraph is not None:
+            target.paragraphs.add(m.paragraph)
+        target.first = min(target.first, order if m.paragraph is None else 1000 + m.paragraph)
+        order += 1
+    return [g for gs in by_surname.values() for g in gs]
+
+
+def _rule_for(g: _Group, cable: Cable, editorial: Editorial) -> PersonRule | None:
+    forms = {norm(f) for f in g.forms}
+    for rule in editorial.persons:
+        if not forms & rule.aliases:
+            continue
+        w = rule.when
+        if "titles" in w and not {norm(t) for t in g.titles} & {norm(t) for t in w["titles"]}:
+            continue
+        if "origins" in w and cable.origin not in w["origins"]:
+            continue
+        if "cables" in w and cable.id not in w["cables"]:
+            continue
+        if "years" in w and cable.year not in w["years"]:
+            continue
+        return rule
+    return None
+
+
+def resolve_people(cables: list[Cable], editorial: Editorial = Editorial()) -> tuple[
+        dict[str, Person], list[tuple[PersonRef, ...]]]:
+    """Persons by key, and for each cable (same order) the persons it names."""
+    per_cable = [_groups(c) for c in cables]
+    # 1. assign each group an identity: ("rule", name) | ("full", key) | ("surname", s)
+    ident: list[list[tuple[str, str]]] = []
+    fulls_by_surname: dict[str, set[str]] = defaultdict(set)
+    for groups in per_cable:
+        for g in groups:
+            for f in g.full:
+                if fold(f.split()[0]).capitalize().strip(".") in given_names() or \
+                        re.match(r"^[A-Z]\.", f):
+                    fulls_by_surname[g.surname].add(full_key(f))
+    for cable, groups in zip(cables, per_cable):
+        ids = []
+        for g in groups:
+            rule = _rule_for(g, cable, editorial)
+            if rule:
+                ids.append(("rule", rule.name))
+                continue
+            keys = [full_key(f) for f in g.full if full_key(f) in fulls_by_surname[g.surname]]
+            if keys:
+                ids.append(("full", Counter(keys).most_common(1)[0][0]))
+            elif len(fulls_by_surname[g.surname]) == 1:
+                ids.append(("full", next(iter(fulls_by_surname[g.surname]))))
+            else:
+                ids.append(("surname", g.surname))
+        ident.append(ids)
+    # 2. bare candidates whose surname the collection knows as a person's
+    known = {g.surname for groups in per_cable for g in groups
+             if g.surname not in common_words() and g.surname not in not_names()}
+    for k, cable in enumerate(cables):
+        have = {g.surname: g for g in per_cable[k]}
+        for m in cable.mentions:
+            if m.where != "bare":
+                continue
+            s = surname_key(m.name)
+            if s not in known or len(s) < 3:
+                continue
+            g = have.get(s)
+            if g is None:
+                g = _Group(s)
+                have[s] = g
+                per_cable[k].append(g)
+                rule = _rule_for(_Group(s, [m.name]), cable, editorial)
+                if rule:
+                    ident[k].append(("rule", rule.name))
+                elif len(fulls_by_surname[s]) == 1:
+                    ident[k].append(("full", next(iter(fulls_by_surname[s]))))
+                else:
+                    ident[k].append(("surname", s))
+            g.forms.append(m.name)
+            if m.paragraph is not None:
+                g.paragraphs.add(m.paragraph)
+                g.first = min(g.first, 1000 + m.paragraph)
+    # 3. gather persons
+    forms: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    titles: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    cable_count: Counter = Counter()
+    for groups, ids in zip(per_cable, ident):
+        for g, i in zip(groups, ids):
+            forms[i].update(g.forms)
+            titles[i].update(g.titles)
+            cable_count[i] += 1
+    rules = {r.name: r for r in editorial.persons}
+    names: dict[tuple[str, str], str] = {}
+    for i, c in forms.items():
+        if i[0] == "rule":
+            names[i] = i[1]
+        else:
+            names[i] = max(c, key=lambda f: (len(f.split()) >= 2, c[f], len(f), f))
+    dropped = {i for i in forms if norm(names[i]) in editorial.drop
+               or {norm(f) for f in forms[i]} & editorial.drop}
+    slugs: dict[tuple[str, str], str] = {}
+    used: set[str] = set()
+    for i in sorted(forms, key=lambda x: (slugify(names[x]), x)):
+        if i in dropped:
+            continue
+        base = slugify(names[i]) or "person"
+        slug, n = base, 2
+        while slug in used:
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug)
+        slugs[i] = slug
+    persons = {}
+    for i, slug in slugs.items():
+        extra = rules[i[1]].titles if i[0] == "rule" else ()
+        t = [t for t, _ in sorted(titles[i].items(), key=lambda kv: (-kv[1], kv[0]))]
+        persons[slug] = Person(slug, names[i], tuple(dict.fromkeys([*extra, *t])),
+                               tuple(sorted(forms[i])), cable_count[i])
+    refs = []
+    for groups, ids in zip(per_cable, ident):
+        out = []
+        for g, i in sorted(zip(groups, ids), key=lambda gi: gi[0].first):
+            if i not in slugs:
+                continue
+            out.append(PersonRef(slugs[i], names[i], tuple(dict.fromkeys(g.titles)),
+                                 tuple(dict.fromkeys(g.forms)), tuple(sorted(g.paragraphs))))
+        refs.append(tuple(out))
+    return persons, refs
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(name).lower()).strip("-")
