@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .cables import parse_cable
+from .cables import parse_record
 from .diagnostics import Diagnostic, warning
 from .discover import SourceFile
 from .model import Cable, Person, PersonRef
@@ -31,16 +31,19 @@ class Collection:
         return [i for i, p in self.version_of.items() if p == index]
 
 
-def parse_sources(sources: list[SourceFile]) -> tuple[list[Cable], list[Diagnostic]]:
+def parse_sources(sources: list[SourceFile]) -> tuple[list[Cable], list[Diagnostic], set[str]]:
     cables: list[Cable] = []
     diags: list[Diagnostic] = []
+    lower: set[str] = set()
     for src in sources:
         for raw in read_records(src.path, src.data):
             if not raw.text.strip():
                 diags.extend(raw.problems)
                 continue
-            cables.append(parse_cable(raw))
-    return cables, diags
+            cable, words = parse_record(raw)
+            cables.append(cable)
+            lower |= words
+    return cables, diags, lower
 
 
 def fullness(c: Cable) -> tuple:
@@ -72,10 +75,10 @@ def settle_duplicates(cables: list[Cable]) -> tuple[dict[int, int], list[Diagnos
 
 
 def collect(sources: list[SourceFile], editorial: Editorial = Editorial()) -> Collection:
-    cables, diags = parse_sources(sources)
+    cables, diags, lower = parse_sources(sources)
     for c in cables:
         diags.extend(c.warnings)
     version_of, dup_diags = settle_duplicates(cables)
     diags.extend(dup_diags)
-    persons, refs = resolve_people(cables, editorial)
+    persons, refs = resolve_people(cables, editorial, lower)
     return Collection(cables, persons, refs, version_of, diags)

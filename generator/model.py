@@ -59,8 +59,9 @@ class Mention:
 
     name: str          # cleaned name, e.g. "Damien Loras" or "Kramer"
     title: str | None  # "DAS", "FM", "Ambassador" ...
-    where: str         # "subject", "classified_by", "signer", "body"
+    where: str         # "subject", "classified_by", "signer", "body", "bare"
     paragraph: int | None  # index into Cable.paragraphs, None outside the body
+    evidence: str = "title"  # title | given | caps-given | surname | bare | bare-caps | signer | classified_by
 
 
 @dataclass(frozen=True, slots=True)

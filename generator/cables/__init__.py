@@ -24,6 +24,13 @@ def parse_cable(raw: RawRecord) -> Cable:
     return parse_state(raw)[0]
 
 
+def parse_record(raw: RawRecord) -> tuple[Cable, frozenset[str]]:
+    """The cable and the common words it writes in lower case (a collection statistic
+    people resolution uses to tell surnames from words)."""
+    cable, state = parse_state(raw)
+    return cable, state.fields.get("lower_common", frozenset())
+
+
 def parse_state(raw: RawRecord) -> tuple[Cable, State]:
     lines = raw.text.split("\n")
     state = State(raw=lines, lines=list(lines), meta=dict(raw.meta))

@@ -1,5 +1,7 @@
 """Editors' corrections to the machine: ``content/people.toml``.
 
+    drop = ["Quint", "Hizballah"]   # not people (top-level keys come before any table)
+
     [[person]]                      # merge spellings under one display name
     name = "Stanislas Lefebvre de Laboulaye"
     aliases = ["Laboulaye", "Stanislas de Laboulaye"]
@@ -8,8 +10,6 @@
     name = "R. Nicholas Burns"
     aliases = ["Burns", "Nicholas Burns"]
     when = { titles = ["Under Secretary"] }      # also: origins, cables, years
-
-    drop = ["Quint", "Hizballah"]   # not people
 
 Rules are tried in file order; the first whose aliases and ``when`` match a
 person as a cable names them wins.
@@ -61,7 +61,12 @@ def parse(text: str, path: str) -> tuple[Editorial, list[Diagnostic]]:
             diags.append(warning(f"[[person]] number {n} has no name; add name = \"...\"",
                                  kind="config", path=path))
             continue
-        for k in sorted(set(entry) - _PERSON_KEYS):
+        if "drop" in entry:
+            diags.append(warning(f"[[person]] {entry['name']!r} has a 'drop' key: in TOML a key "
+                                 "after a table header belongs to that table. Did you mean the "
+                                 "top-level drop list? Move `drop = [...]` above the first "
+                                 "[[person]]", kind="config", path=path))
+        for k in sorted(set(entry) - _PERSON_KEYS - {"drop"}):
             diags.append(warning(f"[[person]] {entry['name']!r}: unknown key {k!r} (expected "
                                  f"{', '.join(sorted(_PERSON_KEYS))})", kind="config", path=path))
         when = entry.get("when", {}) or {}

@@ -16,10 +16,11 @@ import re
 
 from ..model import Mention, Paragraph
 from ..names import TITLE_ABBREVIATIONS, clean_name
-from .lexicon import FUNCTION_WORDS, common_words, fold, given_names, is_title, not_names
+from .lexicon import (FUNCTION_WORDS, LOWER_TITLES, common_words, fold, given_names, is_title,
+                      not_names)
 
 _ABBR = r"(?:Amb|Dr|Mr|Mrs|Ms|Gen|Col|Lt|Sen|Rep|Gov|Prof|Adm|Capt|Maj|Sgt|Pres|St)\."
-_WORD = (r"(?:" + _ABBR + r"|[A-Z]\.(?=\s+[A-Z])|[A-Z]{1,3}/[A-Z]{1,3}\b|"
+_WORD = (r"(?:" + _ABBR + r"|(?<![.\w])[A-Z]\.(?=\s+[A-Z])|[A-Z]{1,3}/[A-Z]{1,3}\b|"
          r"(?:Mc|Mac|O')?[A-Z\u00C0-\u00DE][A-Za-z\u00DF-\u00FF]*(?:[-'’][A-Za-z\u00C0-\u00FF]+)*"
          r"(?:['’]s?)?)")
 _PART = r"(?:de|da|del|della|di|du|des|la|le|van|von|der|den|bin|ibn|al-|el-|al|el|y|dos|ter|ben)"
@@ -43,7 +44,7 @@ def _caps_mode(text: str) -> bool:
 def _nameish(tok: str, caps: bool, lower_vocab: set[str], titled: bool = False) -> bool:
     """Can ``tok`` be part of a personal name here?  (``titled``: right after a title,
     where in capitals only function words are ruled out.)"""
-    if tok in _PARTICLES or _INITIAL.match(tok):
+    if tok.lower() in _PARTICLES or _INITIAL.match(tok):
         return True
     low = fold(tok).lower()
     if low in not_names() or is_title(tok) or len(low) < 2:
@@ -57,11 +58,20 @@ def _nameish(tok: str, caps: bool, lower_vocab: set[str], titled: bool = False) 
 
 
 def _trim(name_toks: list[str]) -> list[str]:
-    while name_toks and (name_toks[-1] in _PARTICLES or _INITIAL.match(name_toks[-1])):
+    while name_toks and (name_toks[-1].lower() in _PARTICLES or _INITIAL.match(name_toks[-1])):
         name_toks = name_toks[:-1]
-    while name_toks and name_toks[0] in _PARTICLES:
+    while name_toks and name_toks[0].lower() in _PARTICLES:
         name_toks = name_toks[1:]
     return name_toks
+
+
+_CAPS_SURNAME = re.compile(r"^[A-Z][A-Z'-]{2,}$")
+
+
+def _caps_inside(tok: str) -> bool:
+    """An ALL-CAPS surname inside a mixed-case name: ``Allah Muhammad SALEEM``."""
+    low = fold(tok).lower()
+    return bool(_CAPS_SURNAME.match(tok)) and low not in common_words() and low not in not_names()
 
 
 _MODIFIERS = frozenset("""political economic defense defence foreign diplomatic presidential deputy vice
@@ -99,17 +109,34 @@ def scan(text: str, where: str, paragraph: int | None, lower_vocab: set[str]) ->
     for m in RUN.finditer(text):
         toks = [_strip(t) for t in m.group(0).split()]
         taken = [False] * len(toks)
+        before = text[max(0, m.start() - 20):m.start()].split()
+        lower_title = bool(before) and not caps and before[-1].lower().strip(",") in LOWER_TITLES \
+            and before[-1].islower()
+        if lower_title and toks and _nameish(toks[0], caps, lower_vocab):
+            end = _name_end(toks, 0, caps, lower_vocab, titled=True)
+            name = _trim(toks[:end])
+            if name:
+                found.append(Mention(clean_name(" ".join(name)), before[-1].lower(), where,
+                                     paragraph, "title"))
+                for j in range(end):
+                    taken[j] = True
         # evidence 1: a title (not followed by another title) and the name after it
         for k, t in enumerate(toks):
-            if not is_title(t) or k + 1 >= len(toks) or is_title(toks[k + 1]):
+            if not is_title(t) or k + 1 >= len(toks) or is_title(toks[k + 1]) or taken[k + 1]:
                 continue
             end = _name_end(toks, k + 1, caps, lower_vocab, titled=True)
             name = _trim(toks[k + 1:end])
-            if name and not (len(name) == 1 and fold(name[0]).lower() in FUNCTION_WORDS):
+            if not name or len(name) == 1 and fold(name[0]).lower() in FUNCTION_WORDS:
+                continue
+            if caps and len(name) == 1 and fold(name[0]).lower() in common_words():
+                # "AMBASSADOR PRESSES", "PRESIDENT BUSH": the collection decides (resolve.py)
+                bare.append(Mention(clean_name(name[0]), _title_of(toks[:k + 1]), "bare",
+                                    paragraph, "bare-caps"))
+            else:
                 found.append(Mention(clean_name(" ".join(name)), _title_of(toks[:k + 1]),
-                                     where, paragraph))
-                for j in range(k + 1, end):
-                    taken[j] = True
+                                     where, paragraph, "title-caps" if caps else "title"))
+            for j in range(k + 1, end):
+                taken[j] = True
         # evidence 2: a given name (or an initial) followed by more name words
         k = 0
         while k < len(toks) - 1:
@@ -117,10 +144,11 @@ def scan(text: str, where: str, paragraph: int | None, lower_vocab: set[str]) ->
             if not taken[k] and not taken[k + 1] and (
                     _is_given(t) and _nameish(t, caps, lower_vocab)
                     or (not caps and _INITIAL.match(t) and t.endswith("."))):
-                end = _name_end(toks, k + 1, caps, lower_vocab, titled=False)
+                end = _name_end(toks, k + 1, caps, lower_vocab, titled=False, inside=True)
                 name = _trim(toks[k:end])
                 if len(name) >= 2 and not _INITIAL.match(name[-1]):
-                    found.append(Mention(clean_name(" ".join(name)), None, where, paragraph))
+                    found.append(Mention(clean_name(" ".join(name)), None, where, paragraph,
+                                         "caps-given" if caps else "given"))
                     for j in range(k, end):
                         taken[j] = True
                     k = end
@@ -129,7 +157,8 @@ def scan(text: str, where: str, paragraph: int | None, lower_vocab: set[str]) ->
         # bare candidates: single name-like words
         for k, t in enumerate(toks):
             if not taken[k] and len(t) > 2 and t not in _PARTICLES and _nameish(t, caps, lower_vocab):
-                bare.append(Mention(clean_name(t), None, "bare", paragraph))
+                bare.append(Mention(clean_name(t), None, "bare", paragraph,
+                                    "bare-caps" if caps else "bare"))
     return found, bare
 
 
@@ -137,15 +166,20 @@ def _is_given(tok: str) -> bool:
     return tok[:1].isupper() and fold(tok.split("-")[0]).capitalize() in given_names()
 
 
-def _name_end(toks: list[str], k: int, caps: bool, vocab: set[str], titled: bool) -> int:
-    """Index after the last name word starting at ``k``."""
+def _name_end(toks: list[str], k: int, caps: bool, vocab: set[str], titled: bool,
+              inside: bool = False) -> int:
+    """Index after the last name word starting at ``k`` (``inside``: after a given name)."""
     end = k
     limit = min(len(toks), k + 5)
-    while end < limit and _nameish(toks[end], caps, vocab, titled and end == k):
+    while end < limit and (_nameish(toks[end], caps, vocab, titled and end == k
+                                    or caps and end > k)
+                           or not caps and (end > k or titled or inside) and _caps_inside(toks[end])):
         end += 1
         if caps:
-            # in capitals only a given name can be followed by more of the name
-            if not _is_given(toks[end - 1]) or (not titled and end - k >= 1 and end > k + 1):
+            # in capitals a given name or an initial can be followed by more of the name,
+            # a surname ends it
+            last = toks[end - 1]
+            if not (_is_given(last) or _INITIAL.match(last)):
                 break
     return end
 
@@ -154,8 +188,10 @@ _LOWER_WORD = re.compile(r"(?<![A-Za-z.])[a-z][a-z'-]+")
 
 
 def extract(paragraphs: tuple[Paragraph, ...], subject: str | None, classified_by_name: str | None,
-            classified_by_title: str | None, signer: str | None) -> tuple[Mention, ...]:
-    """Every person mention in a cable, plus bare candidates (``where='bare'``)."""
+            classified_by_title: str | None, signer: str | None) -> tuple[tuple[Mention, ...],
+                                                                          frozenset[str]]:
+    """Every person mention in a cable, plus bare candidates (``where='bare'``), and the
+    common English words the cable writes in lower case (for the collection-level pass)."""
     vocab = set()
     for p in paragraphs:
         if p.kind == "paragraph":
@@ -163,9 +199,10 @@ def extract(paragraphs: tuple[Paragraph, ...], subject: str | None, classified_b
     mentions: list[Mention] = []
     bare: list[Mention] = []
     if classified_by_name:
-        mentions.append(Mention(classified_by_name, classified_by_title, "classified_by", None))
+        mentions.append(Mention(classified_by_name, classified_by_title, "classified_by", None,
+                                "classified_by"))
     if signer:
-        mentions.append(Mention(signer, None, "signer", None))
+        mentions.append(Mention(signer, None, "signer", None, "signer"))
     if subject:
         f, b = scan(subject, "subject", None, vocab)
         mentions += f
@@ -176,15 +213,16 @@ def extract(paragraphs: tuple[Paragraph, ...], subject: str | None, classified_b
         f, b = scan(p.text, "body", k, vocab)
         mentions += f
         bare += b
+    lower_common = vocab & common_words()
     # evidence 3 inside the cable: bare surnames of people already found
     known = {surname_key(m.name) for m in mentions}
     confirmed = []
     rest = []
     for b in bare:
         (confirmed if surname_key(b.name) in known else rest).append(b)
-    confirmed = [Mention(b.name, None, "subject" if b.paragraph is None else "body", b.paragraph)
-                 for b in confirmed]
-    return tuple(mentions + confirmed + rest)
+    confirmed = [Mention(b.name, None, "subject" if b.paragraph is None else "body", b.paragraph,
+                         "surname") for b in confirmed]
+    return tuple(mentions + confirmed + rest), frozenset(lower_common)
 
 
 def surname_key(name: str) -> str:

@@ -18,19 +18,17 @@ from ..registry import posts, tags
 PERSON_TITLES = frozenset("""
 fm dfm pm dpm das u/s a/s us/ dcm cda amb amb. ambassador ambassadors president presidents vice-president
 vp minister ministers secretary secretaries under-secretary undersecretary assistant deputy senator sen.
-congressman congresswoman representative rep. governor gov. general gen. lt. lieutenant col. colonel
-maj. major admiral adm. captain capt. sgt. sergeant commander cmdr. chief director directors
+congressman congresswoman representative rep. governor gov. general gen. lt. ltc lieutenant col. colonel
+maj. admiral adm. captain capt. sgt. sergeant commander cmdr. director directors
 advisor adviser advisors advisers counselor counsellor counselors spokesman spokeswoman spokesperson
 editor chairman chairwoman chair speaker mayor judge justice king queen prince princess crown sheikh
 shaykh emir amir sultan ayatollah imam cleric patriarch archbishop bishop cardinal pope rabbi
 envoy coordinator poloff poloffs econoff econoffs polcouns econcouns pol econ mr. mr mrs. mrs ms.
 ms dr. dr prof. professor mp mps poldir chancellor premier charge chargé d'affaires secgen sg unsyg sygs
-dg consul consul-general staff staffer aide aides delegate head leader commissioner attache
-attaché ambassador-designate ambassador-at-large pol/econ econ/pol mfa-director deputies colleague
-counterpart interlocutor contact pres. presidential-candidate candidate candidates ex-president
-ex-minister notetaker officer officers official officials lawyer journalist analyst economist
-professor activist businessman businesswoman tycoon oligarch governor-general vice-minister
-vice-premier co-chair co-chairman chairperson
+dg consul consul-general staff staffer delegate commissioner attache attaché ambassador-designate
+ambassador-at-large pol/econ econ/pol mfa-director deputies pres. ex-president ex-minister
+governor-general vice-minister vice-premier co-chair co-chairman chairperson datin datuk tun
+empress emperor shahbanou crown-prince princess
 """.split())
 
 NOT_NAME_WORDS = """
@@ -84,7 +82,10 @@ Presidential Parliamentary Ministerial Diplomatic Political Military Civil Publi
 Ambassador President Minister Secretary Director Advisor Adviser Counselor Spokesman
 Post Posts Embassy Consulate Consulates Contact Contacts Sources Source Official Officials Staff
 Team Delegation Delegations Commission Council Committee Working Group Task Force Board Panel Fund
-Agency Bank Reserve Treasury Exchange Market Markets Stock Index Dollar Euro Ruble Dinar
+Agency Bank Reserve Treasury Exchange Market Markets Stock Index Dollar Euro Ruble Dinar Rio Christ Jesus Lord Saint Santa San Amembassy Amconsul Usmission
+Secstate Association Classified Report Website Tomb Americas Caspian NGO NGOs MFA MOD MOI MOJ
+MOE GOI GOF GOR GOT GOJ GOK GOS GOG GOA GON GOP GOB GOC GOE GOL GOM GOU GOZ ROYG PRC DPRK UAE USUN
+LES PolOff EmbOff Poloff Emboff Econoff
 """.split()
 
 _FOLD = str.maketrans("’‘`´", "''''")
@@ -106,12 +107,13 @@ def _data_lines(name: str) -> list[str]:
 def not_names() -> frozenset[str]:
     """Lower-case words that are never part of a personal name."""
     words = {w.lower() for w in NOT_NAME_WORDS}
-    for info in tags().values():
-        if info.kind == "geographic":
-            words.update(w.lower() for w in re.findall(r"[A-Za-z][a-z]+", info.name))
-    for name in set(posts().by_form.values()):
-        for w in re.findall(r"[A-Za-z][a-z]+", name):
-            words.add(w.lower())
+    given = {n.lower() for n in _data_lines("given_names.txt")}
+    places = [i.name for i in tags().values() if i.kind == "geographic"] + list(posts().by_form.values())
+    for name in places:
+        toks = re.findall(r"[A-Za-z][a-z]+", name)
+        # "Saint Pierre and Miquelon" must not make Pierre a place: a word of a
+        # many-word place name that is also a given name stays a possible name
+        words.update(t.lower() for t in toks if len(toks) == 1 or t.lower() not in given)
     return frozenset(words)
 
 
@@ -119,6 +121,14 @@ def not_names() -> frozenset[str]:
 def given_names() -> frozenset[str]:
     bad = not_names()
     return frozenset(n for n in _data_lines("given_names.txt") if n.lower() not in bad)
+
+
+LOWER_TITLES = frozenset("""leader minister president ambassador journalist analyst spokesman spokeswoman
+deputy advisor adviser official officer director chairman chairwoman counselor counsellor secretary
+governor senator mayor general colonel commander envoy editor professor activist businessman lawyer
+judge prosecutor candidate chief head colleague counterpart interlocutor contact dissident opponent
+blogger economist expert scholar writer novelist poet singer artist cleric imam bishop rabbi priest
+sheikh mullah king prince queen emir premier chancellor founder owner executive""".split())
 
 
 @lru_cache(maxsize=1)

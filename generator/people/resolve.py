@@ -32,6 +32,9 @@ class _Group:
         return [f for f in self.forms if len(f.split()) >= 2]
 
 
+_STRONG = {"title", "given", "signer", "classified_by", "surname"}
+
+
 def _given(name: str) -> str:
     first = name.split()[0]
     return fold(first).lower().strip(".")
@@ -90,9 +93,14 @@ def _rule_for(g: _Group, cable: Cable, editorial: Editorial) -> PersonRule | Non
     return None
 
 
-def resolve_people(cables: list[Cable], editorial: Editorial = Editorial()) -> tuple[
+def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),
+                   lower_words: set[str] | frozenset[str] = frozenset()) -> tuple[
         dict[str, Person], list[tuple[PersonRef, ...]]]:
-    """Persons by key, and for each cable (same order) the persons it names."""
+    """Persons by key, and for each cable (same order) the persons it names.
+
+    ``lower_words``: common English words the collection writes in lower case;
+    a bare capitalised word that is one of them ("Hill", "Report") is not taken
+    for a known surname, while "Putin", never written in lower case, is."""
     per_cable = [_groups(c) for c in cables]
     # 1. assign each group an identity: ("rule", name) | ("full", key) | ("surname", s)
     ident: list[list[tuple[str, str]]] = []
@@ -118,16 +126,18 @@ def resolve_people(cables: list[Cable], editorial: Editorial = Editorial()) -> t
             else:
                 ids.append(("surname", g.surname))
         ident.append(ids)
-    # 2. bare candidates whose surname the collection knows as a person's
-    known = {g.surname for groups in per_cable for g in groups
-             if g.surname not in common_words() and g.surname not in not_names()}
+    # 2. bare candidates whose surname the collection knows as a person's, from strong
+    #    evidence (a title, a given name in mixed case, a signer or classifying officer)
+    known = {surname_key(m.name) for c in cables for m in c.mentions if m.evidence in _STRONG}
+    known = {s for s in known if s not in not_names()}
     for k, cable in enumerate(cables):
         have = {g.surname: g for g in per_cable[k]}
         for m in cable.mentions:
             if m.where != "bare":
                 continue
             s = surname_key(m.name)
-            if s not in known or len(s) < 3:
+            if s not in known or len(s) < 4 or s in lower_words or (
+                    m.evidence == "bare-caps" and s in common_words() and not m.title):
                 continue
             g = have.get(s)
             if g is None:
@@ -142,6 +152,8 @@ def resolve_people(cables: list[Cable], editorial: Editorial = Editorial()) -> t
                 else:
                     ident[k].append(("surname", s))
             g.forms.append(m.name)
+            if m.title:
+                g.titles.append(m.title)
             if m.paragraph is not None:
                 g.paragraphs.add(m.paragraph)
                 g.first = min(g.first, 1000 + m.paragraph)

@@ -10,6 +10,6 @@ NAME = "persons"
 def apply(state: State) -> None:
     f = state.fields
     cb = f.get("classified_by")
-    state.fields["mentions"] = extract(
+    state.fields["mentions"], state.fields["lower_common"] = extract(
         f.get("paragraphs", ()), f.get("subject"), cb.name if cb else None,
         cb.title if cb else None, f.get("signer"))

@@ -16,8 +16,11 @@ _FOOTER = re.compile(
     r"^\s*(?:Please visit\b.*|Visit\b.*(?:[Cc]lassified|SIPRNET|[Ww]ebsite).*|<?https?://\S*.*|"
     r"\S*\.c ?fm>?|Declassified/Released US Department of State.*|Systematic Review \d.*|"
     r"NNNN?|BT|\(?END (?:OF )?(?:TEXT|CABLE|MESSAGE)\)?\.?|Classified Website.*|"
-    r"[A-Z][a-z]+ minimize considered\.?|MINIMIZE CONSIDERED\.?)\s*$")
-_SIGNER = re.compile(r"^\s*([A-Z][A-Za-z'\-]+\.?(?:\s+[A-Z][A-Za-z'\-]*\.?){0,2})\s*$")
+    r"[A-Z][a-z]+ minimize considered\.?|MINIMIZE CONSIDERED\.?|=+\s*CABLE ENDS\s*=+|"
+    r"\*+|.*\*\*\* Current (?:Handling|Classification).*|NMAFVVZCZ.*)\s*$")
+_SIGNER = re.compile(r"^\s*([A-Z][A-Za-z'\-]+\.?(?:\s+[A-Z][A-Za-z'\-]*\.?){0,2})[\s#]*$")
+# "... END ACTION REQUEST. SPOGLI": a signer glued to the last sentence
+_GLUED = re.compile(r"^(.*[.!?\"')])\s+([A-Z][A-Z'\-]{2,})[\s#]*$")
 _NOT_NAMES = {"END", "COMMENT", "SUMMARY", "NOTE", "TEXT", "UNQTE", "QTE", "CONFIDENTIAL", "SECRET",
               "UNCLASSIFIED", "SIPDIS", "NOFORN", "CABLE", "BT", "NNNN", "NNN", "PARA", "EXDIS",
               "LIMITED", "OFFICIAL", "USE", "SENSITIVE", "SUBJECT", "Comment", "Summary", "End",
@@ -42,6 +45,12 @@ def apply(state: State) -> None:
             i -= 1
             continue
         m = _SIGNER.match(line)
+        glued = None if m or signer_found else _GLUED.match(line)
+        if glued and glued.group(2) not in _NOT_NAMES and len(glued.group(1)) > 20:
+            state.split_line(i, [glued.group(1), glued.group(2)])
+            end = len(state.lines)
+            i += 1
+            continue
         words = m.group(1).replace(".", " ").split() if m else []
         if (not signer_found and m and not (set(words) & _NOT_NAMES)
                 and not (len(words) > 1 and is_title_word(words[0]))

@@ -1,0 +1,84 @@
+"""People extraction: unit cases, editors' rules, and precision/recall on hand labels."""
+from __future__ import annotations
+
+import pytest
+
+from generator.people.editorial import parse as parse_editorial
+from generator.people.extract import scan
+
+from ..conftest import CORPUS
+
+
+def names(text: str, vocab=frozenset({"the", "said"})):
+    found, _ = scan(text, "body", 0, set(vocab))
+    return [(m.name, m.title) for m in found]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Damien Loras told DAS Kramer that FM Lavrov refused.",
+     [("Damien Loras", None), ("Kramer", "Deputy Assistant Secretary"), ("Lavrov", "Foreign Minister")]),
+    ("MFA Political Director Stanislas Lefebvre de Laboulaye said so.",
+     [("Stanislas Lefebvre de Laboulaye", "Political Director")]),
+    ("Presidential Diplomatic Advisor Jean-David Levitte.",
+     [("Jean-David Levitte", "Presidential Diplomatic Advisor")]),
+    ("DAS KRAMER'S JULY 20 MTG WITH ELYSEE RUSSIA ADVISOR", [("Kramer", "Deputy Assistant Secretary")]),
+    ("WELFARE OF ANTHONY AMBATIELOS AND NICHOLAS KALOUDIS", [("Anthony Ambatielos", None),
+                                                          ("Nicholas Kaloudis", None)]),
+    ("LETTER FROM PRESIDENT FESTUS G. MOGAE TO PRESIDENT GEORGE W. BUSH.",
+     [("Festus G. Mogae", "President"), ("George W. Bush", "President")]),
+    ("detained: Allah Muhammad SALEEM, ISN 71.", [("Muhammad Saleem", None)]),
+    ("President Zine El Abidine Ben Ali said", [("Zine El Abidine Ben Ali", "President")]),
+    ("murdered journalist Anna Polikovskaya had worked", [("Anna Polikovskaya", "journalist")]),
+    ("the U.S. Ballistic Missile Defense in Europe and the French Embassy", []),
+    ("Kosovo's independence and the North Caucasus and the Sochi Olympics", []),
+])
+def test_scan(text, expected):
+    assert names(text) == expected
+
+
+def test_possessive_and_bare_surname_in_same_cable():
+    from generator.model import Paragraph
+    from generator.people.extract import extract
+    paras = (Paragraph("paragraph", 1, "C", "Damien Loras met us. Loras's view: fine.", 1),)
+    mentions, _ = extract(paras, None, None, None, None)
+    assert [(m.name, m.evidence) for m in mentions] == [("Damien Loras", "given"), ("Loras", "surname")]
+
+
+def test_editorial_rules_split_namesakes_and_drop(tmp_path):
+    from generator.collect import collect
+    from generator.discover import discover
+    (tmp_path / "a.txt").write_text("CONFIDENTIAL PARIS 001234\n\nSUBJECT: X\n\nClassified By: Ambassador "
+                                    "Craig Stapleton for reasons 1.4 (b).\n\n1. (C) U/S Burns met "
+                                    "Chairman Barbaroux.\n")
+    (tmp_path / "b.txt").write_text("CONFIDENTIAL MOSCOW 004321\n\nSUBJECT: X\n\n1. (C) Ambassador "
+                                    "William J. Burns met FM Lavrov.\n")
+    src, _ = discover([tmp_path])
+    plain = collect(src)
+    assert {p.name for p in plain.persons.values()} >= {"William J. Burns", "Barbaroux"}
+    rules, problems = parse_editorial(
+        'drop = ["Barbaroux"]\n[[person]]\nname = "R. Nicholas Burns"\naliases = ["Burns"]\n'
+        'when = { titles = ["Under Secretary"] }\n', "people.toml")
+    assert problems == []
+    col = collect(src, rules)
+    by_cable = [[p.name for p in refs] for refs in col.cable_persons]
+    assert "R. Nicholas Burns" in by_cable[0] and "William J. Burns" not in by_cable[0]
+    assert "William J. Burns" in by_cable[1]
+    assert "Barbaroux" not in {p.name for p in col.persons.values()}
+
+
+@pytest.mark.corpus
+def test_precision_and_recall_on_labelled_cables(capsys):
+    assert CORPUS.is_dir()
+    from .people_eval import evaluate
+    r = evaluate()
+    with capsys.disabled():
+        print(f"\npeople: precision {r.precision:.3f}, recall {r.recall:.3f} "
+              f"({r.tp}/{r.labelled} labels, {r.predicted} predicted, 33 cables)")
+    assert r.labelled >= 150
+    assert r.precision >= 0.9 and r.recall >= 0.9
+
+
+def test_drop_inside_a_person_table_is_explained():
+    _, problems = parse_editorial('[[person]]\nname = "X"\ndrop = ["Y"]\n', "content/people.toml")
+    assert len(problems) == 1 and "Did you mean the top-level drop list?" in problems[0].message
+    assert problems[0].path == "content/people.toml"

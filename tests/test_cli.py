@@ -1,0 +1,73 @@
+"""The command as a user runs it: ``cablesite parse`` and ``python -m generator``."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from generator.cli import main
+
+from .conftest import ROOT, SEEDS
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_parse_prints_one_json_object_per_cable():
+    p = run("parse", str(SEEDS), "--people", "content/people.toml")
+    assert p.returncode == 0, p.stderr
+    objs = [json.loads(line) for line in p.stdout.splitlines()]
+    assert [o["id"] for o in objs] == ["07PARIS3198", "07MOSCOW4634", None, "07PARIS2827", "07PARIS2726"]
+    assert list(objs[0]) == ["id", "date", "origin", "classification", "caveats", "precedence", "tags",
+                             "subject", "to", "info", "references", "classified_by", "declassify_on",
+                             "executive_order", "sections", "partial", "corrected", "signer",
+                             "paragraphs", "persons", "header", "footer", "version_of", "source",
+                             "warnings"]
+    assert "2 warnings" in p.stderr
+
+
+def test_strict_turns_warnings_into_failure(tmp_path):
+    (tmp_path / "bad.txt").write_bytes(b"")
+    (tmp_path / "good.txt").write_bytes((SEEDS / "000_fedcf07303434e2b.txt").read_bytes())
+    lax = run("parse", str(tmp_path))
+    strict = run("parse", "--strict", str(tmp_path))
+    assert lax.returncode == 0 and strict.returncode == 1
+    assert "bad.txt: warning: empty file" in strict.stderr
+    assert len(strict.stdout.splitlines()) == 1   # the rest goes on
+
+
+def test_missing_path_is_an_error_naming_it(tmp_path, capsys):
+    code = main(["parse", str(tmp_path / "nope.txt")])
+    assert code == 1
+    assert "no such file or folder" in capsys.readouterr().err
+
+
+def test_text_flag_includes_original(tmp_path, capsys):
+    f = tmp_path / "a.txt"
+    f.write_text("CONFIDENTIAL PARIS 001234\n\nSUBJECT: <script>x</script>\n\n1. (C) Hi.\n")
+    assert main(["parse", "--text", "-q", str(f)]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    assert obj["text"].startswith("CONFIDENTIAL PARIS 001234") and obj["subject"] == "<script>x</script>"
+
+
+def test_duplicate_ids_keep_both_fuller_primary(tmp_path, capsys):
+    full = (SEEDS / "000_fedcf07303434e2b.txt").read_text()
+    short = full.split("12. (C)")[0]
+    (tmp_path / "a_short.txt").write_text(short)
+    (tmp_path / "b_full.txt").write_text(full)
+    assert main(["parse", str(tmp_path)]) == 0
+    out = capsys.readouterr()
+    objs = [json.loads(line) for line in out.out.splitlines()]
+    assert [(o["source"]["path"].rsplit("/", 1)[-1], o["version_of"]) for o in objs] == [
+        ("a_short.txt", "07PARIS3198"), ("b_full.txt", None)]
+    assert "07PARIS3198 is also in" in out.err and "a_short.txt" in out.err
+
+
+def test_bad_people_toml_is_reported(tmp_path, capsys):
+    bad = tmp_path / "people.toml"
+    bad.write_text("[[person]]\nname = 'X'\nalias = ['Y']\n")
+    assert main(["parse", "--people", str(bad), "-q", str(SEEDS / "000_fedcf07303434e2b.txt")]) == 0
+    assert main(["parse", "--strict", "--people", str(bad), str(SEEDS / "000_fedcf07303434e2b.txt")]) == 1
+    assert "unknown key 'alias'" in capsys.readouterr().err
