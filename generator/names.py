@@ -7,6 +7,7 @@ gives ``('Political Minister-Counselor', 'Josiah Rosenblatt')``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Words that make up office titles, lower case.  Abbreviations are matched as written.
 TITLE_WORDS = frozenset("""
@@ -82,6 +83,7 @@ def _cap(p: str) -> str:
     return p.capitalize()
 
 
+@lru_cache(maxsize=1 << 16)
 def clean_name(name: str) -> str:
     words = name.replace("\u2019", "'").split()
     return " ".join(smart_title(w) for w in words).strip(" ,;.") + ("." if name.rstrip().endswith(

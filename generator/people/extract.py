@@ -13,6 +13,8 @@ organisations, demonyms and headings are screened out by the lexicon.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from functools import lru_cache
 
 from ..model import Mention, Paragraph
 from ..names import TITLE_ABBREVIATIONS, clean_name
@@ -31,30 +33,44 @@ _PARTICLES = {"de", "da", "del", "della", "di", "du", "des", "la", "le", "van", 
               "bin", "ibn", "al-", "el-", "al", "el", "y", "dos", "ter", "ben"}
 
 
+@lru_cache(maxsize=1 << 16)
 def _strip(tok: str) -> str:
     return _POSSESSIVE.sub("", tok).rstrip(",")
 
 
+_LOWER_RUN = re.compile(r"[a-z]{3,}")
+
+
 def _caps_mode(text: str) -> bool:
-    letters = sum(1 for c in text[:400] if c.isalpha())
-    lower = sum(1 for c in text[:400] if c.islower())
-    return letters > 0 and lower < letters * 0.08
+    """Text written in capitals (1970s telegrams, subject lines): case says nothing."""
+    return len(_LOWER_RUN.findall(text, 0, 400)) <= 2
+
+
+@lru_cache(maxsize=1 << 18)
+def _info(tok: str) -> tuple:
+    """What the lexicon says of a token, computed once per distinct token:
+    (lower folded, always-name-part, never-name, caps-name, caps-titled-name, mixed-name)."""
+    low = fold(tok).lower()
+    always = tok.lower() in _PARTICLES or bool(_INITIAL.match(tok))
+    never = low in not_names() or is_title(tok) or len(low) < 2
+    caps_shape = tok.isupper() and (tok.isalpha() or "-" in tok)
+    caps_name = caps_shape and low not in common_words()
+    caps_titled = caps_shape and low not in FUNCTION_WORDS
+    mixed = tok[:1].isupper() and not (tok.isupper() and len(tok) > 1)  # not an acronym
+    return low, always, never, caps_name, caps_titled, mixed
 
 
 def _nameish(tok: str, caps: bool, lower_vocab: set[str], titled: bool = False) -> bool:
     """Can ``tok`` be part of a personal name here?  (``titled``: right after a title,
     where in capitals only function words are ruled out.)"""
-    if tok.lower() in _PARTICLES or _INITIAL.match(tok):
+    low, always, never, caps_name, caps_titled, mixed = _info(tok)
+    if always:
         return True
-    low = fold(tok).lower()
-    if low in not_names() or is_title(tok) or len(low) < 2:
+    if never:
         return False
     if caps:
-        common = FUNCTION_WORDS if titled else common_words()
-        return tok.isupper() and low not in common and (tok.isalpha() or "-" in tok)
-    if tok.isupper() and len(tok) > 1:  # an acronym in mixed-case text
-        return False
-    return tok[:1].isupper() and low not in lower_vocab
+        return caps_titled if titled else caps_name
+    return mixed and low not in lower_vocab
 
 
 def _trim(name_toks: list[str]) -> list[str]:
@@ -68,6 +84,7 @@ def _trim(name_toks: list[str]) -> list[str]:
 _CAPS_SURNAME = re.compile(r"^[A-Z][A-Z'-]{2,}$")
 
 
+@lru_cache(maxsize=1 << 16)
 def _caps_inside(tok: str) -> bool:
     """An ALL-CAPS surname inside a mixed-case name: ``Allah Muhammad SALEEM``."""
     low = fold(tok).lower()
@@ -102,33 +119,41 @@ def _title_of(toks: list[str]) -> str | None:
 
 def scan(text: str, where: str, paragraph: int | None, lower_vocab: set[str]) -> tuple[
         list[Mention], list[Mention]]:
-    """Mentions with evidence 1 or 2, and bare candidates, in one piece of text."""
+    """Mentions with evidence 1 or 2, and bare candidates, in one piece of text.
+
+    Runs of two or more capitalised words are examined one by one; single words
+    (most capitalised words) are only collected, once each, as bare candidates."""
     caps = _caps_mode(text)
     found: list[Mention] = []
+    taken_words: set[str] = set()
     bare: list[Mention] = []
-    for m in RUN.finditer(text):
-        toks = [_strip(t) for t in m.group(0).split()]
-        taken = [False] * len(toks)
-        before = text[max(0, m.start() - 20):m.start()].split()
-        lower_title = bool(before) and not caps and before[-1].lower().strip(",") in LOWER_TITLES \
-            and before[-1].islower()
-        if lower_title and toks and _nameish(toks[0], caps, lower_vocab):
-            end = _name_end(toks, 0, caps, lower_vocab, titled=True)
-            name = _trim(toks[:end])
-            if name:
-                found.append(Mention(clean_name(" ".join(name)), before[-1].lower(), where,
-                                     paragraph, "title"))
-                for j in range(end):
-                    taken[j] = True
+    if not caps:
+        # a name after a lower-case title: "murdered journalist Anna Polikovskaya"
+        for lt in _LOWER_BEFORE_CAPITAL.finditer(text):
+            if lt.group(1) not in LOWER_TITLES:
+                continue
+            m = RUN.match(text, lt.end())
+            toks = [_strip(t) for t in m.group(0).split()] if m else []
+            if toks and _nameish(toks[0], caps, lower_vocab):
+                end = _name_end(toks, 0, caps, lower_vocab, titled=True)
+                name = _trim(toks[:end])
+                if name:
+                    found.append(Mention(clean_name(" ".join(name)), lt.group(1), where,
+                                         paragraph, "title"))
+                    taken_words.update(name)
+    for toks in (seg for m in MULTI.finditer(text) for seg in _segments(m.group(0))):
+        n = len(toks)
+        taken = [False] * n
+        titles = [_is_title(t) for t in toks]
         # evidence 1: a title (not followed by another title) and the name after it
-        for k, t in enumerate(toks):
-            if not is_title(t) or k + 1 >= len(toks) or is_title(toks[k + 1]) or taken[k + 1]:
+        for k in range(n - 1):
+            if not titles[k] or titles[k + 1] or taken[k + 1] or toks[k + 1] in taken_words:
                 continue
             end = _name_end(toks, k + 1, caps, lower_vocab, titled=True)
             name = _trim(toks[k + 1:end])
-            if not name or len(name) == 1 and fold(name[0]).lower() in FUNCTION_WORDS:
+            if not name or len(name) == 1 and _info(name[0])[0] in FUNCTION_WORDS:
                 continue
-            if caps and len(name) == 1 and fold(name[0]).lower() in common_words():
+            if caps and len(name) == 1 and _info(name[0])[0] in common_words():
                 # "AMBASSADOR PRESSES", "PRESIDENT BUSH": the collection decides (resolve.py)
                 bare.append(Mention(clean_name(name[0]), _title_of(toks[:k + 1]), "bare",
                                     paragraph, "bare-caps"))
@@ -137,11 +162,12 @@ def scan(text: str, where: str, paragraph: int | None, lower_vocab: set[str]) ->
                                      where, paragraph, "title-caps" if caps else "title"))
             for j in range(k + 1, end):
                 taken[j] = True
+            taken_words.update(name)
         # evidence 2: a given name (or an initial) followed by more name words
         k = 0
-        while k < len(toks) - 1:
+        while k < n - 1:
             t = toks[k]
-            if not taken[k] and not taken[k + 1] and (
+            if not taken[k] and not taken[k + 1] and t not in taken_words and (
                     _is_given(t) and _nameish(t, caps, lower_vocab)
                     or (not caps and _INITIAL.match(t) and t.endswith("."))):
                 end = _name_end(toks, k + 1, caps, lower_vocab, titled=False, inside=True)
@@ -151,17 +177,60 @@ def scan(text: str, where: str, paragraph: int | None, lower_vocab: set[str]) ->
                                          "caps-given" if caps else "given"))
                     for j in range(k, end):
                         taken[j] = True
+                    taken_words.update(name)
                     k = end
                     continue
             k += 1
-        # bare candidates: single name-like words
-        for k, t in enumerate(toks):
-            if not taken[k] and len(t) > 2 and t not in _PARTICLES and _nameish(t, caps, lower_vocab):
-                bare.append(Mention(clean_name(t), None, "bare", paragraph,
-                                    "bare-caps" if caps else "bare"))
+    # bare candidates: every other name-like word, once per piece of text
+    kind = "bare-caps" if caps else "bare"
+    # (a found name's given names are not candidates; its surname is, for evidence 3)
+    # (a found name's given names are not candidates; its surname is when it also
+    #  stands alone: "Damien Loras ... Loras said")
+    given_parts = {w.lower() for f in found for w in f.name.split()[:-1]}
+    in_names = Counter(f.name.split()[-1].lower() for f in found)
+    occurrences = Counter(_strip(w).rstrip(".-'’") for w in _CAPWORD.findall(text))
+    for t in sorted(occurrences):
+        low = t.lower()
+        if low not in given_parts and occurrences[t] > in_names[low] and len(t) > 2 and t.lower() not in _PARTICLES and _nameish(t, caps, lower_vocab):
+            bare.append(Mention(clean_name(t), None, "bare", paragraph, kind))
     return found, bare
 
 
+# Runs of capitalised words, kept simple for speed; sentence ends inside a run
+# ("Kramer. He") are cut in Python (see _segments).
+_SIMPLE_WORD = r"[A-Z\u00C0-\u00DE][\w'’./-]*"
+MULTI = re.compile(_SIMPLE_WORD + r"(?:[ \t]+(?:" + _PART + r"[ \t]+)*" + _SIMPLE_WORD + r")+")
+_CAPWORD = re.compile(r"(?<![\w'’])[A-Z\u00C0-\u00DE][\w'’-]*")
+_ABBRS = frozenset("Amb. Dr. Mr. Mrs. Ms. Gen. Col. Lt. Sen. Rep. Gov. Prof. Adm. Capt. Maj. Sgt. "
+                   "Pres. St. Jr. Sr.".split())
+
+
+def _segments(run: str):
+    """The parts of a run between sentence ends, as stripped tokens (two or more)."""
+    seg: list[str] = []
+    for tok in run.split():
+        end = tok.endswith(".") and tok not in _ABBRS and not _INITIAL.match(tok)
+        if end:
+            tok = tok.rstrip(".")
+        if tok:
+            seg.append(_strip(tok))
+        if end:
+            if len(seg) > 1:
+                yield seg
+            seg = []
+    if len(seg) > 1:
+        yield seg
+
+
+_LOWER_BEFORE_CAPITAL = re.compile(r"(?<![A-Za-z])([a-z]{3,14}),?[ \t]+(?=[A-Z])")
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_title(tok: str) -> bool:
+    return is_title(tok)
+
+
+@lru_cache(maxsize=1 << 18)
 def _is_given(tok: str) -> bool:
     return tok[:1].isupper() and fold(tok.split("-")[0]).capitalize() in given_names()
 
@@ -225,6 +294,7 @@ def extract(paragraphs: tuple[Paragraph, ...], subject: str | None, classified_b
     return tuple(mentions + confirmed + rest), frozenset(lower_common)
 
 
+@lru_cache(maxsize=1 << 18)
 def surname_key(name: str) -> str:
     toks = [t for t in name.replace(".", ". ").split() if t.lower() not in _PARTICLES]
     toks = [t for t in toks if t.lower() not in ("jr.", "sr.", "ii", "iii")]

@@ -1,0 +1,57 @@
+"""Benchmark: readers + parser + people over ../shared/corpus on one core.
+
+    python bench/parse_bench.py [--repeat N] [--profile]
+
+Reports cables per second and peak memory (tracemalloc off; ru_maxrss of this
+process).  Run it twice and compare within a run, not across machines.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.collect import collect  # noqa: E402
+from generator.discover import discover  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--profile", action="store_true")
+    args = ap.parse_args()
+    sources, _ = discover([args.corpus])
+    mb = sum(len(s.data) for s in sources) / 1e6
+    collect(sources)          # warm up caches (lexicons, registry)
+    times = []
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        if args.profile:
+            prof = cProfile.Profile()
+            prof.enable()
+        col = collect(sources)
+        if args.profile:
+            prof.disable()
+        times.append(time.perf_counter() - t0)
+    best = min(times)
+    n = len(col.cables)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"corpus: {len(sources)} files, {mb:.1f} MB, {n} cables")
+    print(f"read+parse+people: best of {args.repeat}: {best:.3f} s = {n / best:,.0f} cables/s "
+          f"({mb / best:.1f} MB/s), one core")
+    print(f"peak memory (max RSS): {peak:.0f} MB")
+    if args.profile:
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
