@@ -1,6 +1,8 @@
 """The ``cablesite`` command: a thin layer over the library.
 
+    cablesite build [--content DIR] [--out DIR] [--strict]
     cablesite parse FILE... [--strict] [--text] [--people FILE]
+    cablesite check [DIR]
 """
 from __future__ import annotations
 
@@ -26,7 +28,42 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--text", action="store_true", help="include the original text of each cable")
     p.add_argument("--people", metavar="FILE", help="editors' people.toml to apply")
     p.add_argument("--quiet", "-q", action="store_true", help="do not print warnings")
+    b = sub.add_parser("build", help="build the site from a content folder")
+    b.add_argument("--content", default="content", help="content folder (default: content)")
+    b.add_argument("--out", default="site", help="output folder (default: site)")
+    b.add_argument("--strict", action="store_true", help="fail (exit 1) when there are warnings")
+    b.add_argument("--quiet", "-q", action="store_true", help="do not print warnings")
+    c = sub.add_parser("check", help="check a built site for broken links and fragments")
+    c.add_argument("dir", nargs="?", default="site")
     return ap
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+    report = Report(quiet=args.quiet)
+    content, out = Path(args.content), Path(args.out)
+    if not content.is_dir():
+        print(f"cablesite: no content folder {content}/ (run from the project folder, or pass "
+              "--content DIR)", file=sys.stderr)
+        return 2
+    result = build(content, out, report, strict=args.strict)
+    stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.by_kind().items()))
+    print(f"cablesite: {result.cables} cables, {result.pages} pages, {result.files} files "
+          f"written to {out}/; {report.warnings} warnings ({kinds or 'none'}), {report.errors} "
+          f"errors; {stages}", file=sys.stderr)
+    if not result.ok:
+        print("cablesite: the build failed; the previous site was left as it was", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .linkcheck import check_links
+    problems = check_links(Path(args.dir))
+    for p in problems:
+        print(p)
+    print(f"cablesite: {len(problems)} link problems in {args.dir}/", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -61,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "parse":
             return cmd_parse(args)
+        if args.command == "build":
+            return cmd_build(args)
+        if args.command == "check":
+            return cmd_check(args)
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, error, warning
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,12 @@ def walk(root: Path) -> list[Path]:
     return sorted(out)
 
 
-def discover(paths: list[str | Path], base: Path | None = None) -> tuple[list[SourceFile],
-                                                                         list[Diagnostic]]:
+NOT_CABLES = {".md", ".markdown", ".tsv", ".toml", ".yml", ".yaml", ".py", ".sh", ".css", ".js"}
+
+
+def discover(paths: list[str | Path], base: Path | None = None,
+             skip: set[str] = frozenset()) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Every file below ``paths``; files whose suffix is in ``skip`` are reported, not read."""
     files: list[SourceFile] = []
     diags: list[Diagnostic] = []
     for p in map(Path, paths):
@@ -49,6 +53,11 @@ def discover(paths: list[str | Path], base: Path | None = None) -> tuple[list[So
             diags.append(error(f"no such file or folder: {p}", kind="input", path=str(p)))
             continue
         for f in walk(p):
+            if f.suffix.lower() in skip:
+                diags.append(warning(f"skipped: {f.suffix} files are notes, not cables; move it "
+                                     "out of the cables folder to silence this", kind="skipped",
+                                     path=_display(f, base)))
+                continue
             try:
                 data = f.read_bytes()
             except OSError as exc:

@@ -1,0 +1,95 @@
+"""The one module that knows the stage order (Pelican/Zola style: gather, then write).
+
+    discover -> read/parse/people (collect) -> resolve (site) -> plan (pages)
+             -> render -> exports -> write (atomic)
+
+Only discover (reading) and write touch the disk.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import config as config_mod
+from .collect import collect
+from .diagnostics import Report
+from .discover import NOT_CABLES, discover, read_text
+from .feeds import atom, exports, robots, sitemap
+from .pages import routes
+from .people.editorial import Editorial, parse as parse_editorial
+from .render import render
+from .site import resolve
+from .theme import load as load_theme
+from .write import write_site
+
+
+@dataclass
+class BuildResult:
+    cables: int = 0
+    pages: int = 0
+    files: int = 0
+    timings: dict = field(default_factory=dict)
+    ok: bool = True
+
+
+def build(content: Path, out: Path, report: Report, strict: bool = False) -> BuildResult:
+    result = BuildResult()
+    t = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal t
+        now = time.perf_counter()
+        result.timings[name] = now - t
+        t = now
+
+    cfg, diags = config_mod.parse(read_text(content / "site.toml"), "site.toml")
+    report.add(diags)
+    editorial = Editorial()
+    people_text = read_text(content / "people.toml")
+    if people_text is not None:
+        editorial, diags = parse_editorial(people_text, "people.toml")
+        report.add(diags)
+    theme, diags = load_theme(cfg.theme, content)
+    report.add(diags)
+    if theme is None:
+        result.ok = False
+        return result
+    sources, diags = discover([content / "cables"], base=content.parent, skip=NOT_CABLES) if (content / "cables").is_dir() \
+        else ([], [])
+    report.add(diags)
+    lap("discover")
+    col = collect(sources, editorial)
+    report.add(col.diagnostics)
+    result.cables = len(col.cables)
+    lap("parse")
+    site = resolve(col, cfg)
+    lap("resolve")
+    plan, diags = routes(site)
+    report.add(diags)
+    outputs: list[tuple[str, bytes]] = []
+    for route in plan:
+        data, diags = render(route, site, theme.env)
+        report.add(diags)
+        if data is not None:
+            outputs.append((route.path, data))
+    result.pages = len(outputs)
+    lap("render")
+    outputs += exports(site)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    updated = (datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+               if epoch and epoch.isdigit() else None)
+    outputs.append(("feed.xml", atom(site, updated)))
+    outputs.append(("sitemap.xml", sitemap([p for p, _ in outputs], cfg.base_url)))
+    outputs.append(("robots.txt", robots(cfg.base_url)))
+    outputs += [(rel, path.read_bytes()) for rel, path in theme.static_files()]
+    outputs.sort(key=lambda o: o[0])
+    lap("export")
+    if report.failed(strict):
+        result.ok = False
+        return result
+    result.files = write_site(outputs, out)
+    lap("write")
+    return result

@@ -1,0 +1,82 @@
+"""Non-HTML outputs: data export (cables.jsonl, cables.csv, per-cable JSON and
+raw text), sitemap.xml, an Atom feed of the newest cables, robots.txt."""
+from __future__ import annotations
+
+import csv
+import io
+from xml.sax.saxutils import escape
+
+from . import urls
+from .contract import cable_dict, dumps
+from .pages import cable_path
+from .site import Site
+
+
+def cable_json(site: Site, i: int) -> bytes:
+    primary = site.version_of.get(i)
+    d = cable_dict(site.cables[i], site.persons_of[i],
+                   site.cables[primary].id if primary is not None else None)
+    return (dumps(d) + "\n").encode("utf-8")
+
+
+def exports(site: Site) -> list[tuple[str, bytes]]:
+    out = []
+    lines = []
+    rows = io.StringIO()
+    w = csv.writer(rows, lineterminator="\n")
+    w.writerow(["id", "date", "origin", "classification", "caveats", "tags", "subject", "references",
+                "cited_by", "persons", "path"])
+    for i in site.order:
+        c = site.cables[i]
+        path = cable_path(site, i)
+        data = cable_json(site, i)
+        lines.append(data)
+        out.append((path[:-5] + ".json", data))
+        out.append((path[:-5] + ".txt", c.text.encode("utf-8") + (b"" if c.text.endswith("\n") else b"\n")))
+        w.writerow([c.id or "", c.date or "", c.origin or "", c.classification or "",
+                    "|".join(c.caveats), "|".join(c.tags), c.subject or "",
+                    "|".join(r.id for r in c.references if r.id),
+                    "|".join(site.keys[j] for j in site.cited_by.get(i, [])),
+                    "|".join(p.name for p in site.persons_of[i]), path])
+    out.append(("data/cables.jsonl", b"".join(lines)))
+    out.append(("data/cables.csv", rows.getvalue().encode("utf-8")))
+    return out
+
+
+def sitemap(paths: list[str], base_url: str) -> bytes:
+    body = "".join(f"<url><loc>{escape(base_url + p)}</loc></url>\n" for p in sorted(paths)
+                   if p.endswith(".html") and p != "404.html")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body
+            + "</urlset>\n").encode("utf-8")
+
+
+def robots(base_url: str) -> bytes:
+    lines = ["User-agent: *", "Allow: /"]
+    if base_url:
+        lines.append(f"Sitemap: {base_url}sitemap.xml")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def atom(site: Site, updated: str | None) -> bytes:
+    cfg = site.config
+    base = cfg.base_url
+    dated = [i for i in site.order if site.cables[i].date and i not in site.version_of]
+    newest = list(reversed(dated[-cfg.newest:]))
+    stamp = updated or (site.cables[newest[0]].date[:10] + "T00:00:00Z" if newest else
+                        "1970-01-01T00:00:00Z")
+    entries = []
+    for i in newest:
+        c = site.cables[i]
+        path = cable_path(site, i)
+        when = c.date[:10] + "T" + (c.date[11:16] if len(c.date) > 10 else "00:00") + ":00Z"
+        summary = next((p.text for p in c.paragraphs if p.kind == "paragraph"), "")[:400]
+        entries.append(
+            f"<entry><title>{escape((c.id or site.keys[i]) + ': ' + (c.subject or ''))}</title>"
+            f"<id>urn:cable:{escape(site.keys[i])}</id><link href=\"{escape(base + path)}\"/>"
+            f"<updated>{when}</updated><summary>{escape(summary)}</summary></entry>\n")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
+            f"<title>{escape(cfg.title)}</title><id>urn:cablesite:{escape(urls.slug(cfg.title))}</id>"
+            f"<updated>{stamp}</updated>"
+            + (f'<link href="{escape(base)}"/>' if base else "") + "\n" + "".join(entries)
+            + "</feed>\n").encode("utf-8")

@@ -1,0 +1,311 @@
+"""Plan: every output page once, with the data its template needs.
+
+``routes(site)`` lists (path, template, context) for every page; two routes
+with one path are an error naming both.  Contexts hold plain data and paths;
+templates turn paths into relative links with ``link()``.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from . import urls
+from .diagnostics import Diagnostic, error
+from .registry import tags as tag_table
+from .site import UNDATED, Site
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+TAG_KINDS = [("subject", "Subjects"), ("program", "Programs"), ("organization", "Organizations"),
+             ("geographic", "Countries and regions"), ("unknown", "Other codes")]
+
+
+@dataclass
+class Route:
+    path: str
+    template: str
+    ctx: dict = field(default_factory=dict)
+    title: str = ""
+
+
+def cable_path(site: Site, i: int) -> str:
+    return urls.cable_path(site.cables[i], site.keys[i])
+
+
+def row(site: Site, i: int) -> dict:
+    c = site.cables[i]
+    return {"path": cable_path(site, i), "key": site.keys[i], "id": c.id, "date": c.date,
+            "subject": c.subject or "(no subject)", "origin": c.origin,
+            "classification": c.classification, "tags": c.tags}
+
+
+def tag_info(code: str) -> tuple[str, str]:
+    info = tag_table().get(code)
+    return (info.kind, info.name) if info else ("unknown", "")
+
+
+def _paginate(site: Site, items: list, path_of, template: str, title: str, ctx: dict) -> list[Route]:
+    per = site.config.per_page
+    pages = max(1, (len(items) + per - 1) // per)
+    out = []
+    for n in range(1, pages + 1):
+        chunk = items[(n - 1) * per:n * per]
+        pager = {"page": n, "pages": pages, "total": len(items),
+                 "prev": path_of(n - 1) if n > 1 else None,
+                 "next": path_of(n + 1) if n < pages else None,
+                 "all": [path_of(k) for k in range(1, pages + 1)]}
+        groups = []
+        if ctx.get("group_by_year"):
+            for r in chunk:
+                y = (r["date"] or "undated")[:4]
+                if not groups or groups[-1][0] != y:
+                    groups.append((y, []))
+                groups[-1][1].append(r)
+        out.append(Route(path_of(n), template, {**ctx, "items": chunk, "pg": pager,
+                                                "groups": groups},
+                         title + (f" (page {n} of {pages})" if pages > 1 else "")))
+    return out
+
+
+def cable_list(site: Site, indexes: list[int], path_of, title: str, **ctx) -> list[Route]:
+    rows = [row(site, i) for i in sorted(indexes, key=lambda i: (site.cables[i].date or "9999",
+                                                                  site.keys[i]))]
+    return _paginate(site, rows, path_of, "list.html", title, {"heading": title, **ctx})
+
+
+_WORD_CHARS = r"[\w'’]"
+
+
+def linked_paragraph(text: str, links: list[tuple[str, str]]) -> Markup:
+    """Escape cable text and link the people named in it: ``links`` = (form, path)."""
+    escaped = html.escape(text, quote=False)
+    if not links:
+        return Markup(escaped)
+    forms = {}
+    for form, path in links:
+        forms.setdefault(html.escape(form, quote=False), path)
+    pattern = re.compile(r"(?<![\w'’])(" + "|".join(re.escape(f) for f in
+                                                    sorted(forms, key=len, reverse=True))
+                         + r")(?![\w])", re.IGNORECASE)
+    lookup = {f.lower(): p for f, p in forms.items()}
+
+    def sub(m: re.Match) -> str:
+        return f'<a class="person" href="{lookup[m.group(1).lower()]}">{m.group(1)}</a>'
+    return Markup(pattern.sub(sub, escaped))
+
+
+def cable_routes(site: Site) -> list[Route]:
+    out = []
+    listed = [i for i in site.order if i not in site.version_of]
+    position = {i: n for n, i in enumerate(listed)}
+    by_origin_pos = {}
+    for origin, idx in site.origins.items():
+        for n, i in enumerate(idx):
+            by_origin_pos[i] = (origin, n)
+    for i, c in enumerate(site.cables):
+        path = cable_path(site, i)
+        persons = site.persons_of[i]
+        person_paths = {p.key: urls.person_path(p.key) for p in persons}
+        paragraphs = []
+        for k, p in enumerate(c.paragraphs):
+            links = [(f, urls.rel(path, person_paths[pr.key])) for pr in persons
+                     if k in pr.paragraphs for f in pr.forms]
+            paragraphs.append({"kind": p.kind, "number": p.number, "marking": p.marking,
+                               "html": linked_paragraph(p.text, links),
+                               "anchor": f"p{p.number}" if p.number is not None else f"b{k + 1}"})
+        anchors = [p["anchor"] for p in paragraphs]
+        for p in paragraphs:   # the author's numbering may repeat: keep anchors unique
+            if anchors.count(p["anchor"]) > 1:
+                p["anchor"] = f'{p["anchor"]}-{anchors[:paragraphs.index(p)].count(p["anchor"]) + 1}'
+                anchors = [q["anchor"] for q in paragraphs]
+        refs = []
+        for r, t in zip(c.references, site.ref_targets[i]):
+            refs.append({"label": r.label, "text": r.text, "id": r.id,
+                         "path": cable_path(site, t) if t is not None else None})
+        nav = {"prev": None, "next": None, "prev_origin": None, "next_origin": None}
+        if i in position:
+            n = position[i]
+            nav["prev"] = row(site, listed[n - 1]) if n > 0 else None
+            nav["next"] = row(site, listed[n + 1]) if n + 1 < len(listed) else None
+            origin, m = by_origin_pos[i]
+            same = site.origins[origin]
+            nav["prev_origin"] = row(site, same[m - 1]) if m > 0 else None
+            nav["next_origin"] = row(site, same[m + 1]) if m + 1 < len(same) else None
+        primary = site.version_of.get(i)
+        versions = [row(site, j) for j in site.versions(i)]
+        ctx = {
+            "c": c, "key": site.keys[i], "paragraphs": paragraphs, "refs": refs,
+            "cited_by": [row(site, j) for j in site.cited_by.get(i, [])],
+            "persons": [{"name": p.name, "path": person_paths[p.key], "titles": p.titles}
+                        for p in persons],
+            "tags": [{"code": t, "name": tag_info(t)[1], "path": urls.tag_path(t)} for t in c.tags],
+            "origin_path": urls.origin_path(c.origin) if c.origin else None,
+            "class_path": urls.classification_path(c.classification) if c.classification else None,
+            "date_path": urls.month_path(c.date[:4], c.date[5:7]) if c.date else None,
+            "neighbours": nav, "related": [row(site, j) for j in related(site, i)],
+            "primary": row(site, primary) if primary is not None else None, "versions": versions,
+            "json_path": path[:-5] + ".json", "raw_path": path[:-5] + ".txt",
+        }
+        out.append(Route(path, "cable.html", ctx, c.subject or site.keys[i]))
+    return out
+
+
+def related(site: Site, i: int, limit: int = 5) -> list[int]:
+    """Cables sharing people (weight 3) and tags (weight 1), rarer ones first."""
+    score: dict[int, float] = {}
+    for p in site.persons_of[i]:
+        cables = site.person_cables.get(p.key, [])
+        if len(cables) > 2000:
+            continue
+        for j, _ in cables:
+            score[j] = score.get(j, 0) + 3
+    for t in site.cables[i].tags:
+        cables = site.tags.get(t, [])
+        if len(cables) > 2000:
+            continue
+        for j in cables:
+            score[j] = score.get(j, 0) + 1
+    score.pop(i, None)
+    best = sorted(score.items(), key=lambda kv: (-kv[1], site.keys[kv[0]]))
+    return [j for j, s in best[:limit] if s >= 2]
+
+
+def index_routes(site: Site) -> list[Route]:
+    out: list[Route] = []
+    # tags
+    groups = {kind: [] for kind, _ in TAG_KINDS}
+    for code, idx in site.tags.items():
+        kind, name = tag_info(code)
+        groups[kind].append({"code": code, "name": name, "count": len(idx), "path": urls.tag_path(code)})
+    out.append(Route("tag/index.html", "tags.html",
+                     {"groups": [(label, groups[k]) for k, label in TAG_KINDS if groups[k]]}, "Tags"))
+    for code, idx in site.tags.items():
+        kind, name = tag_info(code)
+        title = f"{code}" + (f" — {name}" if name else "")
+        out += cable_list(site, idx, lambda n, c=code: urls.tag_path(c, n), title,
+                          group_by_year=True, crumb=("Tags", "tag/index.html"))
+    # people
+    people = sorted(site.persons.values(), key=lambda p: (_surname_sort(p.name), p.key))
+    out.append(Route("person/index.html", "people.html", {"people": [
+        {"name": p.name, "count": len(site.person_cables.get(p.key, [])), "path": urls.person_path(p.key),
+         "letter": _letter(_surname_sort(p.name))} for p in people]}, "People"))
+    for p in people:
+        mentions = site.person_cables.get(p.key, [])
+        rows = []
+        for i, paras in sorted(mentions, key=lambda m: (site.cables[m[0]].date or "9999", site.keys[m[0]])):
+            r = row(site, i)
+            c = site.cables[i]
+            r["where"] = [{"label": f"¶{c.paragraphs[k].number}" if c.paragraphs[k].number
+                           is not None else f"block {k + 1}",
+                           "path": r["path"] + "#" + (f"p{c.paragraphs[k].number}" if
+                                                      c.paragraphs[k].number is not None else f"b{k + 1}")}
+                          for k in paras[:6] if k < len(c.paragraphs)]
+            rows.append(r)
+        co = [{"name": site.persons[k].name, "count": n, "path": urls.person_path(k)}
+              for k, n in site.co_persons.get(p.key, []) if k in site.persons]
+        out += _paginate(site, rows, lambda n, k=p.key: urls.person_path(k, n), "person.html", p.name,
+                         {"person": p, "co": co})
+    # origins
+    out.append(Route("origin/index.html", "counts.html", {"heading": "Origins", "entries": [
+        {"name": o, "count": len(idx), "path": urls.origin_path(o)} for o, idx in site.origins.items()]},
+        "Origins"))
+    for o, idx in site.origins.items():
+        out += cable_list(site, idx, lambda n, o=o: urls.origin_path(o, n), o,
+                          group_by_year=True, crumb=("Origins", "origin/index.html"))
+    # classifications
+    out.append(Route("classification/index.html", "counts.html", {"heading": "Classifications",
+        "entries": [{"name": k, "count": len(v), "path": urls.classification_path(k)}
+                    for k, v in sorted(site.classifications.items(), key=lambda kv: _class_rank(kv[0]))]},
+        "Classifications"))
+    for k, idx in site.classifications.items():
+        out += cable_list(site, idx, lambda n, k=k: urls.classification_path(k, n), k.title(),
+                          group_by_year=True, crumb=("Classifications", "classification/index.html"))
+    # dates
+    years = []
+    for y, months in site.years.items():
+        entries = [{"name": MONTHS[int(m) - 1] if m else "", "count": len(v),
+                    "path": urls.month_path(y, m) if m else urls.year_path(y)} for m, v in months.items()]
+        years.append({"year": "Undated" if y == UNDATED else y, "path": urls.year_path(y),
+                      "count": sum(e["count"] for e in entries), "months": entries if y != UNDATED else []})
+        out += cable_list(site, [i for v in months.values() for i in v],
+                          lambda n, y=y: urls.year_path(y, n), "Undated cables" if y == UNDATED else y,
+                          crumb=("Dates", "date/index.html"))
+        if y != UNDATED:
+            for m, v in months.items():
+                out += cable_list(site, v, lambda n, y=y, m=m: urls.month_path(y, m, n),
+                                  f"{MONTHS[int(m) - 1]} {y}", crumb=("Dates", "date/index.html"))
+    out.append(Route("date/index.html", "dates.html", {"years": years}, "Dates"))
+    # subjects: every subject line, A-Z
+    rows = [dict(row(site, i), letter=_letter(s.lstrip("\"'(").upper())) for s, i in site.subjects]
+    out += _paginate(site, rows, lambda n: urls.paged("subject/index.html", n), "subjects.html",
+                     "Subjects", {})
+    return out
+
+
+def _letter(s: str) -> str:
+    ch = s[:1].upper()
+    return ch if "A" <= ch <= "Z" else "#"
+
+
+def _surname_sort(name: str) -> str:
+    parts = name.split()
+    return (parts[-1] + " " + " ".join(parts[:-1])).upper() if parts else ""
+
+
+def _class_rank(cls: str) -> tuple:
+    order = ["TOP SECRET", "SECRET", "CONFIDENTIAL", "LIMITED OFFICIAL USE", "UNCLASSIFIED"]
+    return (order.index(cls) if cls in order else len(order), cls)
+
+
+def home_route(site: Site) -> Route:
+    listed = [i for i in site.order if i not in site.version_of]
+    dated = [i for i in listed if site.cables[i].date]
+    newest = [row(site, i) for i in reversed(dated[-site.config.newest:])]
+    months: dict[str, int] = {}
+    for i in dated:
+        months[site.cables[i].date[:7]] = months.get(site.cables[i].date[:7], 0) + 1
+    stats = {"cables": len(listed), "people": len(site.persons), "tags": len(site.tags),
+             "origins": len(site.origins), "first": site.cables[dated[0]].date[:10] if dated else None,
+             "last": site.cables[dated[-1]].date[:10] if dated else None,
+             "refs": sum(len(v) for v in site.cited_by.values())}
+    return Route("index.html", "home.html", {"newest": newest, "stats": stats,
+                                             "timeline": timeline(months)}, site.config.title)
+
+
+def timeline(months: dict[str, int]) -> dict | None:
+    """Cables per month as SVG bar geometry, drawn at build time."""
+    if not months:
+        return None
+    keys = sorted(months)
+    y0, y1 = int(keys[0][:4]), int(keys[-1][:4])
+    series = [(f"{y}-{m:02d}", months.get(f"{y}-{m:02d}", 0)) for y in range(y0, y1 + 1)
+              for m in range(1, 13)]
+    while series and series[0][1] == 0:
+        series.pop(0)
+    while series and series[-1][1] == 0:
+        series.pop()
+    peak = max(n for _, n in series)
+    width, height = 720, 120
+    bw = width / len(series)
+    bars = [{"x": round(k * bw, 2), "w": round(max(bw - 0.5, 0.5), 2),
+             "h": round(height * n / peak, 2), "y": round(height - height * n / peak, 2),
+             "label": f"{label}: {n} cable{'s' if n != 1 else ''}", "n": n}
+            for k, (label, n) in enumerate(series) if n]
+    return {"width": width, "height": height, "bars": bars, "first": series[0][0],
+            "last": series[-1][0], "peak": peak}
+
+
+def routes(site: Site) -> tuple[list[Route], list[Diagnostic]]:
+    out = [home_route(site), *cable_routes(site), *index_routes(site),
+           Route("404.html", "404.html", {}, "Page not found")]
+    seen: dict[str, Route] = {}
+    diags = []
+    for r in out:
+        if r.path in seen:
+            diags.append(error(f"two pages would be written to {r.path}: "
+                               f"{seen[r.path].title!r} and {r.title!r}", kind="route"))
+        seen[r.path] = r
+    return out, diags

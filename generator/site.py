@@ -1,0 +1,110 @@
+"""Resolve: the whole collection as one cross-linked model (no URLs, no HTML).
+
+Each cable gets a unique key (its ID; versions and ID-less cables get derived
+keys); REF items become edges to cables in the collection, and their reverse is
+"cited by"; indexes map tags, people, origins, classifications and dates to
+cables.  Everything refers to cables by index into ``Site.cables``.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .collect import Collection
+from .config import Config
+from .model import Cable, Person, PersonRef
+
+UNDATED = "undated"
+
+
+@dataclass
+class Site:
+    config: Config
+    cables: list[Cable]
+    keys: list[str]
+    persons_of: list[tuple[PersonRef, ...]]
+    persons: dict[str, Person]
+    order: list[int]                                   # cables by date, then id
+    primary: dict[str, int]                            # id -> index of the primary version
+    version_of: dict[int, int]
+    ref_targets: list[list[int | None]]                # per cable, per REF item
+    cited_by: dict[int, list[int]]
+    tags: dict[str, list[int]]
+    origins: dict[str, list[int]]
+    classifications: dict[str, list[int]]
+    years: dict[str, dict[str, list[int]]]             # year -> month -> cables
+    person_cables: dict[str, list[tuple[int, tuple[int, ...]]]]
+    co_persons: dict[str, list[tuple[str, int]]]
+    subjects: list[tuple[str, int]]                    # (subject, cable) A-Z
+    pages: list = field(default_factory=list)
+
+    def versions(self, i: int) -> list[int]:
+        return sorted(j for j, p in self.version_of.items() if p == i)
+
+
+def _key(c: Cable, i: int, seen: Counter) -> str:
+    if c.id:
+        base = c.id
+    else:
+        src = re.sub(r"[^A-Za-z0-9]+", "-", c.source.path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+        base = f"X-{src}" + (f"-{c.source.record}" if c.source.record > 1 else "")
+    seen[base] += 1
+    return base if seen[base] == 1 else f"{base}-v{seen[base]}"
+
+
+def _sort_key(c: Cable) -> tuple:
+    return (c.date or "9999", c.id or "", c.source.path, c.source.record)
+
+
+def resolve(col: Collection, config: Config) -> Site:
+    cables = col.cables
+    # primaries first so they get the plain ID as their key
+    seen: Counter = Counter()
+    keys = [""] * len(cables)
+    for i in sorted(range(len(cables)), key=lambda i: (i in col.version_of, _sort_key(cables[i]))):
+        keys[i] = _key(cables[i], i, seen)
+    order = sorted(range(len(cables)), key=lambda i: _sort_key(cables[i]))
+    primary = {c.id: i for i, c in enumerate(cables) if c.id and i not in col.version_of}
+    listed = [i for i in order if i not in col.version_of]
+    ref_targets, cited_by = [], defaultdict(list)
+    for i, c in enumerate(cables):
+        targets = []
+        for r in c.references:
+            t = primary.get(r.id) if r.id else None
+            targets.append(t if t != i else None)
+            if t is not None and t != i and i not in col.version_of and i not in cited_by[t]:
+                cited_by[t].append(i)
+        ref_targets.append(targets)
+    for t in cited_by:
+        cited_by[t].sort(key=lambda i: _sort_key(cables[i]))
+    tags, origins, classes = defaultdict(list), defaultdict(list), defaultdict(list)
+    years: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    person_cables = defaultdict(list)
+    co = defaultdict(Counter)
+    for i in listed:
+        c = cables[i]
+        for t in c.tags:
+            tags[t].append(i)
+        origins[c.origin or "Unknown origin"].append(i)
+        classes[c.classification or "UNKNOWN"].append(i)
+        if c.date:
+            years[c.date[:4]][c.date[5:7]].append(i)
+        else:
+            years[UNDATED][""].append(i)
+        refs = col.cable_persons[i]
+        for p in refs:
+            person_cables[p.key].append((i, p.paragraphs))
+        people = sorted({p.key for p in refs})
+        for a in people:
+            for b in people:
+                if a != b:
+                    co[a][b] += 1
+    co_persons = {k: sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[:12] for k, v in co.items()}
+    subjects = sorted(((c.subject, i) for i in listed if (c := cables[i]).subject),
+                      key=lambda s: (s[0].lstrip("\"'(").upper(), keys[s[1]]))
+    return Site(config, cables, keys, col.cable_persons, col.persons, order, primary,
+                col.version_of, ref_targets, dict(cited_by), dict(sorted(tags.items())),
+                dict(sorted(origins.items())), dict(sorted(classes.items())),
+                {y: dict(sorted(m.items())) for y, m in sorted(years.items())},
+                dict(person_cables), co_persons, subjects)

@@ -1,0 +1,50 @@
+"""Write: the only place that writes the site, atomically.
+
+The new site is written to a temporary folder beside the output folder and
+swapped in only when complete, so a build that fails or is interrupted
+leaves the previous site as it was.  Every path is checked to stay inside
+the output folder.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+
+class UnsafePath(ValueError):
+    pass
+
+
+def _target(root: Path, rel: str) -> Path:
+    p = (root / rel).resolve()
+    if rel.startswith(("/", "\\")) or ".." in Path(rel).parts or not str(p).startswith(str(root.resolve())):
+        raise UnsafePath(f"refusing to write outside the output folder: {rel!r}")
+    return p
+
+
+def write_site(outputs: list[tuple[str, bytes]], out_dir: Path) -> int:
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_dir.parent / f".{out_dir.name}.building-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    try:
+        made: set[Path] = set()
+        for rel, data in outputs:
+            target = _target(tmp, rel)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            target.write_bytes(data)
+        old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+        if out_dir.exists():
+            out_dir.rename(old)
+        tmp.rename(out_dir)
+        if old.exists():
+            shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return len(outputs)

@@ -1,0 +1,146 @@
+"""A full build, checked as a user would: links resolve, rebuilds are identical,
+cable text is data, and bad configuration is explained."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.diagnostics import Report
+from generator.linkcheck import check_links
+
+from .conftest import CORPUS, ROOT
+
+
+def digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def run(content: Path, out: Path, strict: bool = False):
+    report = Report(quiet=True)
+    return build(content, out, report, strict=strict), report
+
+
+@pytest.fixture(scope="module")
+def seeds_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    result, report = run(ROOT / "content", out)
+    assert result.ok and report.errors == 0
+    return out
+
+
+def test_seed_site_has_every_page_kind(seeds_site):
+    for rel in ["index.html", "404.html", "robots.txt", "sitemap.xml", "feed.xml", "data/cables.jsonl",
+                "data/cables.csv", "cable/2007/07/07PARIS3198.html", "cable/2007/07/07PARIS3198.json",
+                "cable/2007/07/07PARIS3198.txt", "tag/index.html", "tag/PREL.html", "person/index.html",
+                "person/damien-loras.html", "origin/index.html", "origin/embassy-paris.html",
+                "classification/index.html", "date/index.html", "date/2007-07.html",
+                "subject/index.html", "static/style.css"]:
+        assert (seeds_site / rel).is_file(), rel
+    assert len((seeds_site / "data/cables.jsonl").read_text().splitlines()) == 5
+
+
+def test_no_broken_links_or_fragments(seeds_site):
+    assert check_links(seeds_site) == []
+
+
+def test_links_are_relative_files(seeds_site):
+    html = (seeds_site / "cable/2007/07/07PARIS3198.html").read_text()
+    assert 'href="../../../static/style.css"' in html
+    assert 'href="/' not in html and "http://" not in html.split("<main", 1)[1].split("Please visit")[0]
+
+
+def test_cable_page_content(seeds_site):
+    html = (seeds_site / "cable/2007/07/07PARIS3198.html").read_text()
+    assert 'id="p1"' in html and 'href="#p10"' in html
+    assert '<a class="person" href="../../../person/damien-loras.html">Damien Loras</a>' in html
+    assert "External Political Relations" in html       # the PREL tag's name
+    assert "Josiah Rosenblatt" in html and "1.4(b)" in html
+
+
+def test_rebuild_is_byte_identical(seeds_site, tmp_path):
+    again = tmp_path / "again"
+    result, _ = run(ROOT / "content", again)
+    assert result.ok and digest(again) == digest(seeds_site)
+
+
+def test_cable_text_is_data_and_paths_stay_inside(tmp_path):
+    content = tmp_path / "content"
+    (content / "cables").mkdir(parents=True)
+    (content / "cables" / "evil.txt").write_text(
+        "CONFIDENTIAL ../../ETC 001234\n\nSUBJECT: <script>alert('x')</script>\n\n"
+        "1. (C) <img src=x onerror=alert(1)> met FM Lavrov.\n")
+    out = tmp_path / "out"
+    result, _ = run(content, out)
+    assert result.ok
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert all(out in p.parents or content in p.parents for p in files)
+    page = next(out.glob("cable/**/*.html")).read_text()
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_unknown_theme_and_bad_site_toml_are_explained(tmp_path):
+    content = tmp_path / "content"
+    (content / "cables").mkdir(parents=True)
+    (content / "site.toml").write_text('theme = "nope"\ntitel = "x"\n')
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.html").write_text("previous site")
+    result, report = run(content, out)
+    assert not result.ok
+    messages = [str(d) for d in report.items]
+    assert any("unknown key 'titel'" in m and "Did you mean 'title'?" in m for m in messages)
+    assert any("unknown theme 'nope'" in m and "Known themes: default" in m for m in messages)
+    assert (out / "keep.html").read_text() == "previous site"   # the previous site is untouched
+
+
+def test_site_overrides_one_template(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "templates").mkdir()
+    (content / "templates" / "404.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>Nothing here, says our newsroom</h1>{% endblock %}')
+    out = tmp_path / "out"
+    result, _ = run(content, out)
+    assert result.ok and "says our newsroom" in (out / "404.html").read_text()
+
+
+def test_missing_template_names_the_fix(tmp_path):
+    content = tmp_path / "content"
+    (content / "cables").mkdir(parents=True)
+    theme = content / "themes" / "bare" / "templates"
+    theme.mkdir(parents=True)
+    (theme / "base.html").write_text("{% block main %}{% endblock %}")
+    (content / "site.toml").write_text('theme = "bare"\n')
+    result, report = run(content, tmp_path / "out")
+    assert not result.ok
+    assert any("template 'home.html' not found" in str(d) and "Did you forget" in str(d)
+               for d in report.items)
+
+
+def test_strict_fails_on_warnings_and_keeps_previous_site(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("old")
+    result, report = run(ROOT / "content", out, strict=True)   # seed 002 has no ID: a warning
+    assert not result.ok and report.warnings > 0
+    assert (out / "index.html").read_text() == "old"
+
+
+@pytest.mark.corpus
+def test_corpus_site_links_and_identical_rebuild(tmp_path):
+    content = tmp_path / "content"
+    (content / "cables").mkdir(parents=True)
+    shutil.copytree(CORPUS, content / "cables" / "corpus")
+    shutil.copytree(ROOT / "content" / "cables", content / "cables" / "seeds")
+    one, two = tmp_path / "one", tmp_path / "two"
+    r1, rep = run(content, one)
+    assert r1.ok and rep.errors == 0 and r1.cables == 675
+    assert check_links(one) == []
+    r2, _ = run(content, two)
+    assert digest(one) == digest(two)
