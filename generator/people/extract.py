@@ -121,33 +121,22 @@ def scan(text: str, where: str, paragraph: int | None, lower_vocab: set[str]) ->
         list[Mention], list[Mention]]:
     """Mentions with evidence 1 or 2, and bare candidates, in one piece of text.
 
-    Runs of two or more capitalised words are examined one by one; single words
-    (most capitalised words) are only collected, once each, as bare candidates."""
+    One regex pass finds the runs of capitalised words; runs of two or more are
+    examined word by word, single words (most of them) are only counted."""
     caps = _caps_mode(text)
     found: list[Mention] = []
-    taken_words: set[str] = set()
     bare: list[Mention] = []
-    if not caps:
-        # a name after a lower-case title: "murdered journalist Anna Polikovskaya"
-        for lt in _LOWER_BEFORE_CAPITAL.finditer(text):
-            if lt.group(1) not in LOWER_TITLES:
-                continue
-            m = RUN.match(text, lt.end())
-            toks = [_strip(t) for t in m.group(0).split()] if m else []
-            if toks and _nameish(toks[0], caps, lower_vocab):
-                end = _name_end(toks, 0, caps, lower_vocab, titled=True)
-                name = _trim(toks[:end])
-                if name:
-                    found.append(Mention(clean_name(" ".join(name)), lt.group(1), where,
-                                         paragraph, "title"))
-                    taken_words.update(name)
-    for toks in (seg for m in MULTI.finditer(text) for seg in _segments(m.group(0))):
+    runs = RUNS.findall(text)
+    singles = [r for r in runs if " " not in r and "\t" not in r]
+    occurrences = Counter(_strip(w).rstrip(".-'’") for w in singles)
+    for toks in (seg for r in runs if " " in r or "\t" in r for seg in _segments(r)):
+        occurrences.update(toks)
         n = len(toks)
         taken = [False] * n
         titles = [_is_title(t) for t in toks]
         # evidence 1: a title (not followed by another title) and the name after it
         for k in range(n - 1):
-            if not titles[k] or titles[k + 1] or taken[k + 1] or toks[k + 1] in taken_words:
+            if not titles[k] or titles[k + 1] or taken[k + 1]:
                 continue
             end = _name_end(toks, k + 1, caps, lower_vocab, titled=True)
             name = _trim(toks[k + 1:end])
@@ -162,45 +151,56 @@ def scan(text: str, where: str, paragraph: int | None, lower_vocab: set[str]) ->
                                      where, paragraph, "title-caps" if caps else "title"))
             for j in range(k + 1, end):
                 taken[j] = True
-            taken_words.update(name)
         # evidence 2: a given name (or an initial) followed by more name words
         k = 0
         while k < n - 1:
             t = toks[k]
-            if not taken[k] and not taken[k + 1] and t not in taken_words and (
+            if not taken[k] and not taken[k + 1] and (
                     _is_given(t) and _nameish(t, caps, lower_vocab)
                     or (not caps and _INITIAL.match(t) and t.endswith("."))):
                 end = _name_end(toks, k + 1, caps, lower_vocab, titled=False, inside=True)
                 name = _trim(toks[k:end])
                 if len(name) >= 2 and not _INITIAL.match(name[-1]):
-                    found.append(Mention(clean_name(" ".join(name)), None, where, paragraph,
-                                         "caps-given" if caps else "given"))
+                    title = None if caps else _lower_title_before(text, " ".join(toks[k:end]))
+                    found.append(Mention(clean_name(" ".join(name)), title, where, paragraph,
+                                         "title" if title else ("caps-given" if caps else "given")))
                     for j in range(k, end):
                         taken[j] = True
-                    taken_words.update(name)
                     k = end
                     continue
             k += 1
-    # bare candidates: every other name-like word, once per piece of text
-    kind = "bare-caps" if caps else "bare"
-    # (a found name's given names are not candidates; its surname is, for evidence 3)
-    # (a found name's given names are not candidates; its surname is when it also
-    #  stands alone: "Damien Loras ... Loras said")
+    # bare candidates: every other name-like word, once per piece of text (a found
+    # name's given names are not candidates; its surname is when it also stands alone)
     given_parts = {w.lower() for f in found for w in f.name.split()[:-1]}
     in_names = Counter(f.name.split()[-1].lower() for f in found)
-    occurrences = Counter(_strip(w).rstrip(".-'’") for w in _CAPWORD.findall(text))
+    kind = "bare-caps" if caps else "bare"
     for t in sorted(occurrences):
         low = t.lower()
-        if low not in given_parts and occurrences[t] > in_names[low] and len(t) > 2 and t.lower() not in _PARTICLES and _nameish(t, caps, lower_vocab):
-            bare.append(Mention(clean_name(t), None, "bare", paragraph, kind))
+        if low not in given_parts and occurrences[t] > in_names[low] and len(t) > 2 \
+                and low not in _PARTICLES and _nameish(t, caps, lower_vocab):
+            title = None if caps else _lower_title_before(text, t)
+            if title:   # "party leader Zyuganov"
+                found.append(Mention(clean_name(t), title, where, paragraph, "title"))
+            else:
+                bare.append(Mention(clean_name(t), None, "bare", paragraph, kind))
     return found, bare
+
+
+def _lower_title_before(text: str, phrase: str) -> str | None:
+    """``journalist`` in "murdered journalist Anna Polikovskaya" (first occurrence)."""
+    i = text.find(phrase)
+    if i <= 0:
+        return None
+    before = text[max(0, i - 16):i].rstrip(" ,\t")
+    word = before.rsplit(None, 1)[-1] if before.strip() else ""
+    return word if word in LOWER_TITLES else None
 
 
 # Runs of capitalised words, kept simple for speed; sentence ends inside a run
 # ("Kramer. He") are cut in Python (see _segments).
 _SIMPLE_WORD = r"[A-Z\u00C0-\u00DE][\w'’./-]*"
-MULTI = re.compile(_SIMPLE_WORD + r"(?:[ \t]+(?:" + _PART + r"[ \t]+)*" + _SIMPLE_WORD + r")+")
-_CAPWORD = re.compile(r"(?<![\w'’])[A-Z\u00C0-\u00DE][\w'’-]*")
+RUNS = re.compile(r"(?<![\w'’])" + _SIMPLE_WORD + r"(?:[ \t]+(?:" + _PART + r"[ \t]+)*"
+                  + _SIMPLE_WORD + r")*")
 _ABBRS = frozenset("Amb. Dr. Mr. Mrs. Ms. Gen. Col. Lt. Sen. Rep. Gov. Prof. Adm. Capt. Maj. Sgt. "
                    "Pres. St. Jr. Sr.".split())
 
@@ -222,7 +222,6 @@ def _segments(run: str):
         yield seg
 
 
-_LOWER_BEFORE_CAPITAL = re.compile(r"(?<![A-Za-z])([a-z]{3,14}),?[ \t]+(?=[A-Z])")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -253,6 +252,7 @@ def _name_end(toks: list[str], k: int, caps: bool, vocab: set[str], titled: bool
     return end
 
 
+_SEPARATORS = str.maketrans({c: " " for c in ".,;:!?()[]{}\"“”‘’/*<>=+&%$#@|\\"})
 _LOWER_WORD = re.compile(r"(?<![A-Za-z.])[a-z][a-z'-]+")
 
 
@@ -261,10 +261,8 @@ def extract(paragraphs: tuple[Paragraph, ...], subject: str | None, classified_b
                                                                           frozenset[str]]:
     """Every person mention in a cable, plus bare candidates (``where='bare'``), and the
     common English words the cable writes in lower case (for the collection-level pass)."""
-    vocab = set()
-    for p in paragraphs:
-        if p.kind == "paragraph":
-            vocab.update(_LOWER_WORD.findall(p.text))
+    joined = " ".join(p.text for p in paragraphs if p.kind == "paragraph")
+    vocab = {w for w in set(joined.translate(_SEPARATORS).split()) if w.islower()}
     mentions: list[Mention] = []
     bare: list[Mention] = []
     if classified_by_name:

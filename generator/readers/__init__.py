@@ -9,12 +9,12 @@ import re
 
 from ..diagnostics import warning
 from ..text import decode, looks_binary
-from . import cables_csv, json_dump, plusd_html, telegram_text, wikileaks_html
+from . import cables_csv, generic_html, json_dump, plusd_html, telegram_text, wikileaks_html
 from .record import RawRecord
 
 __all__ = ["RawRecord", "read_records", "FORMATS"]
 
-FORMATS = ("wikileaks-html", "plusd-html", "cables-csv", "json", "mongo-json", "jsonp", "text")
+FORMATS = ("wikileaks-html", "plusd-html", "html", "cables-csv", "json", "mongo-json", "jsonp", "text")
 _HTML = re.compile(r"^\s*(<!DOCTYPE|<html|<\?xml|<head|<body)", re.I)
 
 
@@ -40,8 +40,9 @@ def _dispatch(text: str, path: str) -> list[RawRecord]:
     if plusd_html.sniff(text):
         return plusd_html.read(text, path) or [_nothing(path, "PlusD page holds no cable text")]
     if _HTML.match(text):
-        return [_nothing(path, "HTML page holds no cable (no <code><pre> cable text and no PlusD "
-                         "text); is it a WikiLeaks cable page?")]
+        return generic_html.read(text, path) or [_nothing(
+            path, "HTML page holds no cable: no cable text (no SUBJECT or TAGS line, no "
+            "classification line) was found in it")]
     if cables_csv.sniff(text):
         return cables_csv.read(text, path)
     if json_dump.sniff(text):

@@ -118,3 +118,15 @@ def test_latin1_pdf_text_reports_encoding():
     [r] = read_records("x.txt", b"\r\nVZCZC\r\nUNCLAS PARIS 001052\r\n\xb61. (U) Text.\r\n")
     assert "¶1. (U) Text." in r.text
     assert any(p.kind == "encoding" for p in r.problems)
+
+
+def test_unseen_html_layout_with_a_cable():
+    page = ("<!DOCTYPE html><html><head><title>x</title><style>p{}</style></head><body><nav>Home</nav>"
+            "<div class='x'><p>VZCZC<br>O 270913Z JUL 07<br>FM AMEMBASSY PARIS</p>"
+            "<p>C O N F I D E N T I A L PARIS 003198</p><p>TAGS: PREL FR</p><p>SUBJECT: A &amp; B</p>"
+            "<p>1. (C) Text.</p><p>STAPLETON</p></div></body></html>")
+    [r] = read_records("mirror.html", page.encode())
+    assert r.format == "html"
+    from generator.cables import parse_cable
+    c = parse_cable(r)
+    assert (c.id, c.subject, c.tags, c.signer) == ("07PARIS3198", "A & B", ("PREL", "FR"), "Stapleton")
