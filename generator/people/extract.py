@@ -132,6 +132,8 @@ def scan(text: str, where: str, paragraph: int | None, lower_vocab: set[str]) ->
     for toks in (seg for r in runs if " " in r or "\t" in r for seg in _segments(r)):
         occurrences.update(toks)
         n = len(toks)
+        if n == 1:
+            continue
         taken = [False] * n
         titles = [_is_title(t) for t in toks]
         # evidence 1: a title (not followed by another title) and the name after it
@@ -206,7 +208,7 @@ _ABBRS = frozenset("Amb. Dr. Mr. Mrs. Ms. Gen. Col. Lt. Sen. Rep. Gov. Prof. Adm
 
 
 def _segments(run: str):
-    """The parts of a run between sentence ends, as stripped tokens (two or more)."""
+    """The parts of a run between sentence ends, as stripped tokens."""
     seg: list[str] = []
     for tok in run.split():
         end = tok.endswith(".") and tok not in _ABBRS and not _INITIAL.match(tok)
@@ -215,10 +217,10 @@ def _segments(run: str):
         if tok:
             seg.append(_strip(tok))
         if end:
-            if len(seg) > 1:
+            if seg:
                 yield seg
             seg = []
-    if len(seg) > 1:
+    if seg:
         yield seg
 
 
