@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from . import urls
 from .diagnostics import Diagnostic, error
+from .highlight import raw_html
 from .registry import tags as tag_table
 from .site import UNDATED, Site
 
@@ -147,9 +148,14 @@ def cable_routes(site: Site) -> list[Route]:
             "date_path": urls.month_path(c.date[:4], c.date[5:7]) if c.date else None,
             "neighbours": nav, "related": [row(site, j) for j in related(site, i)],
             "primary": row(site, primary) if primary is not None else None, "versions": versions,
-            "json_path": path[:-5] + ".json", "raw_path": path[:-5] + ".txt",
+            "json_path": path[:-5] + ".json", "text_path": path[:-5] + ".txt",
+            "raw_path": path[:-5] + "-raw.html",
         }
         out.append(Route(path, "cable.html", ctx, c.subject or site.keys[i]))
+        out.append(Route(path[:-5] + "-raw.html", "raw.html",
+                         {"c": c, "key": site.keys[i], "cable_path": path,
+                          "text_path": path[:-5] + ".txt", "raw": Markup(raw_html(c.text))},
+                         f"{site.keys[i]} (original text)"))
     return out
 
 

@@ -1,0 +1,43 @@
+"""The telegram lexer: tokens add up to the input; fields get their token types."""
+from __future__ import annotations
+
+import pytest
+from pygments.token import Generic, Keyword, Name, Number, Operator
+
+from generator.highlight import TelegramLexer, raw_html
+
+from .conftest import SEEDS
+from .corpus_check import load
+
+
+def tokens(text):
+    return list(TelegramLexer().get_tokens_unprocessed(text))
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SEEDS.iterdir()))
+def test_tokens_add_up_to_each_seed(name):
+    text = (SEEDS / name).read_text()
+    assert "".join(v for _, _, v in tokens(text)) == text
+
+
+@pytest.mark.corpus
+def test_tokens_add_up_over_the_corpus():
+    for raw, _ in load():
+        assert "".join(v for _, _, v in tokens(raw.text)) == raw.text, raw.path
+
+
+def test_field_token_types():
+    text = ("O 270913Z JUL 07\nFM AMEMBASSY PARIS\nC O N F I D E N T I A L PARIS 003198\nSIPDIS\n"
+            "TAGS: PREL FR\nSUBJECT: X\n\n1. (C) Text.\n")
+    found = {(str(t), v) for _, t, v in tokens(text)}
+    assert (str(Number), "270913Z JUL 07") in found
+    assert (str(Keyword), "FM") in found and (str(Name.Class), "AMEMBASSY PARIS") in found
+    assert (str(Generic.Strong), "C O N F I D E N T I A L") in found
+    assert (str(Generic.Emph), "SIPDIS") in found and (str(Name.Tag), " PREL FR") in found
+    assert (str(Operator.Word), "(C)") in found
+
+
+def test_raw_html_has_line_anchors_and_escapes():
+    html = raw_html("<script>x</script>\nline two\n")
+    assert 'id="L-2"' in html and 'href="#L-2"' in html and "&lt;script&gt;" in html
+    assert ' name="L-' not in html
