@@ -14,8 +14,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import config as config_mod
+from . import urls
 from .collect import collect
-from .diagnostics import Report
+from .diagnostics import Report, warning
+from .markup import parse_page
 from .discover import NOT_CABLES, discover, read_text
 from .feeds import atom, exports, robots, sitemap
 from .highlight import raw_css
@@ -61,12 +63,26 @@ def build(content: Path, out: Path, report: Report, strict: bool = False) -> Bui
     sources, diags = discover([content / "cables"], base=content.parent, skip=NOT_CABLES) if (content / "cables").is_dir() \
         else ([], [])
     report.add(diags)
+    pages = []
+    if (content / "pages").is_dir():
+        page_files, diags = discover([content / "pages"], base=content.parent)
+        report.add(diags)
+        for src in page_files:
+            if not src.path.endswith((".md", ".markdown")):
+                report.add([warning("skipped: pages are Markdown files ending in .md",
+                                    kind="skipped", path=src.path)])
+                continue
+            slug = urls.slug(src.path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+            page, diags = parse_page(src.data.decode("utf-8", errors="replace"), src.path, slug)
+            report.add(diags)
+            pages.append(page)
     lap("discover")
     col = collect(sources, editorial)
     report.add(col.diagnostics)
     result.cables = len(col.cables)
     lap("parse")
     site = resolve(col, cfg)
+    site.pages = sorted(pages, key=lambda p: (p.weight, p.title, p.slug))
     lap("resolve")
     plan, diags = routes(site)
     report.add(diags)

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from . import urls
 from .diagnostics import Diagnostic, error
 from .highlight import raw_html
+from .markup import render_markdown
 from .registry import tags as tag_table
 from .site import UNDATED, Site
 
@@ -304,14 +305,29 @@ def timeline(months: dict[str, int]) -> dict | None:
             "last": series[-1][0], "peak": peak}
 
 
+def page_routes(site: Site) -> list[Route]:
+    out = []
+    for page in site.pages:
+        path = f"{page.slug}.html"
+
+        def cable_link(cid: str, path=path) -> str | None:
+            i = site.primary.get(cid)
+            return urls.rel(path, cable_path(site, i)) if i is not None else None
+        out.append(Route(path, "page.html", {"page": page,
+                                             "body": Markup(render_markdown(page.markdown, cable_link))},
+                         page.title))
+    return out
+
+
 def routes(site: Site) -> tuple[list[Route], list[Diagnostic]]:
-    out = [home_route(site), *cable_routes(site), *index_routes(site),
+    out = [home_route(site), *cable_routes(site), *index_routes(site), *page_routes(site),
            Route("404.html", "404.html", {}, "Page not found")]
     seen: dict[str, Route] = {}
     diags = []
     for r in out:
         if r.path in seen:
             diags.append(error(f"two pages would be written to {r.path}: "
-                               f"{seen[r.path].title!r} and {r.title!r}", kind="route"))
+                               f"{seen[r.path].title!r} and {r.title!r}; rename one (a Markdown "
+                               "page may not be named like a built-in page)", kind="route"))
         seen[r.path] = r
     return out, diags

@@ -20,7 +20,9 @@ def render(route: Route, site: Site, env: jinja2.Environment) -> tuple[bytes | N
     section = route.path.split("/", 1)[0] + "/" if "/" in route.path else route.path
     ctx = {
         "site": site.config, "page_path": route.path, "page_title": route.title, "link": link,
-        "nav": [{"label": label, "path": p, "current": p.startswith(section)} for label, p in NAV],
+        "nav": [{"label": label, "path": p, "current": p.startswith(section)} for label, p in NAV]
+        + [{"label": pg.title, "path": f"{pg.slug}.html", "current": route.path == f"{pg.slug}.html"}
+           for pg in site.pages if pg.nav],
         **route.ctx,
     }
     try:

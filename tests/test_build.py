@@ -62,6 +62,12 @@ def test_cable_page_content(seeds_site):
     assert "Josiah Rosenblatt" in html and "1.4(b)" in html
 
 
+def test_markdown_page_in_nav_and_cable_ids_linked(seeds_site):
+    about = (seeds_site / "about.html").read_text()
+    assert '<a href="cable/2007/06/07PARIS2726.html" class="cable-ref">07PARIS2726</a>' in about
+    assert '<a href="../../../about.html">About</a>' in (seeds_site / "cable/2007/07/07PARIS3198.html").read_text()
+
+
 def test_rebuild_is_byte_identical(seeds_site, tmp_path):
     again = tmp_path / "again"
     result, _ = run(ROOT / "content", again)
