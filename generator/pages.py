@@ -245,11 +245,40 @@ def index_routes(site: Site) -> list[Route]:
                 out += cable_list(site, v, lambda n, y=y, m=m: urls.month_path(y, m, n),
                                   f"{MONTHS[int(m) - 1]} {y}", crumb=("Dates", "date/index.html"))
     out.append(Route("date/index.html", "dates.html", {"years": years}, "Dates"))
-    # subjects: every subject line, A-Z
+    # subjects: terms A-Z (one page each), and every subject line A-Z
+    term_paths = site_term_paths(site)
+    entries = [{"name": v["name"], "count": len(v["items"]), "path": term_paths[k],
+                "letter": _letter(v["name"])} for k, v in site.terms.items()]
+    entries.sort(key=lambda e: (e["name"].upper(), e["path"]))
+    out.append(Route("subject/index.html", "terms.html",
+                     {"entries": entries, "top": sorted(entries, key=lambda e: (-e["count"], e["name"]))[:30],
+                      "lines": len(site.subjects)}, "Subjects"))
+    for k, v in site.terms.items():
+        rows = []
+        for i, paras in v["items"]:
+            r = row(site, i)
+            c = site.cables[i]
+            r["where"] = [{"label": c.paragraphs[p].text[:60], "path": r["path"] + f"#b{p + 1}"}
+                          for p in paras[:4]]
+            rows.append(r)
+        out += _paginate(site, rows, lambda n, path=term_paths[k]: urls.paged(path, n), "list.html",
+                         v["name"], {"heading": v["name"], "crumb": ("Subjects", "subject/index.html")})
     rows = [dict(row(site, i), letter=_letter(s.lstrip("\"'(").upper())) for s, i in site.subjects]
-    out += _paginate(site, rows, lambda n: urls.paged("subject/index.html", n), "subjects.html",
-                     "Subjects", {})
+    out += _paginate(site, rows, lambda n: urls.paged("subject/lines.html", n), "subjects.html",
+                     "Subject lines", {})
     return out
+
+
+def site_term_paths(site: Site) -> dict[str, str]:
+    paths, used = {}, {"index", "lines"}
+    for k in site.terms:
+        base = urls.slug(k)
+        slug, n = base, 2
+        while slug in used:
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug)
+        paths[k] = f"subject/{slug}.html"
+    return paths
 
 
 def _letter(s: str) -> str:

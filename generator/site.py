@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from .collect import Collection
 from .config import Config
 from .model import Cable, Person, PersonRef
+from .people.extract import surname_key
+from .subjects import display, key as term_key, terms_of
 
 UNDATED = "undated"
 
@@ -37,6 +39,7 @@ class Site:
     person_cables: dict[str, list[tuple[int, tuple[int, ...]]]]
     co_persons: dict[str, list[tuple[str, int]]]
     subjects: list[tuple[str, int]]                    # (subject, cable) A-Z
+    terms: dict[str, dict] = field(default_factory=dict)  # key -> {name, items: [(cable, [paras])]}
     pages: list = field(default_factory=list)
 
     def versions(self, i: int) -> list[int]:
@@ -107,4 +110,27 @@ def resolve(col: Collection, config: Config) -> Site:
                 col.version_of, ref_targets, dict(cited_by), dict(sorted(tags.items())),
                 dict(sorted(origins.items())), dict(sorted(classes.items())),
                 {y: dict(sorted(m.items())) for y, m in sorted(years.items())},
-                dict(person_cables), co_persons, subjects)
+                dict(person_cables), co_persons, subjects, subject_terms(cables, listed, col))
+
+
+def subject_terms(cables: list[Cable], listed: list[int], col: Collection) -> dict[str, dict]:
+    """Terms from subject lines and section headings; people's names are left to the people pages."""
+    people = {surname_key(f) for p in col.persons.values() for f in p.aliases}
+    forms: dict[str, Counter] = defaultdict(Counter)
+    items: dict[str, dict[int, list[int]]] = defaultdict(dict)
+    for i in listed:
+        c = cables[i]
+        sources = [(c.subject, None)] if c.subject else []
+        sources += [(p.text, k) for k, p in enumerate(c.paragraphs) if p.kind == "heading"]
+        for text, k in sources:
+            for t in terms_of(text):
+                tk = term_key(t)
+                if tk in people:
+                    continue
+                forms[tk][display(t)] += 1
+                where = items[tk].setdefault(i, [])
+                if k is not None:
+                    where.append(k)
+    return {tk: {"name": max(forms[tk], key=lambda f: (forms[tk][f], f)),
+                 "items": sorted(v.items(), key=lambda kv: _sort_key(cables[kv[0]]))}
+            for tk, v in sorted(items.items())}
