@@ -20,7 +20,6 @@ from .diagnostics import Report, warning
 from .markup import parse_page
 from .discover import NOT_CABLES, discover, read_text
 from .feeds import atom, exports, robots, sitemap
-from .highlight import raw_css
 from .pages import routes
 from .people.editorial import Editorial, parse as parse_editorial
 from .render import render
@@ -102,8 +101,6 @@ def build(content: Path, out: Path, report: Report, strict: bool = False) -> Bui
     outputs.append(("sitemap.xml", sitemap([p for p, _ in outputs], cfg.base_url)))
     outputs.append(("robots.txt", robots(cfg.base_url)))
     outputs += [(rel, path.read_bytes()) for rel, path in theme.static_files()]
-    if not any(rel == "static/raw.css" for rel, _ in outputs):
-        outputs.append(("static/raw.css", raw_css().encode("utf-8")))
     outputs.sort(key=lambda o: o[0])
     lap("export")
     if report.failed(strict):

@@ -66,18 +66,11 @@ class TelegramLexer(RegexLexer):
 
 
 def raw_html(text: str) -> str:
-    """The highlighted text, one anchor per line (``#L12``)."""
+    """The highlighted text, one anchor per line (``#L-12``); colours in the theme's raw.css."""
     fmt = HtmlFormatter(nowrap=False, linenos="inline", lineanchors="L", anchorlinenos=True,
                         cssclass="raw", wrapcode=True)
-    # HTML5 has no name= on <a>: the id is enough for the #L12 links
+    # HTML5 has no name= on <a>: the id is enough for the #L-12 links
     return _NAME_ATTR.sub("", highlight(text, TelegramLexer(stripnl=False), fmt))
 
 
 _NAME_ATTR = re.compile(r' name="L-\d+"')
-
-
-def raw_css() -> str:
-    light = HtmlFormatter(style="default", cssclass="raw").get_style_defs(".raw")
-    dark = HtmlFormatter(style="monokai", cssclass="raw").get_style_defs(".raw")
-    return (light + "\n@media (prefers-color-scheme: dark) {\n" + dark + "\n}\n")
-

@@ -1,0 +1,104 @@
+"""The site in a real browser, from file:// and from http://localhost, as a reader uses it."""
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+
+import pytest
+
+from .conftest import AXE, VNU, java, run_vnu
+
+# One page of every kind.
+SAMPLE = ["index.html", "cable/2007/07/07PARIS3198.html", "cable/2007/07/07PARIS3198-raw.html",
+          "cable/undated/X-002-711929c1ae99c3c4.html", "person/index.html", "person/damien-loras.html",
+          "tag/index.html", "tag/PREL.html", "subject/index.html", "subject/kosovo.html",
+          "subject/lines.html", "origin/index.html", "origin/embassy-paris.html", "date/index.html",
+          "date/2007-07.html", "classification/index.html", "classification/confidential.html",
+          "about.html", "404.html"]
+
+
+def test_follow_links_from_home_over_file_url(site, page):
+    page.goto((site / "index.html").as_uri())
+    assert page.title().endswith("Paris–Moscow cables, 2005–2007")
+    page.get_by_role("link", name="07PARIS3198").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("cable/2007/07/07PARIS3198.html")
+    assert "DAS KRAMER'S JULY 20 MTG" in page.locator("h1").inner_text()
+    page.locator("a.person", has_text="Damien Loras").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("person/damien-loras.html")
+    assert page.locator("h1").inner_text() == "Damien Loras"
+    page.get_by_role("link", name="07PARIS3198").first.click()
+    page.wait_for_load_state()
+    page.locator(".meta .tags a", has_text="PREL").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("tag/PREL.html")
+    assert "External Political Relations" in page.locator("h1").inner_text()
+    assert page.locator("table.cables tbody tr").count() == 5   # every seed is tagged PREL
+    assert page.console_errors == []
+
+
+def test_paragraph_permalink_targets_the_paragraph(site, page):
+    page.goto((site / "cable/2007/07/07PARIS3198.html").as_uri() + "#p3")
+    assert page.locator("#p3").evaluate("e => e.matches(':target')")
+    page.locator("#p4 a.pilcrow").click()
+    assert page.url.endswith("#p4")
+
+
+def test_site_served_from_localhost_under_a_subpath(site, page, tmp_path):
+    root = tmp_path / "www"
+    (root / "archive").mkdir(parents=True)
+    import shutil
+    shutil.copytree(site, root / "archive" / "cables")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/archive/cables/"
+        page.goto(base + "index.html")
+        page.get_by_role("link", name="Tags").first.click()
+        page.wait_for_load_state()
+        assert page.url == base + "tag/index.html"
+        page.get_by_role("link", name="PREL").first.click()
+        page.wait_for_load_state()
+        assert page.url == base + "tag/PREL.html"
+        assert page.console_errors == []
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.parametrize("rel", SAMPLE)
+def test_axe_finds_no_wcag_21_aa_violations(site, page, rel):
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (scripts/test runs npm install)")
+    page.goto((site / rel).as_uri())
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => await axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+    problems = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert problems == []
+
+
+def test_nu_html_checker_reports_no_errors(site):
+    if not VNU.exists() or not java():
+        pytest.skip("vnu-jar or java is missing (scripts/test runs npm install)")
+    proc = run_vnu([site / rel for rel in SAMPLE])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("width, height, name", [(1280, 900, "desktop"), (390, 844, "phone")])
+def test_screenshots_of_each_page_kind(site, browser, tmp_path_factory, width, height, name):
+    """Not a judge of beauty: pages render at both widths without horizontal overflow."""
+    out = tmp_path_factory.mktemp("shots")
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    pg = ctx.new_page()
+    try:
+        for rel in ["index.html", "cable/2007/07/07PARIS3198.html", "person/damien-loras.html",
+                    "tag/PREL.html"]:
+            pg.goto((site / rel).as_uri())
+            pg.screenshot(path=str(out / f"{name}-{rel.replace('/', '_')}.png"), full_page=True)
+            overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, (rel, name, overflow)
+    finally:
+        ctx.close()
