@@ -62,7 +62,7 @@ def _paginate(site: Site, items: list, path_of, template: str, title: str, ctx: 
         groups = []
         if ctx.get("group_by_year"):
             for r in chunk:
-                y = (r["date"] or "undated")[:4]
+                y = r["date"][:4] if r["date"] else "Undated"
                 if not groups or groups[-1][0] != y:
                     groups.append((y, []))
                 groups[-1][1].append(r)
