@@ -102,3 +102,44 @@ def test_screenshots_of_each_page_kind(site, browser, tmp_path_factory, width, h
             assert overflow <= 1, (rel, name, overflow)
     finally:
         ctx.close()
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory):
+    import shutil
+
+    from generator.build import build
+    from generator.diagnostics import Report
+
+    from ..conftest import CORPUS, ROOT
+    if not CORPUS.is_dir():
+        pytest.skip("corpus not found")
+    content = tmp_path_factory.mktemp("corpus") / "content"
+    (content / "cables").mkdir(parents=True)
+    shutil.copytree(CORPUS, content / "cables" / "corpus", ignore=shutil.ignore_patterns("*.md", "*.tsv"))
+    shutil.copytree(ROOT / "content" / "cables", content / "cables" / "seeds")
+    (content / "site.toml").write_text('title = "Corpus"\nper_page = 40\n')
+    out = content.parent / "site"
+    assert build(content, out, Report(quiet=True)).ok
+    return out
+
+
+@pytest.mark.corpus
+def test_corpus_site_pages_validate_and_pass_axe(corpus_site, page):
+    """A larger sample: cables of every source format, paginated lists, REF links."""
+    pages = sorted(corpus_site.glob("cable/*/*/*.html"))
+    sample = pages[::5] + sorted(corpus_site.glob("tag/PREL*.html"))[:3] + \
+        sorted(corpus_site.glob("origin/*.html"))[:5] + sorted(corpus_site.glob("person/*.html"))[:5] + \
+        [corpus_site / "index.html", corpus_site / "subject/index.html", corpus_site / "person/index.html"]
+    if VNU.exists() and java():
+        proc = run_vnu(sample)
+        assert proc.returncode == 0, proc.stdout[:3000]
+    if AXE.exists():
+        for p in sample[::12]:
+            page.goto(p.as_uri())
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("""async () => await axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+            assert [v["id"] for v in result["violations"]] == [], p
+    linked = [p for p in pages if 'class="missing"' in p.read_text() or "References</h2>" in p.read_text()]
+    assert linked, "some corpus cables have REF lines"
