@@ -47,7 +47,8 @@ _TAG = re.compile(r"<[^>]*>")
 
 def strip_tags(fragment: str) -> str:
     """Remove HTML tags and unescape entities (used on <pre> and table cells)."""
-    return html.unescape(_TAG.sub("", fragment))
+    text = _TAG.sub("", fragment) if "<" in fragment else fragment
+    return html.unescape(text) if "&" in text else text
 
 
 def fold_spaces(s: str) -> str:

@@ -129,13 +129,19 @@ def scan(text: str, where: str, paragraph: int | None, lower_vocab: set[str]) ->
     runs = RUNS.findall(text)
     singles = [r for r in runs if " " not in r and "\t" not in r]
     occurrences = Counter(_strip(w).rstrip(".-'’") for w in singles)
+    title_words, given_words = _title_words(), _given_words()
     for toks in (seg for r in runs if " " in r or "\t" in r for seg in _segments(r)):
         occurrences.update(toks)
         n = len(toks)
         if n == 1:
             continue
+        has_title = not title_words.isdisjoint(map(str.lower, toks))
+        if not has_title and given_words.isdisjoint(toks) and not any(
+                (len(t) == 2 and t[1] == ".") or ("-" in t and t.split("-", 1)[0] in given_words)
+                for t in toks):
+            continue   # no title, no given name, no initial: nothing to find in this run
         taken = [False] * n
-        titles = [_is_title(t) for t in toks]
+        titles = [_is_title(t) for t in toks] if has_title else [False] * n
         # evidence 1: a title (not followed by another title) and the name after it
         for k in range(n - 1):
             if not titles[k] or titles[k + 1] or taken[k + 1]:
@@ -224,6 +230,18 @@ def _segments(run: str):
         yield seg
 
 
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
+    """Title words in lower case (runs are compared lower-cased)."""
+    from .lexicon import PERSON_TITLES
+    return frozenset(PERSON_TITLES | {a.lower() for a in TITLE_ABBREVIATIONS})
+
+
+@lru_cache(maxsize=1)
+def _given_words() -> frozenset[str]:
+    return frozenset(v for g in given_names() for v in (g, g.upper()))
 
 
 @lru_cache(maxsize=1 << 16)

@@ -65,5 +65,5 @@ def read(text: str, path: str) -> list[RawRecord]:
 
 def _pre_text(fragment: str) -> str:
     # the 2011 fault writes a backslash before each line end
-    fragment = fragment.replace("\\&#x000A;", "&#x000A;")
+    fragment = fragment.replace("\\&#x000A;", "\n").replace("&#x000A;", "\n")
     return strip_tags(fragment)

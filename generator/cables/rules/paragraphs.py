@@ -100,16 +100,17 @@ def _blocks(state: State) -> list[dict]:
         if used[i] or not line.strip():
             close()
             continue
-        if _SIPDIS.match(line):
+        first = line.lstrip()[:1]
+        if "SIPDIS" in line and _SIPDIS.match(line):
             state.take(i, "caveat")
             continue
-        trailing = _TRAILING_DASHES.match(line)
+        trailing = _TRAILING_DASHES.match(line) if "-----" in line else None
         if trailing and _title_line(trailing.group(1)):
             close()
             state.take(i, NAME)
             blocks.append({"lines": [(i, trailing.group(1))], "number": None, "heading": True})
             continue
-        if _DASHES.match(line):
+        if first in "-=_*" and _DASHES.match(line):
             state.take(i, "decoration")
             # a heading written right under the last line of a paragraph
             if len(cur) >= 2 and _title_line(cur[-1][1]) and _ENDS_SENTENCE.search(cur[-2][1]):
@@ -121,12 +122,12 @@ def _blocks(state: State) -> list[dict]:
                     and blocks[-1]["lines"][-1][0] >= i - 3:
                 blocks[-1]["heading"] = True
             continue
-        if cur and PARAGRAPH.match(line) and (line.lstrip().startswith("¶")
-                                              or _SENTENCE_END.search(cur[-1][1])):
+        if cur and (first.isdigit() or first == "¶") and PARAGRAPH.match(line) and (
+                first == "¶" or _SENTENCE_END.search(cur[-1][1])):
             close()
         state.take(i, NAME)
         cur.append((i, line.rstrip()))
-        if _MD_HEADING.match(line) and len(cur) == 1:
+        if first == "#" and _MD_HEADING.match(line) and len(cur) == 1:
             close()
             blocks[-1]["heading"] = True
     close()
