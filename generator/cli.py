@@ -48,7 +48,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 2
     result = build(content, out, report, strict=args.strict)
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
-    kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.by_kind().items()))
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.by_kind("warning").items()))
     print(f"cablesite: {result.cables} cables, {result.pages} pages, {result.files} files "
           f"written to {out}/; {report.warnings} warnings ({kinds or 'none'}), {report.errors} "
           f"errors; {stages}", file=sys.stderr)

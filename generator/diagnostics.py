@@ -28,7 +28,7 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    severity: str  # "warning" or "error"
+    severity: str  # "note" (information, never fails a build), "warning" or "error"
     message: str
     kind: str = "parse"
     path: str | None = None
@@ -46,6 +46,11 @@ class Diagnostic:
 def warning(message: str, kind: str = "parse", line: int | None = None,
             path: str | None = None, record: int | None = None) -> Diagnostic:
     return Diagnostic("warning", message, kind, path, line, record)
+
+
+def note(message: str, kind: str = "note", line: int | None = None,
+         path: str | None = None, record: int | None = None) -> Diagnostic:
+    return Diagnostic("note", message, kind, path, line, record)
 
 
 def error(message: str, kind: str = "input", line: int | None = None,
@@ -75,8 +80,8 @@ class Report:
     def errors(self) -> int:
         return sum(1 for d in self.items if d.severity == "error")
 
-    def by_kind(self) -> Counter:
-        return Counter(d.kind for d in self.items)
+    def by_kind(self, severity: str | None = None) -> Counter:
+        return Counter(d.kind for d in self.items if severity is None or d.severity == severity)
 
     def failed(self, strict: bool) -> bool:
         return self.errors > 0 or (strict and self.warnings > 0)

@@ -135,6 +135,7 @@ def _cable(state: State, raw: RawRecord) -> Cable:
     header = tuple(state.lines[i].rstrip() for i, u in enumerate(state.used) if u == "header")
     footer = tuple(state.lines[i].strip() for i, u in enumerate(state.used) if u == "footer")
     diags: list[Diagnostic] = [d if d.path else _located(d, raw) for d in raw.problems]
+    # (notes, such as the encoding a file was read in, stay in the build report only)
     diags += [_located(d, raw) for d in state.warnings]
     return Cable(
         id=f.get("id"), date=f.get("date"), origin=f.get("origin"),

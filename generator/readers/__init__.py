@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..diagnostics import warning
+from ..diagnostics import note, warning
 from ..text import decode, looks_binary
 from . import cables_csv, generic_html, json_dump, plusd_html, telegram_text, wikileaks_html
 from .record import RawRecord
@@ -29,8 +29,8 @@ def read_records(path: str, data: bytes) -> list[RawRecord]:
     text, encoding = decode(data)
     records = _dispatch(text, path)
     if encoding not in ("utf-8", "utf-8-sig") and records:
-        records[0].problems.append(warning(f"file is not UTF-8; read as {encoding}",
-                                           kind="encoding", path=path))
+        records[0].problems.append(note(f"file is not UTF-8; read as {encoding}",
+                                        kind="encoding", path=path))
     return records
 
 
