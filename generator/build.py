@@ -21,6 +21,7 @@ from .markup import parse_page
 from .discover import NOT_CABLES, discover, read_text
 from .feeds import atom, exports, robots, sitemap
 from .pages import routes
+from .progress import Progress, Silent
 from .people.editorial import Editorial, parse as parse_editorial
 from .render import render
 from .site import resolve
@@ -37,7 +38,8 @@ class BuildResult:
     ok: bool = True
 
 
-def build(content: Path, out: Path, report: Report, strict: bool = False) -> BuildResult:
+def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: int = 1,
+          progress: Progress | None = None) -> BuildResult:
     result = BuildResult()
     t = time.perf_counter()
 
@@ -76,7 +78,7 @@ def build(content: Path, out: Path, report: Report, strict: bool = False) -> Bui
             report.add(diags)
             pages.append(page)
     lap("discover")
-    col = collect(sources, editorial)
+    col = collect(sources, editorial, jobs=jobs, progress=progress)
     report.add(col.diagnostics)
     result.cables = len(col.cables)
     lap("parse")
@@ -86,11 +88,14 @@ def build(content: Path, out: Path, report: Report, strict: bool = False) -> Bui
     plan, diags = routes(site)
     report.add(diags)
     outputs: list[tuple[str, bytes]] = []
-    for route in plan:
+    progress = progress or Silent()
+    for n, route in enumerate(plan, 1):
         data, diags = render(route, site, theme.env)
         report.add(diags)
         if data is not None:
             outputs.append((route.path, data))
+        progress.step("render", n, len(plan), "pages")
+    progress.done("render")
     result.pages = len(outputs)
     lap("render")
     outputs += exports(site)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -33,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default="site", help="output folder (default: site)")
     b.add_argument("--strict", action="store_true", help="fail (exit 1) when there are warnings")
     b.add_argument("--quiet", "-q", action="store_true", help="do not print warnings")
+    b.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                   help="processes for parsing (default: all cores)")
     c = sub.add_parser("check", help="check a built site for broken links and fragments")
     c.add_argument("dir", nargs="?", default="site")
     return ap
@@ -46,7 +49,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"cablesite: no content folder {content}/ (run from the project folder, or pass "
               "--content DIR)", file=sys.stderr)
         return 2
-    result = build(content, out, report, strict=args.strict)
+    from .progress import Progress
+    result = build(content, out, report, strict=args.strict, jobs=max(1, args.jobs),
+                   progress=Progress(quiet=args.quiet))
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.by_kind("warning").items()))
     print(f"cablesite: {result.cables} cables, {result.pages} pages, {result.files} files "

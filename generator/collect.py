@@ -7,6 +7,7 @@ are resolved across cables.
 """
 from __future__ import annotations
 
+import multiprocessing
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -16,7 +17,8 @@ from .discover import SourceFile
 from .model import Cable, Person, PersonRef
 from .people.editorial import Editorial
 from .people.resolve import resolve_people
-from .readers import read_records
+from .progress import Progress, Silent
+from .readers import RawRecord, read_records
 
 
 @dataclass
@@ -31,19 +33,72 @@ class Collection:
         return [i for i, p in self.version_of.items() if p == index]
 
 
-def parse_sources(sources: list[SourceFile]) -> tuple[list[Cable], list[Diagnostic], set[str]]:
-    cables: list[Cable] = []
-    diags: list[Diagnostic] = []
-    lower: set[str] = set()
+_BIG_FILE = 1 << 20   # a file this large (a cables.csv) is read first, its records spread out
+
+
+def _parse_task(task) -> tuple[list[tuple[Cable, frozenset[str]]], list[Diagnostic], int]:
+    """A task is a list of small files (read and parsed here) or of records of a big file."""
+    kind, items = task
+    out, diags = [], []
+    records = items if kind == "records" else [r for src in items
+                                               for r in read_records(src.path, src.data)]
+    for raw in records:
+        if raw.text.strip():
+            out.append(parse_record(raw))
+        else:
+            diags.extend(raw.problems)
+    return out, diags, len(items) if kind == "files" else 0
+
+
+def _tasks(sources: list[SourceFile], per_task: int = 32) -> list[tuple[str, list]]:
+    tasks: list[tuple[str, list]] = []
+    small: list[SourceFile] = []
     for src in sources:
-        for raw in read_records(src.path, src.data):
-            if not raw.text.strip():
-                diags.extend(raw.problems)
-                continue
-            cable, words = parse_record(raw)
-            cables.append(cable)
-            lower |= words
-    return cables, diags, lower
+        if len(src.data) >= _BIG_FILE:
+            if small:
+                tasks.append(("files", small))
+                small = []
+            records = read_records(src.path, src.data)
+            tasks += [("records", records[k:k + per_task]) for k in range(0, len(records), per_task)]
+        else:
+            small.append(src)
+            if len(small) == per_task:
+                tasks.append(("files", small))
+                small = []
+    if small:
+        tasks.append(("files", small))
+    return tasks
+
+
+def parse_sources(sources: list[SourceFile], jobs: int = 1,
+                  progress: Progress | None = None) -> tuple[list[Cable], list[Diagnostic], set[str]]:
+    """Read and parse every file on ``jobs`` processes; results keep the sources' order."""
+    progress = progress or Silent()
+    tasks = _tasks(sources)
+    results: list[tuple[Cable, frozenset[str]]] = []
+    diags: list[Diagnostic] = []
+    files = 0
+    if jobs > 1 and len(tasks) > 2:
+        ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                          else None)
+        with ctx.Pool(jobs) as pool:
+            parts = pool.imap(_parse_task, tasks)
+            for part, problems, nfiles in parts:
+                results += part
+                diags += problems
+                files += nfiles
+                progress.step("parse", len(results), max(len(results), 1), f"cables ({files} files)")
+    else:
+        for part, problems, nfiles in map(_parse_task, tasks):
+            results += part
+            diags += problems
+            files += nfiles
+            progress.step("parse", len(results), max(len(results), 1), f"cables ({files} files)")
+    progress.done("parse")
+    lower: set[str] = set()
+    for _, words in results:
+        lower |= words
+    return [c for c, _ in results], diags, lower
 
 
 def fullness(c: Cable) -> tuple:
@@ -74,8 +129,9 @@ def settle_duplicates(cables: list[Cable]) -> tuple[dict[int, int], list[Diagnos
     return version_of, diags
 
 
-def collect(sources: list[SourceFile], editorial: Editorial = Editorial()) -> Collection:
-    cables, diags, lower = parse_sources(sources)
+def collect(sources: list[SourceFile], editorial: Editorial = Editorial(), jobs: int = 1,
+            progress: Progress | None = None) -> Collection:
+    cables, diags, lower = parse_sources(sources, jobs, progress)
     for c in cables:
         diags.extend(c.warnings)
     version_of, dup_diags = settle_duplicates(cables)
