@@ -14,7 +14,7 @@ from pathlib import Path
 from . import __version__
 from .collect import collect
 from .contract import cable_dict, dumps
-from .diagnostics import Report
+from .diagnostics import Report, error
 from .discover import discover, read_text
 from .people.editorial import Editorial, parse as parse_editorial
 
@@ -29,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--text", action="store_true", help="include the original text of each cable")
     p.add_argument("--people", metavar="FILE", help="editors' people.toml to apply")
     p.add_argument("--quiet", "-q", action="store_true", help="do not print warnings")
+    p.add_argument("--jobs", "-j", type=int, default=1, help="processes for parsing (default: 1)")
     b = sub.add_parser("build", help="build the site from a content folder")
     b.add_argument("--content", default="content", help="content folder (default: content)")
     b.add_argument("--out", default="site", help="output folder (default: site)")
@@ -79,12 +80,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
     if args.people:
         text = read_text(Path(args.people))
         if text is None:
-            report.add([__import__("generator.diagnostics", fromlist=["error"]).error(
-                "people file not found", path=args.people, kind="config")])
+            report.add([error("people file not found", path=args.people, kind="config")])
         else:
             editorial, d = parse_editorial(text, args.people)
             report.add(d)
-    col = collect(sources, editorial)
+    col = collect(sources, editorial, jobs=max(1, args.jobs))
     report.add(col.diagnostics)
     out = sys.stdout
     for i, cable in enumerate(col.cables):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..registry import post_for_token, posts
+from ..registry import post_for_token
 
 # Tokens REF lines use for posts whose ID token is longer.
 ALIASES = {
@@ -29,11 +29,7 @@ def token_of(post_text: str) -> str:
 
 
 def known_token(tok: str) -> bool:
-    return tok in ALIASES.values() or post_for_token(tok) is not None or tok in _extra_tokens()
-
-
-def _extra_tokens() -> set[str]:
-    return set(posts().by_token)
+    return tok in ALIASES.values() or post_for_token(tok) is not None
 
 
 def make_id(year: int | str, token: str, serial: int | str) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ...model import CitedRef
-from ...registry import post_for_indicator, post_for_token, post_name
+from ...registry import id_token, post_for_indicator, post_for_token, post_name
 from ..dates import source_date
 from ..ids import ALIASES, canonical_id, known_token, make_id, plausible_token, token_of
 from ..state import State
@@ -53,10 +53,8 @@ def apply(state: State) -> None:
         if tok:
             cid = make_id(year, tok, f["de_serial"])
     if not cid:
-        yy_from_id = None
         state.warn("no cable ID: the source gives none and no classification line with post and "
                    "serial (e.g. 'CONFIDENTIAL PARIS 003198') was found", kind="missing-id")
-        del yy_from_id
     f["id"] = cid
     if year is None and cid:
         year = int(cid[:2]) + (1900 if int(cid[:2]) >= 60 else 2000)
@@ -122,10 +120,7 @@ def apply(state: State) -> None:
 
 def _token_for_post(form: str) -> str | None:
     name = post_name(form)
-    if not name:
-        return None
-    from ...registry import id_token
-    return id_token(name)
+    return id_token(name) if name else None
 
 
 def ref_ids(text: str, year: int | None) -> list[tuple[int, str]]:
