@@ -39,7 +39,24 @@ def _parser() -> argparse.ArgumentParser:
                    help="processes for parsing (default: all cores)")
     c = sub.add_parser("check", help="check a built site for broken links and fragments")
     c.add_argument("dir", nargs="?", default="site")
+    s = sub.add_parser("synth", help="write a synthetic corpus for benchmarks")
+    s.add_argument("--count", type=int, required=True, help="number of cables")
+    s.add_argument("--out", required=True, help="folder to write (must be empty or absent)")
+    s.add_argument("--seed", type=int, default=1)
     return ap
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from .progress import Progress
+    from .synth import generate
+    from .write import write_files
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()):
+        print(f"cablesite: {out}/ is not empty; choose an empty folder", file=sys.stderr)
+        return 2
+    n = write_files(generate(args.count, args.seed), out, Progress())
+    print(f"cablesite: {args.count} synthetic cables in {n} files under {out}/", file=sys.stderr)
+    return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -107,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_build(args)
         if args.command == "check":
             return cmd_check(args)
+        if args.command == "synth":
+            return cmd_synth(args)
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:

@@ -87,14 +87,14 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1,
                 results += part
                 diags += problems
                 files += nfiles
-                progress.step("parse", len(results), max(len(results), 1), f"cables ({files} files)")
+                progress.step("parse", len(results), 0, "cables")
     else:
         for part, problems, nfiles in map(_parse_task, tasks):
             results += part
             diags += problems
             files += nfiles
-            progress.step("parse", len(results), max(len(results), 1), f"cables ({files} files)")
-    progress.done("parse")
+            progress.step("parse", len(results), 0, "cables")
+    progress.done("parse", len(results), f"cables from {files} files")
     lower: set[str] = set()
     for _, words in results:
         lower |= words

@@ -18,6 +18,7 @@ class Progress:
         self._start: dict[str, float] = {}
 
     def step(self, stage: str, done: int, total: int, unit: str = "") -> None:
+        """``total`` 0 means not known in advance: a count, no bar."""
         if self.quiet:
             return
         now = time.monotonic()
@@ -28,21 +29,33 @@ class Progress:
             if now - self._last < 0.1 and done < total:
                 return
             width = 30
-            filled = int(width * done / total) if total else width
             rate = done / max(now - self._start[stage], 1e-9)
-            self.stream.write(f"\r{stage:>7} [{'#' * filled}{'.' * (width - filled)}] "
-                              f"{done}/{total} {unit} ({rate:,.0f}/s)  ")
+            if total:
+                filled = int(width * done / total)
+                bar = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+            else:
+                bar = f"{done}"
+            self.stream.write(f"\r{stage:>7} {bar} {unit} ({rate:,.0f}/s)  ")
             self.stream.flush()
-        elif now - self._last >= self.every or done == total:
+        elif now - self._last >= self.every or (total and done == total):
             rate = done / max(now - self._start[stage], 1e-9)
-            print(f"cablesite: {stage}: {done}/{total} {unit} ({rate:,.0f}/s)", file=self.stream)
+            count = f"{done}/{total}" if total else f"{done}"
+            print(f"cablesite: {stage}: {count} {unit} ({rate:,.0f}/s)", file=self.stream)
+        else:
+            return
         self._last = now
 
-    def done(self, stage: str) -> None:
-        if self.tty and not self.quiet:
+    def done(self, stage: str, done: int | None = None, unit: str = "") -> None:
+        """End of a stage: the terminal line is closed; a log gets the final count."""
+        if self.quiet:
+            return
+        if self.tty:
             self.stream.write("\n")
             self.stream.flush()
-        self._last = 0.0
+        elif done is not None:
+            start = self._start.get(stage, time.monotonic())
+            rate = done / max(time.monotonic() - start, 1e-9)
+            print(f"cablesite: {stage}: {done} {unit} ({rate:,.0f}/s)", file=self.stream)
 
 
 class Silent(Progress):

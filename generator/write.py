@@ -48,3 +48,22 @@ def write_site(outputs: list[tuple[str, bytes]], out_dir: Path) -> int:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return len(outputs)
+
+
+def write_files(files, out_dir: Path, progress=None, total: int | None = None) -> int:
+    """Write (relative path, bytes) pairs under ``out_dir`` (used by synth and import)."""
+    out_dir = out_dir.resolve()
+    n = 0
+    made: set[Path] = set()
+    for rel, data in files:
+        target = _target(out_dir, rel)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(data)
+        n += 1
+        if progress is not None:
+            progress.step("write", n, total or 0, "files")
+    if progress is not None:
+        progress.done("write", n, "files")
+    return n

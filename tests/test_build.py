@@ -173,5 +173,5 @@ def test_progress_lines_in_ci_logs(tmp_path):
     result = build(ROOT / "content", tmp_path / "out", Report(quiet=True), progress=Progress(stream))
     assert result.ok
     lines = stream.getvalue().splitlines()
-    assert "cablesite: parse: 5/5 cables" in "\n".join(lines)
+    assert "cablesite: parse: 5 cables from 5 files" in "\n".join(lines)
     assert any(line.startswith("cablesite: render: ") and "pages" in line for line in lines)
