@@ -31,13 +31,7 @@ def write_site(outputs: list[tuple[str, bytes]], out_dir: Path) -> int:
         shutil.rmtree(tmp)
     tmp.mkdir()
     try:
-        made: set[Path] = set()
-        for rel, data in outputs:
-            target = _target(tmp, rel)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(data)
+        write_files(outputs, tmp)
         old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
         if out_dir.exists():
             out_dir.rename(old)
