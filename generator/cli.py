@@ -39,11 +39,28 @@ def _parser() -> argparse.ArgumentParser:
                    help="processes for parsing (default: all cores)")
     c = sub.add_parser("check", help="check a built site for broken links and fragments")
     c.add_argument("dir", nargs="?", default="site")
+    i = sub.add_parser("import", help="bring a collection into content/cables/, one file per cable")
+    i.add_argument("source", help="a cables.csv, a JSON dump, a folder of WikiLeaks pages or text files")
+    i.add_argument("--content", default="content", help="content folder (default: content)")
+    i.add_argument("--quiet", "-q", action="store_true")
     s = sub.add_parser("synth", help="write a synthetic corpus for benchmarks")
     s.add_argument("--count", type=int, required=True, help="number of cables")
     s.add_argument("--out", required=True, help="folder to write (must be empty or absent)")
     s.add_argument("--seed", type=int, default=1)
     return ap
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importer import import_collection
+    from .progress import Progress
+    report = Report(quiet=args.quiet)
+    result = import_collection(Path(args.source), Path(args.content) / "cables",
+                               Progress(quiet=args.quiet))
+    report.add(result.diagnostics)
+    print(f"cablesite: imported {result.written} cables into {args.content}/cables/ "
+          f"({result.skipped} already there, {result.duplicates} duplicate IDs kept as ~2..., "
+          f"{result.unknown} without an ID under unknown/)", file=sys.stderr)
+    return 1 if report.errors else 0
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
@@ -126,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_check(args)
         if args.command == "synth":
             return cmd_synth(args)
+        if args.command == "import":
+            return cmd_import(args)
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:
