@@ -7,6 +7,7 @@ Only discover (reading) and write touch the disk.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from dataclasses import dataclass, field
@@ -27,6 +28,37 @@ from .render import render
 from .site import resolve
 from .theme import load as load_theme
 from .write import write_site
+
+
+_RENDER: tuple | None = None   # (plan, site, env), inherited by forked render workers
+
+
+def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes | None, list]]:
+    plan, site, env = _RENDER
+    out = []
+    for route in plan[bounds[0]:bounds[1]]:
+        data, diags = render(route, site, env)
+        out.append((route.path, data, diags))
+    return out
+
+
+def render_all(plan, site, env, jobs: int):
+    """Render every route, in order; on ``jobs`` forked processes when there is enough work."""
+    if jobs <= 1 or len(plan) < 400 or "fork" not in multiprocessing.get_all_start_methods():
+        for route in plan:
+            data, diags = render(route, site, env)
+            yield route.path, data, diags
+        return
+    global _RENDER
+    _RENDER = (plan, site, env)
+    try:
+        size = 100
+        chunks = [(k, min(k + size, len(plan))) for k in range(0, len(plan), size)]
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for part in pool.imap(_render_chunk, chunks):
+                yield from part
+    finally:
+        _RENDER = None
 
 
 @dataclass
@@ -87,13 +119,12 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
     lap("resolve")
     plan, diags = routes(site)
     report.add(diags)
-    outputs: list[tuple[str, bytes]] = []
     progress = progress or Silent()
-    for n, route in enumerate(plan, 1):
-        data, diags = render(route, site, theme.env)
+    outputs: list[tuple[str, bytes]] = []
+    for n, (path, data, diags) in enumerate(render_all(plan, site, theme.env, jobs), 1):
         report.add(diags)
         if data is not None:
-            outputs.append((route.path, data))
+            outputs.append((path, data))
         progress.step("render", n, len(plan), "pages")
     progress.done("render")
     result.pages = len(outputs)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from typing import Callable
+from functools import lru_cache, partial
 
 from markupsafe import Markup
 
@@ -29,7 +31,7 @@ TAG_KINDS = [("subject", "Subjects"), ("program", "Programs"), ("organization", 
 class Route:
     path: str
     template: str
-    ctx: dict = field(default_factory=dict)
+    ctx: dict | Callable[[], dict] = field(default_factory=dict)   # a callable: built when rendered
     title: str = ""
 
 
@@ -89,9 +91,7 @@ def linked_paragraph(text: str, links: list[tuple[str, str]]) -> Markup:
     forms = {}
     for form, path in links:
         forms.setdefault(html.escape(form, quote=False), path)
-    pattern = re.compile(r"(?<![\w'’])(" + "|".join(re.escape(f) for f in
-                                                    sorted(forms, key=len, reverse=True))
-                         + r")(?![\w])", re.IGNORECASE)
+    pattern = _forms_pattern(tuple(sorted(forms, key=len, reverse=True)))
     lookup = {f.lower(): p for f, p in forms.items()}
 
     def sub(m: re.Match) -> str:
@@ -99,7 +99,15 @@ def linked_paragraph(text: str, links: list[tuple[str, str]]) -> Markup:
     return Markup(pattern.sub(sub, escaped))
 
 
+@lru_cache(maxsize=4096)
+def _forms_pattern(forms: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<![\w'’])(" + "|".join(re.escape(f) for f in forms) + r")(?![\w])",
+                      re.IGNORECASE)
+
+
 def cable_routes(site: Site) -> list[Route]:
+    """Routes of every cable page and raw view; their contexts are built when rendered
+    (``functools.partial``), so that rendering in parallel also spreads this work."""
     out = []
     listed = [i for i in site.order if i not in site.version_of]
     position = {i: n for n, i in enumerate(listed)}
@@ -109,55 +117,68 @@ def cable_routes(site: Site) -> list[Route]:
             by_origin_pos[i] = (origin, n)
     for i, c in enumerate(site.cables):
         path = cable_path(site, i)
-        persons = site.persons_of[i]
-        person_paths = {p.key: urls.person_path(p.key) for p in persons}
-        paragraphs = []
-        for k, p in enumerate(c.paragraphs):
-            links = [(f, urls.rel(path, person_paths[pr.key])) for pr in persons
-                     if k in pr.paragraphs for f in pr.forms]
-            paragraphs.append({"kind": p.kind, "number": p.number, "marking": p.marking,
-                               "html": linked_paragraph(p.text, links),
-                               "anchor": f"p{p.number}" if p.number is not None else f"b{k + 1}"})
-        anchors = [p["anchor"] for p in paragraphs]
-        for p in paragraphs:   # the author's numbering may repeat: keep anchors unique
-            if anchors.count(p["anchor"]) > 1:
-                p["anchor"] = f'{p["anchor"]}-{anchors[:paragraphs.index(p)].count(p["anchor"]) + 1}'
-                anchors = [q["anchor"] for q in paragraphs]
-        refs = []
-        for r, t in zip(c.references, site.ref_targets[i]):
-            refs.append({"label": r.label, "text": r.text, "id": r.id,
-                         "path": cable_path(site, t) if t is not None else None})
-        nav = {"prev": None, "next": None, "prev_origin": None, "next_origin": None}
-        if i in position:
-            n = position[i]
-            nav["prev"] = row(site, listed[n - 1]) if n > 0 else None
-            nav["next"] = row(site, listed[n + 1]) if n + 1 < len(listed) else None
-            origin, m = by_origin_pos[i]
-            same = site.origins[origin]
-            nav["prev_origin"] = row(site, same[m - 1]) if m > 0 else None
-            nav["next_origin"] = row(site, same[m + 1]) if m + 1 < len(same) else None
-        primary = site.version_of.get(i)
-        versions = [row(site, j) for j in site.versions(i)]
-        ctx = {
-            "c": c, "key": site.keys[i], "paragraphs": paragraphs, "refs": refs,
-            "cited_by": [row(site, j) for j in site.cited_by.get(i, [])],
-            "persons": [{"name": p.name, "path": person_paths[p.key], "titles": p.titles}
-                        for p in persons],
-            "tags": [{"code": t, "name": tag_info(t)[1], "path": urls.tag_path(t)} for t in c.tags],
-            "origin_path": urls.origin_path(c.origin) if c.origin else None,
-            "class_path": urls.classification_path(c.classification) if c.classification else None,
-            "date_path": urls.month_path(c.date[:4], c.date[5:7]) if c.date else None,
-            "neighbours": nav, "related": [row(site, j) for j in related(site, i)],
-            "primary": row(site, primary) if primary is not None else None, "versions": versions,
-            "json_path": path[:-5] + ".json", "text_path": path[:-5] + ".txt",
-            "raw_path": path[:-5] + "-raw.html",
-        }
-        out.append(Route(path, "cable.html", ctx, c.subject or site.keys[i]))
-        out.append(Route(path[:-5] + "-raw.html", "raw.html",
-                         {"c": c, "key": site.keys[i], "cable_path": path,
-                          "text_path": path[:-5] + ".txt", "raw": Markup(raw_html(c.text))},
+        out.append(Route(path, "cable.html", partial(cable_context, site, i, listed, position,
+                                                         by_origin_pos),
+                         c.subject or site.keys[i]))
+        out.append(Route(path[:-5] + "-raw.html", "raw.html", partial(raw_context, site, i),
                          f"{site.keys[i]} (original text)"))
     return out
+
+
+def raw_context(site: Site, i: int) -> dict:
+    c = site.cables[i]
+    path = cable_path(site, i)
+    return {"c": c, "key": site.keys[i], "cable_path": path, "text_path": path[:-5] + ".txt",
+            "raw": Markup(raw_html(c.text))}
+
+
+def cable_context(site: Site, i: int, listed: list[int], position: dict, by_origin_pos: dict) -> dict:
+    c = site.cables[i]
+    path = cable_path(site, i)
+    persons = site.persons_of[i]
+    person_paths = {p.key: urls.person_path(p.key) for p in persons}
+    paragraphs = []
+    for k, p in enumerate(c.paragraphs):
+        links = [(f, urls.rel(path, person_paths[pr.key])) for pr in persons
+                 if k in pr.paragraphs for f in pr.forms]
+        paragraphs.append({"kind": p.kind, "number": p.number, "marking": p.marking,
+                           "html": linked_paragraph(p.text, links),
+                           "anchor": f"p{p.number}" if p.number is not None else f"b{k + 1}"})
+    anchors = [p["anchor"] for p in paragraphs]
+    for p in paragraphs:   # the author's numbering may repeat: keep anchors unique
+        if anchors.count(p["anchor"]) > 1:
+            p["anchor"] = f'{p["anchor"]}-{anchors[:paragraphs.index(p)].count(p["anchor"]) + 1}'
+            anchors = [q["anchor"] for q in paragraphs]
+    refs = []
+    for r, t in zip(c.references, site.ref_targets[i]):
+        refs.append({"label": r.label, "text": r.text, "id": r.id,
+                     "path": cable_path(site, t) if t is not None else None})
+    nav = {"prev": None, "next": None, "prev_origin": None, "next_origin": None}
+    if i in position:
+        n = position[i]
+        nav["prev"] = row(site, listed[n - 1]) if n > 0 else None
+        nav["next"] = row(site, listed[n + 1]) if n + 1 < len(listed) else None
+        origin, m = by_origin_pos[i]
+        same = site.origins[origin]
+        nav["prev_origin"] = row(site, same[m - 1]) if m > 0 else None
+        nav["next_origin"] = row(site, same[m + 1]) if m + 1 < len(same) else None
+    primary = site.version_of.get(i)
+    versions = [row(site, j) for j in site.versions(i)]
+    ctx = {
+        "c": c, "key": site.keys[i], "paragraphs": paragraphs, "refs": refs,
+        "cited_by": [row(site, j) for j in site.cited_by.get(i, [])],
+        "persons": [{"name": p.name, "path": person_paths[p.key], "titles": p.titles}
+                    for p in persons],
+        "tags": [{"code": t, "name": tag_info(t)[1], "path": urls.tag_path(t)} for t in c.tags],
+        "origin_path": urls.origin_path(c.origin) if c.origin else None,
+        "class_path": urls.classification_path(c.classification) if c.classification else None,
+        "date_path": urls.month_path(c.date[:4], c.date[5:7]) if c.date else None,
+        "neighbours": nav, "related": [row(site, j) for j in related(site, i)],
+        "primary": row(site, primary) if primary is not None else None, "versions": versions,
+        "json_path": path[:-5] + ".json", "text_path": path[:-5] + ".txt",
+        "raw_path": path[:-5] + "-raw.html",
+    }
+    return ctx
 
 
 def related(site: Site, i: int, limit: int = 5) -> list[int]:

@@ -23,7 +23,7 @@ def render(route: Route, site: Site, env: jinja2.Environment) -> tuple[bytes | N
         "nav": [{"label": label, "path": p, "current": p.startswith(section)} for label, p in NAV]
         + [{"label": pg.title, "path": f"{pg.slug}.html", "current": route.path == f"{pg.slug}.html"}
            for pg in site.pages if pg.nav],
-        **route.ctx,
+        **(route.ctx() if callable(route.ctx) else route.ctx),
     }
     try:
         template = env.get_template(route.template)

@@ -68,8 +68,15 @@ def paged(path: str, page: int) -> str:
 
 
 def rel(from_path: str, to_path: str) -> str:
-    """Relative URL from one output file to another (with any #fragment kept)."""
+    """Relative URL from one output file to another (with any #fragment kept).
+
+    Both are '/'-separated paths from the site's root (what ``posixpath.relpath``
+    would give, without its calls to the file system)."""
     target, _, frag = to_path.partition("#")
-    here = posixpath.dirname(from_path) or "."
-    out = posixpath.relpath(target, here)
+    here = from_path.split("/")[:-1]
+    there = target.split("/")
+    i = 0
+    while i < len(here) and i < len(there) - 1 and here[i] == there[i]:
+        i += 1
+    out = "../" * (len(here) - i) + "/".join(there[i:])
     return out + (f"#{frag}" if frag else "")
