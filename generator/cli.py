@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 from . import __version__
@@ -39,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="processes for parsing (default: all cores)")
     c = sub.add_parser("check", help="check a built site for broken links and fragments")
     c.add_argument("dir", nargs="?", default="site")
+    v = sub.add_parser("serve", help="serve the site on localhost, rebuilding on changes")
+    v.add_argument("--content", default="content")
+    v.add_argument("--out", default="site")
+    v.add_argument("--host", default="127.0.0.1")
+    v.add_argument("--port", type=int, default=8000)
+    v.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1)
     i = sub.add_parser("import", help="bring a collection into content/cables/, one file per cable")
     i.add_argument("source", help="a cables.csv, a JSON dump, a folder of WikiLeaks pages or text files")
     i.add_argument("--content", default="content", help="content folder (default: content)")
@@ -61,6 +68,19 @@ def cmd_import(args: argparse.Namespace) -> int:
           f"({result.skipped} already there, {result.duplicates} duplicate IDs kept as ~2..., "
           f"{result.unknown} without an ID under unknown/)", file=sys.stderr)
     return 1 if report.errors else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import Server
+    server = Server(Path(args.content), Path(args.out), args.host, args.port, jobs=max(1, args.jobs))
+    server.start()
+    print(f"cablesite: serving {args.out}/ at {server.url} (Ctrl-C to stop); rebuilding when "
+          f"{args.content}/ or the themes change", file=sys.stderr)
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        server.stop()
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
@@ -145,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_synth(args)
         if args.command == "import":
             return cmd_import(args)
+        if args.command == "serve":
+            return cmd_serve(args)
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:

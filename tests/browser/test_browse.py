@@ -143,3 +143,27 @@ def test_corpus_site_pages_validate_and_pass_axe(corpus_site, page):
             assert [v["id"] for v in result["violations"]] == [], p
     linked = [p for p in pages if 'class="missing"' in p.read_text() or "References</h2>" in p.read_text()]
     assert linked, "some corpus cables have REF lines"
+
+
+def test_serve_reloads_the_open_page(browser, tmp_path):
+    import shutil
+
+    from generator.serve import Server
+
+    from ..conftest import ROOT
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    server = Server(content, tmp_path / "site", port=0, quiet=True, interval=0.2)
+    server.start()
+    ctx = browser.new_context()
+    pg = ctx.new_page()
+    try:
+        pg.goto(server.url + "cable/2007/07/07PARIS3198.html")
+        assert "ELYSEE RUSSIA ADVISOR" in pg.locator("h1").inner_text()
+        pg.wait_for_timeout(1500)        # the page has polled the version once
+        cable = content / "cables/000_fedcf07303434e2b.txt"
+        cable.write_text(cable.read_text().replace("ELYSEE RUSSIA ADVISOR", "ELYSEE RUSSIA ADVISER"))
+        pg.wait_for_function("document.querySelector('h1').innerText.includes('ADVISER')", timeout=30000)
+    finally:
+        ctx.close()
+        server.stop()
