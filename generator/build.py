@@ -27,7 +27,7 @@ from .people.editorial import Editorial, parse as parse_editorial
 from .render import render
 from .site import resolve
 from .theme import load as load_theme
-from .write import write_site
+from .write import SiteWriter
 
 
 _RENDER: tuple | None = None   # (plan, site, env), inherited by forked render workers
@@ -66,6 +66,8 @@ class BuildResult:
     cables: int = 0
     pages: int = 0
     files: int = 0
+    changed: int = 0
+    unchanged: int = 0
     timings: dict = field(default_factory=dict)
     ok: bool = True
 
@@ -120,28 +122,38 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
     plan, diags = routes(site)
     report.add(diags)
     progress = progress or Silent()
-    outputs: list[tuple[str, bytes]] = []
-    for n, (path, data, diags) in enumerate(render_all(plan, site, theme.env, jobs), 1):
-        report.add(diags)
-        if data is not None:
-            outputs.append((path, data))
-        progress.step("render", n, len(plan), "pages")
-    progress.done("render")
-    result.pages = len(outputs)
-    lap("render")
-    outputs += exports(site)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    updated = (datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-               if epoch and epoch.isdigit() else None)
-    outputs.append(("feed.xml", atom(site, updated)))
-    outputs.append(("sitemap.xml", sitemap([p for p, _ in outputs], cfg.base_url)))
-    outputs.append(("robots.txt", robots(cfg.base_url)))
-    outputs += [(rel, path.read_bytes()) for rel, path in theme.static_files()]
-    outputs.sort(key=lambda o: o[0])
-    lap("export")
-    if report.failed(strict):
-        result.ok = False
-        return result
+    writer = SiteWriter(out)
+    try:
+        for n, (path, data, diags) in enumerate(render_all(plan, site, theme.env, jobs), 1):
+            report.add(diags)
+            if data is not None:
+                writer.add(path, data)
+                result.pages += 1
+            progress.step("render", n, len(plan), "pages")
+        progress.done("render")
+        lap("render")
+        for path, data in exports(site):
+            writer.add(path, data)
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        updated = (datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+                   if epoch and epoch.isdigit() else None)
+        writer.add("feed.xml", atom(site, updated))
+        writer.add("robots.txt", robots(cfg.base_url))
+        for rel, path in theme.static_files():
+            writer.add(rel, path.read_bytes())
+        writer.add("sitemap.xml", sitemap(writer.paths, cfg.base_url))
+        lap("export")
+        if report.failed(strict):
+            writer.abort()
+            result.ok = False
+            return result
+        result.files = writer.commit()
+        result.changed, result.unchanged = writer.changed, writer.unchanged
+    except BaseException:
+        writer.abort()
+        raise
+    lap("write")
+    return result
     result.files = write_site(outputs, out)
     lap("write")
     return result

@@ -109,9 +109,9 @@ def cmd_build(args: argparse.Namespace) -> int:
                    progress=Progress(quiet=args.quiet))
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.by_kind("warning").items()))
-    print(f"cablesite: {result.cables} cables, {result.pages} pages, {result.files} files "
-          f"written to {out}/; {report.warnings} warnings ({kinds or 'none'}), {report.errors} "
-          f"errors; {stages}", file=sys.stderr)
+    print(f"cablesite: {result.cables} cables, {result.pages} pages, {result.files} files in "
+          f"{out}/ ({result.changed} written, {result.unchanged} unchanged); {report.warnings} "
+          f"warnings ({kinds or 'none'}), {report.errors} errors; {stages}", file=sys.stderr)
     if not result.ok:
         print("cablesite: the build failed; the previous site was left as it was", file=sys.stderr)
     return 0 if result.ok else 1

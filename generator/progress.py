@@ -16,6 +16,7 @@ class Progress:
         self.quiet = quiet
         self._last = 0.0
         self._start: dict[str, float] = {}
+        self._t0 = time.monotonic()     # a stage starts when the one before it ended
 
     def step(self, stage: str, done: int, total: int, unit: str = "") -> None:
         """``total`` 0 means not known in advance: a count, no bar."""
@@ -23,7 +24,7 @@ class Progress:
             return
         now = time.monotonic()
         if stage not in self._start:
-            self._start[stage] = now
+            self._start[stage] = self._t0
             self._last = now     # the first line comes after `every` seconds, or at the end
         if self.tty:
             if now - self._last < 0.1 and done < total:
@@ -47,14 +48,16 @@ class Progress:
 
     def done(self, stage: str, done: int | None = None, unit: str = "") -> None:
         """End of a stage: the terminal line is closed; a log gets the final count."""
+        now = time.monotonic()
+        start = self._start.get(stage, self._t0)
+        self._t0 = now
         if self.quiet:
             return
         if self.tty:
             self.stream.write("\n")
             self.stream.flush()
         elif done is not None:
-            start = self._start.get(stage, time.monotonic())
-            rate = done / max(time.monotonic() - start, 1e-9)
+            rate = done / max(now - start, 1e-9)
             print(f"cablesite: {stage}: {done} {unit} ({rate:,.0f}/s)", file=self.stream)
 
 

@@ -23,6 +23,57 @@ def _target(root: Path, rel: str) -> Path:
     return p
 
 
+class SiteWriter:
+    """Writes a new site beside the old one as pages come, then swaps it in.
+
+    A file whose bytes are the same as in the previous site is hard-linked from it,
+    not written again (its modification time stays); files the new site does not
+    have are gone with the old folder.  ``abort()`` leaves the previous site as it was.
+    """
+
+    def __init__(self, out_dir: Path):
+        self.out = out_dir.resolve()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = self.out.parent / f".{self.out.name}.building-{os.getpid()}"
+        if self.tmp.exists():
+            shutil.rmtree(self.tmp)
+        self.tmp.mkdir()
+        self.made: set[Path] = set()
+        self.paths: list[str] = []
+        self.changed = 0
+        self.unchanged = 0
+
+    def add(self, rel: str, data: bytes) -> None:
+        target = _target(self.tmp, rel)
+        if target.parent not in self.made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(target.parent)
+        old = self.out / rel
+        try:
+            if old.stat().st_size == len(data) and old.read_bytes() == data:
+                os.link(old, target)
+                self.unchanged += 1
+                self.paths.append(rel)
+                return
+        except OSError:
+            pass
+        target.write_bytes(data)
+        self.changed += 1
+        self.paths.append(rel)
+
+    def commit(self) -> int:
+        old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
+        if self.out.exists():
+            self.out.rename(old)
+        self.tmp.rename(self.out)
+        if old.exists():
+            shutil.rmtree(old)
+        return len(self.paths)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
 def write_site(outputs: list[tuple[str, bytes]], out_dir: Path) -> int:
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -175,3 +175,24 @@ def test_progress_lines_in_ci_logs(tmp_path):
     lines = stream.getvalue().splitlines()
     assert "cablesite: parse: 5 cables from 5 files" in "\n".join(lines)
     assert any(line.startswith("cablesite: render: ") and "pages" in line for line in lines)
+
+
+def test_rebuild_keeps_unchanged_files_and_rewrites_what_changed(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    out = tmp_path / "site"
+    first, _ = run(content, out)
+    loras = out / "person/damien-loras.html"
+    stamp = loras.stat().st_mtime_ns
+    second, _ = run(content, out)
+    assert (second.changed, second.unchanged) == (0, first.files)
+    text = (content / "cables/000_fedcf07303434e2b.txt").read_text()
+    (content / "cables/new.txt").write_text(text.replace("003198", "003299").replace("270913Z", "280913Z")
+                                            .replace("Damien Loras", "Pierre Vimont").replace("Loras", "Vimont"))
+    third, _ = run(content, out)
+    assert third.ok and 0 < third.changed < third.files
+    assert (out / "cable/2007/07/07PARIS3299.html").is_file()
+    assert loras.stat().st_mtime_ns == stamp          # a page the new cable does not touch
+    fresh = tmp_path / "fresh"
+    run(content, fresh)
+    assert digest(fresh) == digest(out)               # the same bytes as a full build
