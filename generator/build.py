@@ -154,6 +154,3 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
         raise
     lap("write")
     return result
-    result.files = write_site(outputs, out)
-    lap("write")
-    return result

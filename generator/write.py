@@ -3,7 +3,8 @@
 The new site is written to a temporary folder beside the output folder and
 swapped in only when complete, so a build that fails or is interrupted
 leaves the previous site as it was.  Every path is checked to stay inside
-the output folder.
+the output folder.  (``write_files`` serves the tools that write content:
+``synth`` and ``import``.)
 """
 from __future__ import annotations
 
@@ -72,27 +73,6 @@ class SiteWriter:
 
     def abort(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
-
-
-def write_site(outputs: list[tuple[str, bytes]], out_dir: Path) -> int:
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_dir.parent / f".{out_dir.name}.building-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
-    try:
-        write_files(outputs, tmp)
-        old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-        if out_dir.exists():
-            out_dir.rename(old)
-        tmp.rename(out_dir)
-        if old.exists():
-            shutil.rmtree(old)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return len(outputs)
 
 
 def write_files(files, out_dir: Path, progress=None, total: int | None = None) -> int:
