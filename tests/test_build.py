@@ -130,11 +130,14 @@ def test_missing_template_names_the_fix(tmp_path):
 
 
 def test_strict_fails_on_warnings_and_keeps_previous_site(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
     out = tmp_path / "out"
-    out.mkdir()
+    assert run(content, out, strict=True)[0].ok          # the bundled site builds strictly
     (out / "index.html").write_text("old")
-    result, report = run(ROOT / "content", out, strict=True)   # seed 002 has no ID: a warning
-    assert not result.ok and report.warnings > 0
+    (content / "cables" / "no-tags.txt").write_text("CONFIDENTIAL PARIS 001234\n\nSUBJECT: X\n\n1. (C) Hi.\n")
+    result, report = run(content, out, strict=True)
+    assert not result.ok and "missing-tags" in report.by_kind("warning")
     assert (out / "index.html").read_text() == "old"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..diagnostics import Diagnostic, warning
+from ..diagnostics import Diagnostic, note, warning
 
 
 @dataclass
@@ -43,6 +43,11 @@ class State:
 
     def take(self, i: int, rule: str) -> None:
         self.used[i] = rule
+
+    def note(self, message: str, line_index: int | None = None, kind: str = "parse") -> None:
+        """Information, not a problem: printed, never fails a strict build."""
+        self.warnings.append(note(message, kind=kind,
+                                  line=None if line_index is None else self.lineno(line_index)))
 
     def warn(self, message: str, line_index: int | None = None, kind: str = "parse") -> None:
         self.warnings.append(warning(message, kind=kind,

@@ -52,15 +52,17 @@ def apply(state: State) -> None:
         tok = _token_for_post(f["from_form"])
         if tok:
             cid = make_id(year, tok, f["de_serial"])
+    # a partial extract says itself that its header is gone: a missing ID or date is a note
+    report = state.note if f.get("partial") else state.warn
     if not cid:
-        state.warn("no cable ID: the source gives none and no classification line with post and "
-                   "serial (e.g. 'CONFIDENTIAL PARIS 003198') was found", kind="missing-id")
+        report("no cable ID: the source gives none and no classification line with post and "
+               "serial (e.g. 'CONFIDENTIAL PARIS 003198') was found", kind="missing-id")
     f["id"] = cid
     if year is None and cid:
         year = int(cid[:2]) + (1900 if int(cid[:2]) >= 60 else 2000)
     if not date:
-        state.warn("no date: no date-time group (e.g. 'O 270913Z JUL 07') and no date in the "
-                   "source's metadata", kind="missing-date")
+        report("no date: no date-time group (e.g. 'O 270913Z JUL 07') and no date in the "
+               "source's metadata", kind="missing-date")
     # origin
     origin = meta.get("origin") or None
     if not origin and f.get("from_form"):
