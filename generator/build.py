@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import config as config_mod
 from . import urls
+from .cache import ParseCache
 from .collect import collect
 from .diagnostics import Report, warning
 from .markup import parse_page
@@ -68,12 +69,16 @@ class BuildResult:
     files: int = 0
     changed: int = 0
     unchanged: int = 0
+    parsed: int = -1          # files parsed (not taken from the cache); -1 without a cache
     timings: dict = field(default_factory=dict)
     ok: bool = True
 
 
 def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: int = 1,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, cache_dir: Path | None = None,
+          clean: bool = False) -> BuildResult:
+    """Build ``content`` into ``out``.  Parsed files are cached in ``cache_dir`` (no cache
+    when None); ``clean`` drops the cache and writes every file anew."""
     result = BuildResult()
     t = time.perf_counter()
 
@@ -112,7 +117,17 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
             report.add(diags)
             pages.append(page)
     lap("discover")
-    col = collect(sources, editorial, jobs=jobs, progress=progress)
+    cache = None
+    if cache_dir is not None:
+        if clean:
+            (cache_dir / "parse.sqlite").unlink(missing_ok=True)
+        cache = ParseCache(cache_dir / "parse.sqlite")
+    try:
+        col = collect(sources, editorial, jobs=jobs, progress=progress, cache=cache)
+    finally:
+        if cache is not None:
+            result.parsed = cache.misses
+            cache.close()
     report.add(col.diagnostics)
     result.cables = len(col.cables)
     lap("parse")
@@ -122,7 +137,7 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
     plan, diags = routes(site)
     report.add(diags)
     progress = progress or Silent()
-    writer = SiteWriter(out)
+    writer = SiteWriter(out, reuse=not clean)
     try:
         for n, (path, data, diags) in enumerate(render_all(plan, site, theme.env, jobs), 1):
             report.add(diags)

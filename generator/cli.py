@@ -37,7 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="fail (exit 1) when there are warnings")
     b.add_argument("--quiet", "-q", action="store_true", help="do not print warnings")
     b.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
-                   help="processes for parsing (default: all cores)")
+                   help="processes for parsing and rendering (default: all cores)")
+    b.add_argument("--clean", action="store_true",
+                   help="full build: drop the parse cache and write every file anew")
+    b.add_argument("--cache", default=None,
+                   help="parse cache folder (default: .cablesite-cache beside the content folder)")
     c = sub.add_parser("check", help="check a built site for broken links and fragments")
     c.add_argument("dir", nargs="?", default="site")
     v = sub.add_parser("serve", help="serve the site on localhost, rebuilding on changes")
@@ -105,8 +109,9 @@ def cmd_build(args: argparse.Namespace) -> int:
               "--content DIR)", file=sys.stderr)
         return 2
     from .progress import Progress
+    cache = Path(args.cache) if args.cache else content.resolve().parent / ".cablesite-cache"
     result = build(content, out, report, strict=args.strict, jobs=max(1, args.jobs),
-                   progress=Progress(quiet=args.quiet))
+                   progress=Progress(quiet=args.quiet), cache_dir=cache, clean=args.clean)
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.by_kind("warning").items()))
     print(f"cablesite: {result.cables} cables, {result.pages} pages, {result.files} files in "

@@ -11,6 +11,7 @@ import multiprocessing
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .cache import ParseCache
 from .cables import parse_record
 from .diagnostics import Diagnostic, warning
 from .discover import SourceFile
@@ -18,7 +19,7 @@ from .model import Cable, Person, PersonRef
 from .people.editorial import Editorial
 from .people.resolve import resolve_people
 from .progress import Progress, Silent
-from .readers import RawRecord, read_records
+from .readers import read_records
 
 
 @dataclass
@@ -34,34 +35,39 @@ class Collection:
 
 
 _BIG_FILE = 1 << 20   # a file this large (a cables.csv) is read first, its records spread out
+Parsed = tuple[list[tuple[Cable, frozenset[str]]], list[Diagnostic]]
 
 
-def _parse_task(task) -> tuple[list[tuple[Cable, frozenset[str]]], list[Diagnostic], int]:
-    """A task is a list of small files (read and parsed here) or of records of a big file."""
+def _parse_task(task) -> list[tuple[int, list[tuple[Cable, frozenset[str]]], list[Diagnostic]]]:
+    """A task: small files (read and parsed here), or some records of one big file."""
     kind, items = task
-    out, diags = [], []
-    records = items if kind == "records" else [r for src in items
-                                               for r in read_records(src.path, src.data)]
-    for raw in records:
-        if raw.text.strip():
-            out.append(parse_record(raw))
-        else:
-            diags.extend(raw.problems)
-    return out, diags, len(items) if kind == "files" else 0
+    out = []
+    if kind == "records":
+        index, records = items
+        out.append((index, [parse_record(r) for r in records if r.text.strip()],
+                    [p for r in records if not r.text.strip() for p in r.problems]))
+        return out
+    for index, src in items:
+        parsed, diags = [], []
+        for raw in read_records(src.path, src.data):
+            if raw.text.strip():
+                parsed.append(parse_record(raw))
+            else:
+                diags.extend(raw.problems)
+        out.append((index, parsed, diags))
+    return out
 
 
-def _tasks(sources: list[SourceFile], per_task: int = 32) -> list[tuple[str, list]]:
-    tasks: list[tuple[str, list]] = []
-    small: list[SourceFile] = []
-    for src in sources:
+def _tasks(todo: list[tuple[int, SourceFile]], per_task: int = 32) -> list[tuple[str, object]]:
+    tasks: list[tuple[str, object]] = []
+    small: list[tuple[int, SourceFile]] = []
+    for index, src in todo:
         if len(src.data) >= _BIG_FILE:
-            if small:
-                tasks.append(("files", small))
-                small = []
             records = read_records(src.path, src.data)
-            tasks += [("records", records[k:k + per_task]) for k in range(0, len(records), per_task)]
+            tasks += [("records", (index, records[k:k + per_task]))
+                      for k in range(0, len(records), per_task)]
         else:
-            small.append(src)
+            small.append((index, src))
             if len(small) == per_task:
                 tasks.append(("files", small))
                 small = []
@@ -70,31 +76,51 @@ def _tasks(sources: list[SourceFile], per_task: int = 32) -> list[tuple[str, lis
     return tasks
 
 
-def parse_sources(sources: list[SourceFile], jobs: int = 1,
-                  progress: Progress | None = None) -> tuple[list[Cable], list[Diagnostic], set[str]]:
-    """Read and parse every file on ``jobs`` processes; results keep the sources' order."""
+def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress | None = None,
+                  cache: ParseCache | None = None) -> tuple[list[Cable], list[Diagnostic], set[str]]:
+    """Read and parse every file on ``jobs`` processes, taking unchanged files from the
+    cache; results keep the sources' order."""
     progress = progress or Silent()
-    tasks = _tasks(sources)
-    results: list[tuple[Cable, frozenset[str]]] = []
-    diags: list[Diagnostic] = []
-    files = 0
+    done: dict[int, Parsed] = {}
+    keys = {}
+    todo = []
+    for index, src in enumerate(sources):
+        if cache is not None:
+            keys[index] = cache.key(src.path, src.sha256)
+            hit = cache.get(keys[index])
+            if hit is not None:
+                done[index] = hit
+                continue
+        todo.append((index, src))
+    tasks = _tasks(todo)
+    count = sum(len(p) for p, _ in done.values())
+
+    def take(parts) -> None:
+        nonlocal count
+        for index, parsed, diags in parts:
+            old = done.setdefault(index, ([], []))
+            old[0].extend(parsed)
+            old[1].extend(diags)
+            count += len(parsed)
+        progress.step("parse", count, 0, "cables")
+
     if jobs > 1 and len(tasks) > 2:
         ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                           else None)
         with ctx.Pool(jobs) as pool:
-            parts = pool.imap(_parse_task, tasks)
-            for part, problems, nfiles in parts:
-                results += part
-                diags += problems
-                files += nfiles
-                progress.step("parse", len(results), 0, "cables")
+            for parts in pool.imap(_parse_task, tasks):
+                take(parts)
     else:
-        for part, problems, nfiles in map(_parse_task, tasks):
-            results += part
-            diags += problems
-            files += nfiles
-            progress.step("parse", len(results), 0, "cables")
-    progress.done("parse", len(results), f"cables from {files} files")
+        for parts in map(_parse_task, tasks):
+            take(parts)
+    if cache is not None:
+        for index, _ in todo:
+            cache.put(keys[index], done.get(index, ([], [])))
+        cache.prune(set(keys.values()))
+    progress.done("parse", count, f"cables from {len(sources)} files ({len(todo)} parsed, "
+                                  f"{len(sources) - len(todo)} from the cache)")
+    results = [r for index in range(len(sources)) for r in done.get(index, ([], []))[0]]
+    diags = [d for index in range(len(sources)) for d in done.get(index, ([], []))[1]]
     lower: set[str] = set()
     for _, words in results:
         lower |= words
@@ -130,8 +156,8 @@ def settle_duplicates(cables: list[Cable]) -> tuple[dict[int, int], list[Diagnos
 
 
 def collect(sources: list[SourceFile], editorial: Editorial = Editorial(), jobs: int = 1,
-            progress: Progress | None = None) -> Collection:
-    cables, diags, lower = parse_sources(sources, jobs, progress)
+            progress: Progress | None = None, cache: ParseCache | None = None) -> Collection:
+    cables, diags, lower = parse_sources(sources, jobs, progress, cache)
     for c in cables:
         diags.extend(c.warnings)
     version_of, dup_diags = settle_duplicates(cables)

@@ -57,7 +57,8 @@ class Server:
 
     def rebuild(self) -> bool:
         report = Report(quiet=self.quiet)
-        result = build(self.content, self.out, report, jobs=self.jobs, progress=Progress(quiet=True))
+        result = build(self.content, self.out, report, jobs=self.jobs, progress=Progress(quiet=True),
+                       cache_dir=self.content.resolve().parent / ".cablesite-cache")
         if result.ok:
             self.version += 1
         if not self.quiet:

@@ -32,7 +32,8 @@ class SiteWriter:
     have are gone with the old folder.  ``abort()`` leaves the previous site as it was.
     """
 
-    def __init__(self, out_dir: Path):
+    def __init__(self, out_dir: Path, reuse: bool = True):
+        self.reuse = reuse
         self.out = out_dir.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = self.out.parent / f".{self.out.name}.building-{os.getpid()}"
@@ -51,7 +52,7 @@ class SiteWriter:
             self.made.add(target.parent)
         old = self.out / rel
         try:
-            if old.stat().st_size == len(data) and old.read_bytes() == data:
+            if self.reuse and old.stat().st_size == len(data) and old.read_bytes() == data:
                 os.link(old, target)
                 self.unchanged += 1
                 self.paths.append(rel)

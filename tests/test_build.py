@@ -199,3 +199,20 @@ def test_rebuild_keeps_unchanged_files_and_rewrites_what_changed(tmp_path):
     fresh = tmp_path / "fresh"
     run(content, fresh)
     assert digest(fresh) == digest(out)               # the same bytes as a full build
+
+
+def test_incremental_build_reparses_one_file_and_matches_a_full_build(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    first = build(content, out, Report(quiet=True), cache_dir=cache)
+    assert first.parsed == 5
+    again = build(content, out, Report(quiet=True), cache_dir=cache)
+    assert again.parsed == 0 and again.changed == 0
+    cable = content / "cables/001_2a79f56e12a0477c.txt"
+    cable.write_text(cable.read_text().replace("Friends Indeed", "Friends in Deed"))
+    third = build(content, out, Report(quiet=True), cache_dir=cache)
+    assert third.parsed == 1 and 0 < third.changed < third.files
+    full = tmp_path / "full"
+    assert build(content, full, Report(quiet=True), cache_dir=tmp_path / "cache2", clean=True).parsed == 5
+    assert digest(full) == digest(out)

@@ -1,0 +1,64 @@
+"""The parse cache: parsed cables by (file content, parser code), in one SQLite file.
+
+A rebuild re-parses only the files whose bytes changed; a change to the parser's
+own code (or its data) changes every key, so a stale cache is never used.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+from functools import lru_cache
+from pathlib import Path
+
+_CODE = ["cables", "readers", "people", "registry", "names.py", "text.py", "model.py",
+         "diagnostics.py", "collect.py", "__init__.py"]
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of the parser's source and data files."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in _CODE:
+        p = root / name
+        files = sorted(p.rglob("*")) if p.is_dir() else [p]
+        for f in files:
+            if f.is_file() and f.suffix in (".py", ".csv", ".txt") and "__pycache__" not in f.parts:
+                h.update(f.relative_to(root).as_posix().encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class ParseCache:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path)
+        self.db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, value BLOB)")
+        self.version = code_version()
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, path: str, sha256: str) -> str:
+        return f"{self.version}:{sha256}:{path}"
+
+    def get(self, key: str):
+        row = self.db.execute("SELECT value FROM parsed WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return pickle.loads(row[0])
+
+    def put(self, key: str, value) -> None:
+        self.db.execute("INSERT OR REPLACE INTO parsed VALUES (?, ?)",
+                        (key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+
+    def prune(self, keep: set[str]) -> None:
+        """Forget entries of files no longer in the collection (and of older parser code)."""
+        stale = [k for (k,) in self.db.execute("SELECT key FROM parsed") if k not in keep]
+        self.db.executemany("DELETE FROM parsed WHERE key = ?", [(k,) for k in stale])
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.close()
