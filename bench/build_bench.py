@@ -1,0 +1,146 @@
+"""Benchmark: full builds, add-one-cable rebuilds and Hugo, on synthetic corpora.
+
+    python bench/build_bench.py --counts 1000 10000 [--hugo] [--jobs N] [--work DIR]
+
+For each count N: a synthetic corpus (``cablesite synth``, kept in the work folder
+between runs), a clean full build, a rebuild after adding one cable, the output's
+size and file count, and the time of each build stage.  With ``--hugo`` the same
+cables, converted to Markdown with taxonomies tags/people/subjects/origins, are
+built by Hugo (Debian package ``hugo``) in the same run.  Peak memory is the
+largest resident set of one process (``ru_maxrss`` of the children); cablesite's
+parse and render workers are forked from the main process.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CABLESITE = [sys.executable, "-m", "generator"]
+
+
+def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, str]:
+    t = time.perf_counter()
+    p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{p.stderr[-3000:]}")
+    return time.perf_counter() - t, p.stderr
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def size(folder: Path) -> tuple[int, float]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files) / 1e6
+
+
+def stages(stderr: str) -> str:
+    m = re.search(r"errors; (.*)$", stderr.strip().splitlines()[-1])
+    return m.group(1) if m else ""
+
+
+def to_hugo(content: Path, hugo: Path) -> None:
+    """The synthetic cables as Hugo Markdown pages with taxonomies, via ``cablesite parse``."""
+    out = subprocess.run([*CABLESITE, "parse", "-q", "--jobs", str(os.cpu_count() or 1),
+                          str(content / "cables")], capture_output=True, text=True, check=True).stdout
+    posts = hugo / "content" / "cables"
+    posts.mkdir(parents=True)
+    for line in out.splitlines():
+        c = json.loads(line)
+        front = {"title": c["subject"] or c["id"], "date": (c["date"] or "2000-01-01")[:10],
+                 "tags": c["tags"], "people": [p["name"] for p in c["persons"]],
+                 "origins": [c["origin"]] if c["origin"] else [],
+                 "subjects": [c["subject"]] if c["subject"] else []}
+        body = "\n\n".join(p["text"] if p["kind"] == "paragraph" else f"## {p['text']}"
+                           for p in c["paragraphs"])
+        (posts / f"{c['id']}.md").write_text(json.dumps(front, ensure_ascii=False) + "\n\n" + body + "\n")
+    (hugo / "config.toml").write_text(
+        'baseURL = "http://example.org/"\ntitle = "bench"\ndisableKinds = ["RSS"]\n'
+        '[taxonomies]\n  tag = "tags"\n  person = "people"\n  subject = "subjects"\n  origin = "origins"\n')
+    layouts = hugo / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    (layouts / "baseof.html").write_text("<!DOCTYPE html><html><head><title>{{ .Title }}</title></head>"
+                                         "<body>{{ block \"main\" . }}{{ end }}</body></html>")
+    (layouts / "single.html").write_text(
+        '{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Params.tags }}<a href="/tags/{{ . | urlize }}/">{{ . }}</a> '
+        '{{ end }}{{ .Content }}{{ end }}')
+    (layouts / "list.html").write_text(
+        '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Paginator.Pages }}<li><a href="{{ .RelPermalink }}">'
+        '{{ .Title }}</a></li>{{ end }}</ul>{{ end }}')
+    (layouts / "terms.html").write_text(
+        '{{ define "main" }}<ul>{{ range .Data.Terms.Alphabetical }}<li><a href="{{ .Page.RelPermalink }}">'
+        '{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul>{{ end }}')
+
+
+def bench(n: int, work: Path, jobs: int, hugo: bool) -> dict:
+    base = work / str(n)
+    content = base / "content"
+    if not (content / "cables").is_dir():
+        run([*CABLESITE, "synth", "--count", str(n), "--out", str(content / "cables")])
+    shutil.rmtree(base / "site", ignore_errors=True)
+    shutil.rmtree(base / ".cablesite-cache", ignore_errors=True)
+    row: dict = {"cables": n}
+    before = peak_mb()
+    row["full_s"], err = run([*CABLESITE, "build", "--content", str(content), "--out", str(base / "site"),
+                              "--clean", "--jobs", str(jobs), "-q"])
+    row["peak_mb"] = max(peak_mb(), before)
+    row["stages"] = stages(err)
+    row["files"], row["size_mb"] = size(base / "site")
+    extra = content / "cables" / "added-one.txt"
+    sample = next((content / "cables" / "text").rglob("*.txt"))
+    extra.write_text(re.sub(r"(\w+ )0*(\d+)\n", lambda m: f"{m.group(1)}999{m.group(2)}\n",
+                            sample.read_text(), count=1))
+    try:
+        row["add_one_s"], err = run([*CABLESITE, "build", "--content", str(content), "--out",
+                                     str(base / "site"), "--jobs", str(jobs), "-q"])
+        row["add_one_stages"] = stages(err)
+    finally:
+        extra.unlink()
+    if hugo and shutil.which("hugo"):
+        h = base / "hugo"
+        shutil.rmtree(h, ignore_errors=True)
+        to_hugo(content, h)
+        before = peak_mb()
+        row["hugo_s"], _ = run(["hugo", "--quiet", "--minify=false"], cwd=h)
+        row["hugo_peak_mb"] = peak_mb()   # the largest child so far: compare with care
+        row["hugo_files"], row["hugo_size_mb"] = size(h / "public")
+    return row
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--counts", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--work", default=str(ROOT / "bench" / "out"))
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--hugo", action="store_true")
+    args = ap.parse_args()
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {os.cpu_count()} cores; jobs {args.jobs}")
+    for n in args.counts:
+        r = bench(n, work, args.jobs, args.hugo)
+        line = (f"{n:>7} cables: full build {r['full_s']:.1f} s ({n / r['full_s']:,.0f} cables/s), "
+                f"peak {r['peak_mb']:.0f} MB, {r['files']} files, {r['size_mb']:.0f} MB; "
+                f"add one cable {r['add_one_s']:.1f} s")
+        if "hugo_s" in r:
+            line += (f"; Hugo {r['hugo_s']:.1f} s ({r['hugo_files']} files, {r['hugo_size_mb']:.0f} MB), "
+                     f"ratio {r['full_s'] / r['hugo_s']:.2f}")
+        print(line)
+        print(f"         stages (full): {r['stages']}")
+        print(f"         stages (add one): {r['add_one_stages']}")
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
