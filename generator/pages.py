@@ -7,10 +7,9 @@ templates turn paths into relative links with ``link()``.
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass, field
 from typing import Callable
-from functools import lru_cache, partial
+from functools import partial
 
 from markupsafe import Markup
 
@@ -80,29 +79,40 @@ def cable_list(site: Site, indexes: list[int], path_of, title: str, **ctx) -> li
     return _paginate(site, rows, path_of, "list.html", title, {"heading": title, **ctx})
 
 
-_WORD_CHARS = r"[\w'’]"
-
-
 def linked_paragraph(text: str, links: list[tuple[str, str]]) -> Markup:
-    """Escape cable text and link the people named in it: ``links`` = (form, path)."""
+    """Escape cable text and link the people named in it: ``links`` = (form, path).
+
+    Longer forms first; a form matches as a whole word, in any case, and a place of
+    the text is linked once."""
     escaped = html.escape(text, quote=False)
     if not links:
         return Markup(escaped)
-    forms = {}
+    forms: dict[str, str] = {}
     for form, path in links:
         forms.setdefault(html.escape(form, quote=False), path)
-    pattern = _forms_pattern(tuple(sorted(forms, key=len, reverse=True)))
-    lookup = {f.lower(): p for f, p in forms.items()}
+    low = escaped.lower()
+    taken = bytearray(len(escaped))
+    spans = []
+    for form in sorted(forms, key=len, reverse=True):
+        needle, k = form.lower(), 0
+        while (k := low.find(needle, k)) >= 0:
+            e = k + len(needle)
+            if (k == 0 or not _inside_word(escaped[k - 1], before=True)) and \
+                    (e == len(escaped) or not _inside_word(escaped[e], before=False)) and \
+                    not any(taken[k:e]):
+                spans.append((k, e, forms[form]))
+                taken[k:e] = b"\x01" * (e - k)
+            k += 1
+    out, pos = [], 0
+    for k, e, path in sorted(spans):
+        out += [escaped[pos:k], f'<a class="person" href="{path}">', escaped[k:e], "</a>"]
+        pos = e
+    out.append(escaped[pos:])
+    return Markup("".join(out))
 
-    def sub(m: re.Match) -> str:
-        return f'<a class="person" href="{lookup[m.group(1).lower()]}">{m.group(1)}</a>'
-    return Markup(pattern.sub(sub, escaped))
 
-
-@lru_cache(maxsize=4096)
-def _forms_pattern(forms: tuple[str, ...]) -> re.Pattern:
-    return re.compile(r"(?<![\w'’])(" + "|".join(re.escape(f) for f in forms) + r")(?![\w])",
-                      re.IGNORECASE)
+def _inside_word(ch: str, before: bool) -> bool:
+    return ch.isalnum() or ch == "_" or (before and ch in "'’")
 
 
 def cable_routes(site: Site) -> list[Route]:
