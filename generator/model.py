@@ -1,14 +1,14 @@
 """The cable model: frozen dataclasses that refer to each other by id.
 
 Nothing here knows about files, HTML or URLs.  Every object that can be wrong
-carries a :class:`Location` so a message can name the file and line.
+carries its source line, so a message can name the file and line.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from typing import NamedTuple
 
-from .diagnostics import Diagnostic, Location  # noqa: F401  (Location re-exported)
+from .diagnostics import Diagnostic
 
 
 @dataclass(frozen=True, slots=True)

@@ -111,7 +111,6 @@ def _title_of(toks: list[str]) -> str | None:
     words.reverse()
     if len(words) == 1 and words[0] in TITLE_ABBREVIATIONS:
         return TITLE_ABBREVIATIONS[words[0]]
-    text = " ".join(words)
     return " ".join(TITLE_ABBREVIATIONS.get(w, w.capitalize()) if w.isupper() and len(w) > 4
                     and any(v in w for v in "AEIOU") and w.lower() not in ("unsyg", "secgen")
                     else w for w in words)
