@@ -18,7 +18,7 @@ from . import config as config_mod
 from . import urls
 from .cache import ParseCache
 from .collect import collect
-from .diagnostics import Report, warning
+from .diagnostics import Report, error, warning
 from .markup import parse_page
 from .discover import NOT_CABLES, discover, read_text
 from .feeds import atom, exports, robots, sitemap
@@ -28,7 +28,7 @@ from .people.editorial import Editorial, parse as parse_editorial
 from .render import render
 from .site import resolve
 from .theme import load as load_theme
-from .write import SiteWriter
+from .write import SiteWriter, unsafe_output
 
 
 _RENDER: tuple | None = None   # (plan, site, env), inherited by forked render workers
@@ -88,6 +88,11 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
         result.timings[name] = now - t
         t = now
 
+    why = unsafe_output(out, content)
+    if why:
+        report.add([error(why, kind="output", path=str(out))])
+        result.ok = False
+        return result
     cfg, diags = config_mod.parse(read_text(content / "site.toml"), "site.toml")
     report.add(diags)
     editorial = Editorial()

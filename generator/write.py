@@ -24,6 +24,23 @@ def _target(root: Path, rel: str) -> Path:
     return p
 
 
+MARKER = ".cablesite-site"   # written in every site, so a rebuild knows the folder is ours
+
+
+def unsafe_output(out_dir: Path, content: Path) -> str | None:
+    """Why ``out_dir`` must not be replaced by a build, or None when it may."""
+    out, src = out_dir.resolve(), content.resolve()
+    if out == src or out in src.parents or src in out.parents:
+        return (f"the output folder {out_dir} would overlap the content folder {content}; choose "
+                "another --out")
+    if out == Path.home().resolve() or out == Path(out.anchor):
+        return f"refusing to replace {out_dir}; choose a folder for the site, such as site/"
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        return (f"{out_dir} is not empty and was not built by cablesite (it has no {MARKER} file); "
+                "choose an empty folder or remove it first, so that nothing in it is lost")
+    return None
+
+
 class SiteWriter:
     """Writes a new site beside the old one as pages come, then swaps it in.
 
@@ -64,6 +81,7 @@ class SiteWriter:
         self.paths.append(rel)
 
     def commit(self) -> int:
+        (self.tmp / MARKER).write_text("This folder is a site built by cablesite; a rebuild replaces it.\n")
         old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
         if self.out.exists():
             self.out.rename(old)

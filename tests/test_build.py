@@ -90,12 +90,28 @@ def test_cable_text_is_data_and_paths_stay_inside(tmp_path):
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
+def test_never_replaces_a_folder_it_did_not_build(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.docx").write_text("years of work")
+    for out in (mine, content, content / "cables", tmp_path):
+        result, report = run(content, out)
+        assert not result.ok and report.errors == 1, out
+    assert (mine / "thesis.docx").read_text() == "years of work"
+    assert (content / "cables/000_fedcf07303434e2b.txt").is_file()
+    site = tmp_path / "site"
+    assert run(content, site)[0].ok and run(content, site)[0].ok   # its own output: rebuilt
+
+
 def test_unknown_theme_and_bad_site_toml_are_explained(tmp_path):
     content = tmp_path / "content"
     (content / "cables").mkdir(parents=True)
     (content / "site.toml").write_text('theme = "nope"\ntitel = "x"\n')
     out = tmp_path / "out"
     out.mkdir()
+    (out / ".cablesite-site").write_text("")
     (out / "keep.html").write_text("previous site")
     result, report = run(content, out)
     assert not result.ok
