@@ -39,6 +39,7 @@ def _strip(tok: str) -> str:
 
 
 _LOWER_RUN = re.compile(r"[a-z]{3,}")
+_HAS_INITIAL = re.compile(r"(?:^| )[A-Z]\.(?: |$)")
 
 
 def _caps_mode(text: str) -> bool:
@@ -135,10 +136,11 @@ def scan(text: str, where: str, paragraph: int | None, lower_vocab: set[str]) ->
         if n == 1:
             continue
         has_title = not title_words.isdisjoint(map(str.lower, toks))
-        if not has_title and given_words.isdisjoint(toks) and not any(
-                (len(t) == 2 and t[1] == ".") or ("-" in t and t.split("-", 1)[0] in given_words)
-                for t in toks):
-            continue   # no title, no given name, no initial: nothing to find in this run
+        if not has_title and given_words.isdisjoint(toks):
+            joined = " ".join(toks)
+            if not _HAS_INITIAL.search(joined) and ("-" not in joined or given_words.isdisjoint(
+                    t.split("-", 1)[0] for t in toks if "-" in t)):
+                continue   # no title, no given name, no initial: nothing to find in this run
         taken = [False] * n
         titles = [_is_title(t) for t in toks] if has_title else [False] * n
         # evidence 1: a title (not followed by another title) and the name after it
