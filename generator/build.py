@@ -105,8 +105,12 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
     if theme is None:
         result.ok = False
         return result
-    sources, diags = discover([content / "cables"], base=content.parent, skip=NOT_CABLES) if (content / "cables").is_dir() \
-        else ([], [])
+    if (content / "cables").is_dir():
+        sources, diags = discover([content / "cables"], base=content.parent, skip=NOT_CABLES)
+    else:
+        sources, diags = [], [warning(f"no cables: {content / 'cables'} does not exist; put cable "
+                                      "files there, or run `cablesite import SOURCE`",
+                                      kind="input", path=str(content))]
     report.add(diags)
     pages = []
     if (content / "pages").is_dir():

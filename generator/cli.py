@@ -16,7 +16,7 @@ from . import __version__
 from .collect import collect
 from .contract import cable_dict, dumps
 from .diagnostics import Report, error
-from .discover import discover, read_text
+from .discover import NOT_CABLES, discover, read_text
 from .people.editorial import Editorial, parse as parse_editorial
 
 
@@ -133,7 +133,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_parse(args: argparse.Namespace) -> int:
     report = Report(quiet=args.quiet)
-    sources, diags = discover(args.paths)
+    sources, diags = discover(args.paths, skip=NOT_CABLES)
     report.add(diags)
     editorial = Editorial()
     if args.people:

@@ -53,7 +53,7 @@ def discover(paths: list[str | Path], base: Path | None = None,
             diags.append(error(f"no such file or folder: {p}", kind="input", path=str(p)))
             continue
         for f in walk(p):
-            if f.suffix.lower() in skip:
+            if p.is_dir() and f.suffix.lower() in skip:   # a file named explicitly is read
                 diags.append(warning(f"skipped: {f.suffix} files are notes, not cables; move it "
                                      "out of the cables folder to silence this", kind="skipped",
                                      path=_display(f, base)))
