@@ -21,7 +21,7 @@ from .collect import collect
 from .diagnostics import Report, error, warning
 from .markup import parse_page
 from .discover import NOT_CABLES, discover, read_text
-from .feeds import atom, exports, robots, sitemap
+from .feeds import atom, exports, robots, sitemaps
 from .pages import routes
 from .progress import Progress, Silent
 from .people.editorial import Editorial, parse as parse_editorial
@@ -165,7 +165,8 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
         writer.add("robots.txt", robots(cfg.base_url))
         for rel, path in theme.static_files():
             writer.add(rel, path.read_bytes())
-        writer.add("sitemap.xml", sitemap(writer.paths, cfg.base_url))
+        for path, data in sitemaps(list(writer.paths), cfg.base_url):
+            writer.add(path, data)
         lap("export")
         if report.failed(strict):
             writer.abort()

@@ -43,12 +43,27 @@ def exports(site: Site) -> list[tuple[str, bytes]]:
     return out
 
 
-def sitemap(paths: list[str], base_url: str) -> bytes:
-    body = "".join(f"<url><loc>{escape(base_url + p)}</loc></url>\n" for p in sorted(paths)
-                   if p.endswith(".html") and p != "404.html")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body
-            + "</urlset>\n").encode("utf-8")
+SITEMAP_URLS = 40000   # below the protocol's 50,000 URLs and 50 MB per file
+
+
+def sitemaps(paths: list[str], base_url: str) -> list[tuple[str, bytes]]:
+    """``sitemap.xml``, or when the site is large a sitemap index and its parts."""
+    urls = [p for p in sorted(paths) if p.endswith(".html") and p != "404.html"]
+    parts = [urls[k:k + SITEMAP_URLS] for k in range(0, len(urls), SITEMAP_URLS)] or [[]]
+
+    def urlset(chunk: list[str]) -> bytes:
+        body = "".join(f"<url><loc>{escape(base_url + p)}</loc></url>\n" for p in chunk)
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body
+                + "</urlset>\n").encode("utf-8")
+    if len(parts) == 1:
+        return [("sitemap.xml", urlset(parts[0]))]
+    index = "".join(f"<sitemap><loc>{escape(base_url)}sitemap-{k}.xml</loc></sitemap>\n"
+                    for k in range(1, len(parts) + 1))
+    return [*((f"sitemap-{k}.xml", urlset(c)) for k, c in enumerate(parts, 1)),
+            ("sitemap.xml", ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns='
+                             '"http://www.sitemaps.org/schemas/sitemap/0.9">\n' + index
+                             + "</sitemapindex>\n").encode("utf-8"))]
 
 
 def robots(base_url: str) -> bytes:

@@ -227,9 +227,10 @@ def index_routes(site: Site) -> list[Route]:
                           group_by_year=True, crumb=("Tags", "tag/index.html"))
     # people
     people = sorted(site.persons.values(), key=lambda p: (_surname_sort(p.name), p.key))
-    out.append(Route("person/index.html", "people.html", {"people": [
-        {"name": p.name, "count": len(site.person_cables.get(p.key, [])), "path": urls.person_path(p.key),
-         "letter": _letter(_surname_sort(p.name))} for p in people]}, "People"))
+    entries = [{"name": p.name, "count": len(site.person_cables.get(p.key, [])),
+                "path": urls.person_path(p.key), "letter": _letter(_surname_sort(p.name))}
+               for p in people]
+    out += az_routes("person/index.html", "people.html", entries, "People", {})
     for p in people:
         mentions = site.person_cables.get(p.key, [])
         rows = []
@@ -281,9 +282,9 @@ def index_routes(site: Site) -> list[Route]:
     entries = [{"name": v["name"], "count": len(v["items"]), "path": term_paths[k],
                 "letter": _letter(v["name"])} for k, v in site.terms.items()]
     entries.sort(key=lambda e: (e["name"].upper(), e["path"]))
-    out.append(Route("subject/index.html", "terms.html",
-                     {"entries": entries, "top": sorted(entries, key=lambda e: (-e["count"], e["name"]))[:30],
-                      "lines": len(site.subjects)}, "Subjects"))
+    out += az_routes("subject/index.html", "terms.html", entries, "Subjects",
+                     {"top": sorted(entries, key=lambda e: (-e["count"], e["name"]))[:30],
+                      "lines": len(site.subjects)})
     for k, v in site.terms.items():
         rows = []
         for i, paras in v["items"]:
@@ -298,6 +299,42 @@ def index_routes(site: Site) -> list[Route]:
     out += _paginate(site, rows, lambda n: urls.paged("subject/lines.html", n), "subjects.html",
                      "Subject lines", {})
     return out
+
+
+AZ_SPLIT = 3000   # an A-Z index longer than this gets a page per letter
+AZ_PAGE = 2000    # entries per page of a letter
+
+
+def az_routes(index_path: str, template: str, entries: list[dict], title: str,
+              ctx: dict) -> list[Route]:
+    """An A-Z index: one page when short; else letters on the index page and a page
+    (paginated) per letter, so no index page grows past a few hundred KB."""
+    letters = list(dict.fromkeys(e["letter"] for e in entries))
+    if len(entries) <= AZ_SPLIT:
+        return [Route(index_path, template, {**ctx, "entries": entries, "split": False,
+                                             "letters": [{"letter": l, "path": None} for l in letters]},
+                      title)]
+    folder = index_path.rsplit("/", 1)[0]
+    out: list[Route] = []
+    links = []
+    for letter in letters:
+        items = [e for e in entries if e["letter"] == letter]
+        slug = "other" if letter == "#" else letter.lower()
+
+        def path_of(n: int, slug=slug) -> str:
+            return urls.paged(f"{folder}/letter-{slug}.html", n)
+        links.append({"letter": letter, "count": len(items), "path": path_of(1)})
+        pages = max(1, (len(items) + AZ_PAGE - 1) // AZ_PAGE)
+        for n in range(1, pages + 1):
+            pager = {"page": n, "pages": pages, "total": len(items),
+                     "prev": path_of(n - 1) if n > 1 else None,
+                     "next": path_of(n + 1) if n < pages else None}
+            out.append(Route(path_of(n), "az.html", {"heading": f"{title}: {letter}",
+                                                    "entries": items[(n - 1) * AZ_PAGE:n * AZ_PAGE],
+                                                    "pg": pager, "crumb": (title, index_path)},
+                             f"{title}: {letter}"))
+    return [Route(index_path, template, {**ctx, "entries": [], "split": True, "letters": links},
+                  title), *out]
 
 
 def site_term_paths(site: Site) -> dict[str, str]:

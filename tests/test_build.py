@@ -232,3 +232,24 @@ def test_incremental_build_reparses_one_file_and_matches_a_full_build(tmp_path):
     full = tmp_path / "full"
     assert build(content, full, Report(quiet=True), cache_dir=tmp_path / "cache2", clean=True).parsed == 5
     assert digest(full) == digest(out)
+
+
+def test_large_indexes_split_by_letter_and_sitemap_parts(tmp_path, monkeypatch):
+    import generator.feeds
+    import generator.pages
+    from generator.synth import generate
+    monkeypatch.setattr(generator.pages, "AZ_SPLIT", 50)
+    monkeypatch.setattr(generator.pages, "AZ_PAGE", 20)
+    monkeypatch.setattr(generator.feeds, "SITEMAP_URLS", 500)
+    content = tmp_path / "content"
+    for path, data in generate(150):
+        target = content / "cables" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    out = tmp_path / "site"
+    assert run(content, out)[0].ok
+    index = (out / "person/index.html").read_text()
+    assert 'href="letter-a.html"' in index and "index-list" not in index
+    assert (out / "person/letter-a.html").is_file()
+    assert check_links(out) == []
+    assert "<sitemapindex" in (out / "sitemap.xml").read_text() and (out / "sitemap-2.xml").is_file()
