@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape
 
 from . import urls
 from .contract import cable_dict, dumps
-from .pages import cable_path
+from .pages import cable_path, data_parts
 from .site import Site
 
 
@@ -19,28 +19,33 @@ def cable_json(site: Site, i: int) -> bytes:
     return (dumps(d) + "\n").encode("utf-8")
 
 
-def exports(site: Site) -> list[tuple[str, bytes]]:
-    out = []
-    lines = []
-    rows = io.StringIO()
-    w = csv.writer(rows, lineterminator="\n")
-    w.writerow(["id", "date", "origin", "classification", "caveats", "tags", "subject", "references",
-                "cited_by", "persons", "path"])
-    for i in site.order:
-        c = site.cables[i]
-        path = cable_path(site, i)
-        data = cable_json(site, i)
-        lines.append(data)
-        out.append((path[:-5] + ".json", data))
-        out.append((path[:-5] + ".txt", c.text.encode("utf-8") + (b"" if c.text.endswith("\n") else b"\n")))
-        w.writerow([c.id or "", c.date or "", c.origin or "", c.classification or "",
-                    "|".join(c.caveats), "|".join(c.tags), c.subject or "",
-                    "|".join(r.id for r in c.references if r.id),
-                    "|".join(site.keys[j] for j in site.cited_by.get(i, [])),
-                    "|".join(p.name for p in site.persons_of[i]), path])
-    out.append(("data/cables.jsonl", b"".join(lines)))
-    out.append(("data/cables.csv", rows.getvalue().encode("utf-8")))
-    return out
+CSV_HEADER = ["id", "date", "origin", "classification", "caveats", "tags", "subject", "references",
+              "cited_by", "persons", "path"]
+
+
+def exports(site: Site):
+    """Per-cable ``.json`` and ``.txt``, then the collection as JSON lines and CSV cut
+    into the parts of :func:`data_parts` (yielded one part at a time, so a large
+    collection is never held as one string)."""
+    for name, idx in data_parts(site):
+        lines = []
+        rows = io.StringIO()
+        w = csv.writer(rows, lineterminator="\n")
+        w.writerow(CSV_HEADER)
+        for i in idx:
+            c = site.cables[i]
+            path = cable_path(site, i)
+            data = cable_json(site, i)
+            lines.append(data)
+            yield path[:-5] + ".json", data
+            yield path[:-5] + ".txt", c.text.encode("utf-8") + (b"" if c.text.endswith("\n") else b"\n")
+            w.writerow([c.id or "", c.date or "", c.origin or "", c.classification or "",
+                        "|".join(c.caveats), "|".join(c.tags), c.subject or "",
+                        "|".join(r.id for r in c.references if r.id),
+                        "|".join(site.keys[j] for j in site.cited_by.get(i, [])),
+                        "|".join(p.name for p in site.persons_of[i]), path])
+        yield f"data/{name}.jsonl", b"".join(lines)
+        yield f"data/{name}.csv", rows.getvalue().encode("utf-8")
 
 
 SITEMAP_URLS = 40000   # below the protocol's 50,000 URLs and 50 MB per file

@@ -416,9 +416,45 @@ def page_routes(site: Site) -> list[Route]:
     return out
 
 
+DATA_PART_CABLES = 2000   # ~14 MB of JSON lines: a download a browser or a host takes in one go
+
+
+def data_parts(site: Site) -> list[tuple[str, list[int]]]:
+    """How the data export is cut: one ``cables`` file for a collection of up to
+    DATA_PART_CABLES cables, else a file per year (``cables-2007``), a year past the
+    limit in numbered parts (``cables-2007-1``); cables without a date in
+    ``cables-undated``.  Every cable is in exactly one part, in site order."""
+    if len(site.order) <= DATA_PART_CABLES:
+        return [("cables", list(site.order))]
+    years: dict[str, list[int]] = {}
+    for i in site.order:
+        d = site.cables[i].date
+        years.setdefault(d[:4] if d else "undated", []).append(i)
+    out = []
+    for year in sorted(years, key=lambda y: (y == "undated", y)):
+        idx = years[year]
+        if len(idx) <= DATA_PART_CABLES:
+            out.append((f"cables-{year}", idx))
+            continue
+        for k in range(0, len(idx), DATA_PART_CABLES):
+            out.append((f"cables-{year}-{k // DATA_PART_CABLES + 1}", idx[k:k + DATA_PART_CABLES]))
+    return out
+
+
+def data_route(site: Site) -> Route:
+    parts = []
+    for name, idx in data_parts(site):
+        dates = [site.cables[i].date for i in idx if site.cables[i].date]
+        parts.append({"name": name, "jsonl": f"data/{name}.jsonl", "csv": f"data/{name}.csv",
+                      "count": len(idx), "first": min(dates)[:10] if dates else None,
+                      "last": max(dates)[:10] if dates else None})
+    return Route("data/index.html", "data.html", {"parts": parts, "total": len(site.order)},
+                 "Data downloads")
+
+
 def routes(site: Site) -> tuple[list[Route], list[Diagnostic]]:
     out = [home_route(site), *cable_routes(site), *index_routes(site), *page_routes(site),
-           Route("404.html", "404.html", {}, "Page not found")]
+           data_route(site), Route("404.html", "404.html", {}, "Page not found")]
     seen: dict[str, Route] = {}
     diags = []
     for r in out:

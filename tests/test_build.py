@@ -241,6 +241,7 @@ def test_large_indexes_split_by_letter_and_sitemap_parts(tmp_path, monkeypatch):
     monkeypatch.setattr(generator.pages, "AZ_SPLIT", 50)
     monkeypatch.setattr(generator.pages, "AZ_PAGE", 20)
     monkeypatch.setattr(generator.feeds, "SITEMAP_URLS", 500)
+    monkeypatch.setattr(generator.pages, "DATA_PART_CABLES", 10)
     content = tmp_path / "content"
     for path, data in generate(150):
         target = content / "cables" / path
@@ -253,3 +254,24 @@ def test_large_indexes_split_by_letter_and_sitemap_parts(tmp_path, monkeypatch):
     assert (out / "person/letter-a.html").is_file()
     assert check_links(out) == []
     assert "<sitemapindex" in (out / "sitemap.xml").read_text() and (out / "sitemap-2.xml").is_file()
+    # the data export is cut by year, a full year in numbered parts; together the parts
+    # hold every cable once, and the data page links each part
+    import csv
+    import json
+    parts = sorted((out / "data").glob("*.jsonl"))
+    assert not (out / "data/cables.jsonl").exists() and len(parts) > 2
+    ids, years = [], set()
+    for part in parts:
+        rows = [json.loads(line) for line in part.read_text().splitlines()]
+        assert 0 < len(rows) <= 10, part.name
+        name = part.stem.split("-")
+        assert {r["date"][:4] if r["date"] else "undated" for r in rows} == {name[1]}, part.name
+        years.add(name[1])
+        with open(part.with_suffix(".csv"), newline="") as f:
+            table = list(csv.DictReader(f))
+        assert [t["id"] for t in table] == [r["id"] for r in rows]
+        ids += [r["id"] for r in rows]
+    assert len(ids) == 150 and len(set(ids)) == 150
+    assert any(p.stem.endswith("-2") for p in parts)      # some year held more than 10 cables
+    page = (out / "data/index.html").read_text()
+    assert all(f'href="{p.name}"' in page for p in parts)

@@ -15,7 +15,7 @@ SAMPLE = ["index.html", "cable/2007/07/07PARIS3198.html", "cable/2007/07/07PARIS
           "tag/index.html", "tag/PREL.html", "subject/index.html", "subject/kosovo.html",
           "subject/lines.html", "origin/index.html", "origin/embassy-paris.html", "date/index.html",
           "date/2007-07.html", "classification/index.html", "classification/confidential.html",
-          "about.html", "404.html"]
+          "about.html", "data/index.html", "404.html"]
 
 
 def test_follow_links_from_home_over_file_url(site, page):
