@@ -159,22 +159,12 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
-        if args.command == "parse":
-            return cmd_parse(args)
-        if args.command == "build":
-            return cmd_build(args)
-        if args.command == "check":
-            return cmd_check(args)
-        if args.command == "synth":
-            return cmd_synth(args)
-        if args.command == "import":
-            return cmd_import(args)
-        if args.command == "serve":
-            return cmd_serve(args)
+    commands = {"parse": cmd_parse, "build": cmd_build, "check": cmd_check, "synth": cmd_synth,
+                "import": cmd_import, "serve": cmd_serve}
+    try:   # the subcommand is required: argparse has already refused anything else
+        return commands[args.command](args)
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:
         print("cablesite: interrupted", file=sys.stderr)
         return 130
-    return 2
