@@ -1,7 +1,7 @@
 """The one module that knows the stage order (Pelican/Zola style: gather, then write).
 
     discover -> read/parse/people (collect) -> resolve (site) -> plan (pages)
-             -> render -> exports -> write (atomic)
+             -> render -> search index -> exports -> write (atomic)
 
 Only discover (reading) and write touch the disk.
 """
@@ -26,6 +26,7 @@ from .pages import routes
 from .progress import Progress, Silent
 from .people.editorial import Editorial, parse as parse_editorial
 from .render import render
+from .search import search_parts
 from .site import resolve
 from .theme import load as load_theme
 from .write import SiteWriter, unsafe_output
@@ -156,6 +157,9 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
             progress.step("render", n, len(plan), "pages")
         progress.done("render")
         lap("render")
+        for path, data in search_parts(site):
+            writer.add(path, data)
+        lap("search")
         for path, data in exports(site):
             writer.add(path, data)
         epoch = os.environ.get("SOURCE_DATE_EPOCH")

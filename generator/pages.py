@@ -454,7 +454,9 @@ def data_route(site: Site) -> Route:
 
 def routes(site: Site) -> tuple[list[Route], list[Diagnostic]]:
     out = [home_route(site), *cable_routes(site), *index_routes(site), *page_routes(site),
-           data_route(site), Route("404.html", "404.html", {}, "Page not found")]
+           data_route(site), Route("404.html", "404.html", {}, "Page not found"),
+           Route("search.html", "search.html", {"stats_count": f"{len(site.cables) - len(site.version_of):,}"},
+                 "Search")]
     seen: dict[str, Route] = {}
     diags = []
     for r in out:

@@ -10,7 +10,7 @@ from .site import Site
 
 NAV = [("Cables", "date/index.html"), ("Tags", "tag/index.html"), ("People", "person/index.html"),
        ("Subjects", "subject/index.html"), ("Origins", "origin/index.html"),
-       ("Classifications", "classification/index.html")]
+       ("Classifications", "classification/index.html"), ("Search", "search.html")]
 
 
 def render(route: Route, site: Site, env: jinja2.Environment) -> tuple[bytes | None, list[Diagnostic]]:

@@ -117,7 +117,7 @@ class Generator:
 
     def cable(self, n: int) -> dict:
         rng = self.rng
-        year = min(2010, int(1966 + 44 * (1 - (1 - rng.random()) ** 0.35)))
+        year = min(2010, int(1966 + 45 * rng.random() ** 0.15))   # median 2006, two thirds after 2003
         month, day = rng.randint(1, 12), rng.randint(1, 28)
         hh, mm = rng.randint(0, 23), rng.randint(0, 59)
         post = self.posts.draw(rng)
@@ -171,7 +171,8 @@ class Generator:
         return {"id": cid, "date": f"{month}/{day}/{year} {hh:02d}:{mm:02d}",
                 "iso": f"{year}-{month:02d}-{day:02d} {hh:02d}:{mm:02d}", "origin": post.form,
                 "classification": cls, "refs": "|".join(refs), "header": header, "body": text,
-                "year": year, "month": month, "subject": subject}
+                "year": year, "month": month, "subject": subject,
+                "people": [f"{g} {s}" for g, s, _ in people]}
 
 
 def generate(count: int, seed: int = 1, csv_share: float = 0.2, html_share: float = 0.1,

@@ -60,3 +60,23 @@ def java() -> str | None:
 def run_vnu(files: list[Path]) -> subprocess.CompletedProcess:
     return subprocess.run([java(), "-jar", str(VNU), "--errors-only", "--format", "gnu",
                            *map(str, files)], capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def corpus_site(tmp_path_factory):
+    import shutil
+
+    from generator.build import build
+    from generator.diagnostics import Report
+
+    from ..conftest import CORPUS
+    if not CORPUS.is_dir():
+        pytest.skip("corpus not found")
+    content = tmp_path_factory.mktemp("corpus") / "content"
+    (content / "cables").mkdir(parents=True)
+    shutil.copytree(CORPUS, content / "cables" / "corpus", ignore=shutil.ignore_patterns("*.md", "*.tsv"))
+    shutil.copytree(ROOT / "content" / "cables", content / "cables" / "seeds")
+    (content / "site.toml").write_text('title = "Corpus"\nper_page = 40\n')
+    out = content.parent / "site"
+    assert build(content, out, Report(quiet=True)).ok
+    return out

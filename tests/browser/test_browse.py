@@ -104,26 +104,6 @@ def test_screenshots_of_each_page_kind(site, browser, tmp_path_factory, width, h
         ctx.close()
 
 
-@pytest.fixture(scope="module")
-def corpus_site(tmp_path_factory):
-    import shutil
-
-    from generator.build import build
-    from generator.diagnostics import Report
-
-    from ..conftest import CORPUS, ROOT
-    if not CORPUS.is_dir():
-        pytest.skip("corpus not found")
-    content = tmp_path_factory.mktemp("corpus") / "content"
-    (content / "cables").mkdir(parents=True)
-    shutil.copytree(CORPUS, content / "cables" / "corpus", ignore=shutil.ignore_patterns("*.md", "*.tsv"))
-    shutil.copytree(ROOT / "content" / "cables", content / "cables" / "seeds")
-    (content / "site.toml").write_text('title = "Corpus"\nper_page = 40\n')
-    out = content.parent / "site"
-    assert build(content, out, Report(quiet=True)).ok
-    return out
-
-
 @pytest.mark.corpus
 def test_corpus_site_pages_validate_and_pass_axe(corpus_site, page):
     """A larger sample: cables of every source format, paginated lists, REF links."""

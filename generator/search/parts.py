@@ -1,0 +1,124 @@
+"""The files of the search index, as ``.js`` files that call back into search.js, so
+the browser loads them with script tags (works from ``file://``: no fetch, no
+workers, no WASM).  Everything lives under ``search/index/``:
+
+``meta.js``
+    fields, boosts, pipeline labels, the first term of every shard, the names of
+    years, origins, classifications and tags, and the runs of document numbers that
+    share a year, origin and classification.
+``t/<k>.js``
+    shard k: its terms in order, each with its document count, its number of tiers
+    and its first tier (see :mod:`.postings`).
+``t/<k>/<i>-<n>.js``
+    tier n (1, 2, ...) of the i-th term of shard k.
+``tags/<p>.js``
+    the tags of documents p*TAG_PART ... (p+1)*TAG_PART-1.
+``d/<n // 1000>/<n>.js``
+    document n's result card: ID, link, subject, date, tags and text (for snippets
+    and phrase checks).
+"""
+from __future__ import annotations
+
+import json
+from typing import Iterator
+
+from ..registry import tags as tag_table
+from ..site import Site
+from .documents import BOOST, FIELDS, SearchDoc, documents
+from .pipeline import LABELS, SEPARATOR
+from .postings import TIER, Postings, Term
+
+SHARD_BYTES = 24_000        # target size of a shard file
+TAG_PART = 4096             # documents per tags part
+ROOT = "search/index"
+
+
+def _js(call: str, *args) -> bytes:
+    body = ",".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in args)
+    return f"cablesearch.{call}({body});\n".encode("utf-8")
+
+
+def _shards(terms: Iterator[Term]) -> Iterator[list[Term]]:
+    cur, size = [], 0
+    for t in terms:
+        cost = len(t.term) + len(t.tiers[0]) + 16
+        if cur and size + cost > SHARD_BYTES:
+            yield cur
+            cur, size = [], 0
+        cur.append(t)
+        size += cost
+    if cur:
+        yield cur
+
+
+_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+
+
+def _varint(v: int) -> str:
+    """Base-32 digits of the postings' alphabet, 32-63 continuing (see postings.py)."""
+    out = [_DIGITS[v & 31]]
+    v >>= 5
+    while v:
+        out.append(_DIGITS[32 | (v & 31)])
+        v >>= 5
+    return "".join(reversed(out))
+
+
+def _runs(docs: list[SearchDoc], years, origins, classes) -> str:
+    """Runs of documents sharing year, origin and classification: for each, the
+    distance from the previous run's first document and the three values' numbers."""
+    out, last, prev = [], None, 0
+    for n, d in enumerate(docs):
+        key = (years[d.year], origins[d.origin], classes[d.classification])
+        if key != last:
+            out.append(_varint(n - prev) + "".join(_varint(x) for x in key))
+            last, prev = key, n
+    return "".join(out)
+
+
+def _index(values) -> dict[str, int]:
+    return {v: k for k, v in enumerate(sorted(set(values)))}
+
+
+def search_parts(site: Site) -> Iterator[tuple[str, bytes]]:
+    """Every file of the search index, as (path, bytes)."""
+    docs = documents(site)
+    yield from index_parts(docs, site.config.title)
+
+
+def index_parts(docs: list[SearchDoc], title: str = "") -> Iterator[tuple[str, bytes]]:
+    """The index files for ``docs`` (in index order), written as they are made; also
+    used by the benchmark."""
+    postings = Postings()
+    for d in docs:
+        postings.add(d.load()[0])
+    firsts = []
+    for k, shard in enumerate(_shards(postings.terms())):
+        firsts.append(shard[0].term)
+        rows = []
+        for i, t in enumerate(shard):
+            rows.append([t.term, t.docs, len(t.tiers), t.tiers[0]])
+            for n, tier in enumerate(t.tiers[1:], 1):
+                yield f"{ROOT}/t/{k}/{i}-{n}.js", _js("tier", f"{k}/{i}-{n}", tier)
+        yield f"{ROOT}/t/{k}.js", _js("shard", k, rows)
+    del postings
+    years = _index(d.year for d in docs)
+    origins = _index(d.origin for d in docs)
+    classes = _index(d.classification for d in docs)
+    tags = _index(t for d in docs for t in d.tags)
+    table = tag_table()
+    for p in range(0, len(docs), TAG_PART):
+        rows = " ".join(".".join(format(tags[t], "x") for t in d.tags) for d in docs[p:p + TAG_PART])
+        yield f"{ROOT}/tags/{p // TAG_PART}.js", _js("tags", p // TAG_PART, rows)
+    for n, d in enumerate(docs):
+        yield f"{ROOT}/d/{n // 1000}/{n}.js", _js("doc", n, d.load()[1])
+    meta = {
+        "version": 1, "title": title, "documents": len(docs), "fields": list(FIELDS),
+        "boost": [BOOST[f] for f in FIELDS], "pipeline": LABELS, "separator": SEPARATOR.pattern,
+        "tier": TIER, "tagPart": TAG_PART, "shards": firsts,
+        "years": sorted(years, key=years.get), "origins": sorted(origins, key=origins.get),
+        "classes": sorted(classes, key=classes.get),
+        "tags": [[t, table[t].name if t in table else ""] for t in sorted(tags, key=tags.get)],
+        "runs": _runs(docs, years, origins, classes),
+    }
+    yield f"{ROOT}/meta.js", _js("meta", meta)

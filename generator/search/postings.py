@@ -1,0 +1,198 @@
+"""The inverted index: lunr's scores for every (term, document, field), in impact tiers.
+
+The scores are lunr's own (``lunr.Builder.createFieldVectors``: BM25 with k1 = 1.2,
+b = 0.75, lunr's idf, rounded to three decimals), computed for the whole
+collection at once with numpy rather than one Python object per posting, so 250,000
+cables fit in memory.  The browser scores a document by lunr's cosine similarity,
+which divides by the length of the document's field vector; that division is done
+here, so a posting carries its final weight ``score / |field vector|`` and the browser
+needs no document vectors at all.
+
+Each term's postings are cut into tiers of :data:`TIER` documents by decreasing
+weight: tier 0 holds the documents where the term weighs most and is what a first
+query loads; the other tiers are loaded only when a query needs every match.
+
+Encoding (read by search.js): a tier is a string of postings sorted by document,
+each posting a document-number delta as a base-32 varint (digits 32-63 continue,
+0-31 end) followed by two digits holding ``field << 9 | weight`` where weight is
+``round(sqrt(w) * 511)``; digits are the 64 characters of :data:`ALPHABET`.
+"""
+from __future__ import annotations
+
+from array import array
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+
+from .documents import BOOST, FIELDS
+from .pipeline import Analyzer
+
+K1, B = 1.2, 0.75
+TIER = 4096
+CHUNK = 1_000_000        # postings scored and encoded at a time
+ALPHABET = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_",
+                         dtype=np.uint8)
+
+
+@dataclass
+class Term:
+    term: str
+    docs: int              # documents with the term (any field)
+    tiers: list[str]       # encoded tiers, best documents first
+
+
+class Postings:
+    """Collects documents one by one (:meth:`add`), then scores and encodes them."""
+
+    def __init__(self) -> None:
+        self.analyzer = Analyzer()
+        self.vocab: dict[str, int] = {}
+        self.term = array("I")
+        self.doc = array("I")
+        self.field = array("B")
+        self.tf = array("I")
+        self.lengths = array("I")       # per document, per field
+        self.count = 0
+
+    def add(self, fields: dict[str, str]) -> None:
+        d = self.count
+        self.count += 1
+        vocab = self.vocab
+        for f, name in enumerate(FIELDS):
+            text = fields.get(name) or ""
+            words = text.split() if name == "id" else self.analyzer.terms(text)
+            self.lengths.append(len(words))
+            if not words:
+                continue
+            counts = Counter(words)
+            ids = [vocab.setdefault(t, len(vocab)) for t in counts]
+            self.term.extend(ids)
+            self.tf.extend(counts.values())
+            self.doc.extend([d] * len(ids))
+            self.field.extend([f] * len(ids))
+
+    def _prepare(self) -> None:
+        """Global statistics: terms renumbered in sorted order, lunr's idf per term, the
+        average length of each field and the length of every field vector."""
+        n, nf = self.count, len(FIELDS)
+        self.names = sorted(self.vocab)
+        rank = np.empty(len(self.names), dtype=np.uint32)
+        rank[np.fromiter((self.vocab[t] for t in self.names), dtype=np.int64, count=len(self.names))] = \
+            np.arange(len(self.names), dtype=np.uint32)
+        self.vocab = {}
+        term = np.frombuffer(self.term, dtype=np.uint32)
+        for a in range(0, len(term), CHUNK):
+            term[a:a + CHUNK] = rank[term[a:a + CHUNK]]
+        del rank
+        self.term_a, self.doc_a = term, np.frombuffer(self.doc, dtype=np.uint32)
+        self.field_a, self.tf_a = np.frombuffer(self.field, dtype=np.uint8), np.frombuffer(self.tf, dtype=np.uint32)
+        self.lengths_a = np.frombuffer(self.lengths, dtype=np.uint32).reshape(n, nf)
+        self.postings = np.bincount(term, minlength=len(self.names))      # lunr counts per field
+        self.idf = np.log1p(np.abs((n - self.postings + 0.5) / (self.postings + 0.5)))
+        avg = self.lengths_a.sum(axis=0) / max(n, 1)
+        avg[avg == 0] = 1
+        self.avg = avg
+        norm2 = np.zeros(n * nf)
+        for a in range(0, len(term), CHUNK):
+            sl = slice(a, a + CHUNK)
+            score = self._score(term[sl], self.doc_a[sl], self.field_a[sl], self.tf_a[sl])
+            norm2 += np.bincount(self._cell(self.doc_a[sl], self.field_a[sl]), weights=score * score,
+                                 minlength=n * nf)
+        self.norm = np.sqrt(norm2)
+
+    def _cell(self, doc, field):
+        return doc.astype(np.int64) * len(FIELDS) + field
+
+    def _score(self, term, doc, field, tf):
+        """lunr.Builder's score, rounded as lunr rounds it (Math.round(x * 1000) / 1000)."""
+        tf = tf.astype(np.float64)
+        length = self.lengths_a.reshape(-1)[self._cell(doc, field)]
+        score = self.idf[term] * ((K1 + 1) * tf) / (K1 * (1 - B + B * length / self.avg[field]) + tf)
+        return np.floor(score * 1000 + 0.5) / 1000
+
+    def terms(self) -> Iterator[Term]:
+        """Every term in sorted order with its postings encoded in tiers, computed a range
+        of terms at a time (about CHUNK postings), so memory stays near the size of the
+        posting arrays themselves."""
+        if not self.count or not len(self.term):
+            return
+        self._prepare()
+        order = np.argsort(self.term_a, kind="stable").astype(np.uint32)
+        bounds = np.zeros(len(self.names) + 1, dtype=np.int64)
+        np.cumsum(self.postings, out=bounds[1:])
+        t0 = 0
+        while t0 < len(self.names):
+            t1 = int(np.searchsorted(bounds, bounds[t0] + CHUNK, side="right")) - 1
+            t1 = max(t1, t0 + 1)
+            sl = order[bounds[t0]:bounds[t1]]
+            yield from self._encode_terms(self.term_a[sl], self.doc_a[sl], self.field_a[sl], self.tf_a[sl])
+            t0 = t1
+
+    def _encode_terms(self, term, doc, field, tf) -> Iterator[Term]:
+        score = self._score(term, doc, field, tf)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            w = np.where(score > 0, score / self.norm[self._cell(doc, field)], 0.0)
+        boost = np.array([BOOST[f] for f in FIELDS])
+        # Rank each term's documents by their weight in it (fields summed, boosted).
+        order = np.lexsort((doc, term))
+        term, doc, field, w = term[order], doc[order], field[order], w[order]
+        first = np.ones(len(term), dtype=bool)
+        first[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1])
+        starts = np.flatnonzero(first)
+        group = np.cumsum(first) - 1                                   # (term, doc) group
+        gterm, gdoc = term[starts], doc[starts]
+        gimpact = np.add.reduceat(w * boost[field], starts)
+        by_impact = np.lexsort((gdoc, -gimpact, gterm))
+        tstart = np.flatnonzero(np.r_[True, gterm[by_impact][1:] != gterm[by_impact][:-1]])
+        rank = np.arange(len(by_impact)) - np.repeat(tstart, np.diff(np.r_[tstart, len(by_impact)]))
+        gtier = np.empty(len(gterm), dtype=np.int64)
+        gtier[by_impact] = rank // TIER
+        tier = gtier[group]
+        order = np.lexsort((field, doc, tier, term))
+        term, doc, field, w, tier = term[order], doc[order], field[order], w[order], tier[order]
+        # Document deltas within each (term, tier) run.
+        newrun = np.ones(len(term), dtype=bool)
+        newrun[1:] = (term[1:] != term[:-1]) | (tier[1:] != tier[:-1])
+        delta = doc.astype(np.int64)
+        delta[1:] -= doc[:-1]
+        delta[newrun] = doc[newrun]
+        text, offsets = _encode(delta, field, w)
+        offsets = offsets.tolist()
+        runs = np.flatnonzero(newrun).tolist()
+        ends = runs[1:] + [len(term)]
+        ndocs = np.bincount(gterm - gterm.min(), minlength=1)
+        base = int(gterm.min())
+        entry = None
+        for a, z in zip(runs, ends):
+            t = int(term[a])
+            if entry is None or entry.term != self.names[t]:
+                if entry is not None:
+                    yield entry
+                entry = Term(self.names[t], int(ndocs[t - base]), [])
+            entry.tiers.append(text[offsets[a]:offsets[z]])
+        if entry is not None:
+            yield entry
+
+
+def _encode(delta: np.ndarray, field: np.ndarray, w: np.ndarray) -> tuple[str, np.ndarray]:
+    """All postings as one ASCII string, and each posting's start offset in it."""
+    nd = np.ones(len(delta), dtype=np.int64)
+    for bits in (5, 10, 15, 20, 25, 30):
+        nd += delta >= (1 << bits)
+    width = nd + 2
+    offsets = np.zeros(len(delta) + 1, dtype=np.int64)
+    np.cumsum(width, out=offsets[1:])
+    out = np.empty(int(offsets[-1]), dtype=np.uint8)
+    for j in range(int(nd.max()) if len(nd) else 0):
+        sel = nd > j
+        shift = 5 * (nd[sel] - 1 - j)
+        digit = (delta[sel] >> shift) & 31
+        digit |= np.where(j < nd[sel] - 1, 32, 0)
+        out[offsets[:-1][sel] + j] = ALPHABET[digit]
+    q = np.clip(np.rint(np.sqrt(np.clip(w, 0, 1)) * 511), 1, 511).astype(np.int64)
+    pair = (field.astype(np.int64) << 9) | q
+    out[offsets[:-1] + nd] = ALPHABET[pair >> 6]
+    out[offsets[:-1] + nd + 1] = ALPHABET[pair & 63]
+    return out.tobytes().decode("ascii"), offsets

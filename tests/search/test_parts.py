@@ -1,0 +1,105 @@
+"""The index files of a built site: all there, loadable as scripts, consistent."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.diagnostics import Report
+from generator.search import parts as parts_mod
+from generator.search.documents import documents
+from tests.search.test_postings import decode, varints
+
+ROOT = Path(__file__).resolve().parents[2]
+CALL = re.compile(r"^cablesearch\.(\w+)\((.*)\);\n$", re.S)
+
+
+def calls(path: Path):
+    m = CALL.match(path.read_text(encoding="utf-8"))
+    assert m, path
+    return m.group(1), json.loads(f"[{m.group(2)}]")
+
+
+def decode_runs(enc: str) -> list[int]:
+    out, i, at = [], 0, 0
+    while i < len(enc):
+        for k in range(4):
+            v, i = varints(enc, i)
+            if k == 0:
+                at += v
+                v = at
+            out.append(v)
+    return out
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site") / "site"
+    assert build(ROOT / "content", out, Report(quiet=True)).ok
+    return out
+
+
+def test_every_part_is_a_script_calling_back(built):
+    index = built / "search" / "index"
+    kind, (meta,) = calls(index / "meta.js")
+    assert kind == "meta"
+    assert meta["documents"] == 5 and meta["fields"][0] == "id"
+    assert meta["pipeline"] == ["cablesite-fold", "cablesite-trimmer", "cablesite-possessive",
+                                "stopWordFilter", "stemmer"]
+    shards = sorted(index.glob("t/*.js"), key=lambda p: int(p.stem))
+    assert len(shards) == len(meta["shards"])
+    seen = []
+    for k, path in enumerate(shards):
+        kind, (num, rows) = calls(path)
+        assert kind == "shard" and num == k and rows[0][0] == meta["shards"][k]
+        seen += [r[0] for r in rows]
+        for term, ndocs, tiers, enc in rows:
+            assert tiers == 1 and len({d for d, _, _ in decode(enc)}) == ndocs
+    assert seen == sorted(seen) and "kosovo" in seen and "07paris3198" in seen
+    docs = sorted(index.glob("d/*/*.js"))
+    assert len(docs) == 5
+    kind, (n, card) = calls(index / "d" / "0" / "0.js")
+    assert kind == "doc" and n == 0 and card["u"].startswith("cable/") and (built / card["u"]).exists()
+    assert (built / "search.html").exists()
+    assert (built / "static" / "search" / "lunr.min.js").exists()
+
+
+def test_runs_give_each_document_its_year_origin_and_classification(built):
+    _, (meta,) = calls(built / "search" / "index" / "meta.js")
+    runs = decode_runs(meta["runs"])
+    starts = runs[0::4]
+    assert starts == sorted(starts) and starts[0] == 0
+    for n in range(meta["documents"]):
+        k = max(i for i, s in enumerate(starts) if s <= n) * 4
+        _, (_, card) = calls(built / "search" / "index" / "d" / str(n // 1000) / f"{n}.js")
+        year = meta["years"][runs[k + 1]]
+        assert year == (card["d"][:4] if card["d"] else "undated")
+
+
+def test_tiers_and_tag_parts_are_written_when_a_collection_is_large(tmp_path, monkeypatch):
+    monkeypatch.setattr(parts_mod, "TAG_PART", 2)
+    from generator.search import postings
+    monkeypatch.setattr(postings, "TIER", 2)
+    out = tmp_path / "site"
+    assert build(ROOT / "content", out, Report(quiet=True)).ok
+    index = out / "search" / "index"
+    assert len(list(index.glob("tags/*.js"))) == 3           # 5 documents, 2 per part
+    tier_files = list(index.glob("t/*/*.js"))
+    assert tier_files
+    kind, (name, enc) = calls(tier_files[0])
+    assert kind == "tier" and decode(enc)
+    k, rest = name.split("/")
+    i, n = map(int, rest.split("-"))
+    _, (_, rows) = calls(index / "t" / f"{k}.js")
+    assert rows[i][2] > n >= 1 and rows[i][1] > 2
+
+
+def test_search_page_and_box(built):
+    page = (built / "search.html").read_text()
+    assert 'role="search"' in page and 'aria-live="polite"' in page
+    assert 'data-index="search/index/"' in page
+    cable = (built / "cable" / "2007" / "07" / "07PARIS3198.html").read_text()
+    assert 'class="searchbox"' in cable and 'action="../../../search.html"' in cable

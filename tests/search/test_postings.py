@@ -1,0 +1,155 @@
+"""The inverted index: lunr's own scores, encoded without loss of order, cut in tiers."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from lunr.builder import Builder
+
+from generator.search import postings as postings_mod
+from generator.search.documents import FIELDS, id_terms
+from generator.search.pipeline import PIPELINE, SEPARATOR
+from generator.search.postings import ALPHABET, Postings
+
+ROOT = Path(__file__).resolve().parents[2]
+DIGIT = {chr(c): k for k, c in enumerate(ALPHABET.tolist())}
+
+DOCS = [
+    {"id": "07paris3198 paris3198", "subject": "DAS KRAMER'S JULY 20 MTG WITH ELYSEE RUSSIA ADVISOR",
+     "body": "Russia-France relations were discussed. Kosovo's status, Kosovo independence.\n"
+             "The Elysee advisor said Russia would not accept a Kosovo resolution.",
+     "tags": "PREL External Political Relations RS FR", "people": "Damien Loras Kramer",
+     "origin": "Embassy Paris"},
+    {"id": "07moscow4634 moscow4634", "subject": "RUSSIA-FRANCE RELATIONS: AFTER KOUCHNER",
+     "body": "Kouchner visited Moscow. Lavrov and Kouchner discussed Iran, Kosovo and the "
+             "Middle East. Relations are special.", "tags": "PREL FR RS",
+     "people": "Bernard Kouchner Sergey Lavrov", "origin": "Embassy Moscow"},
+    {"id": "05paris579 paris579", "subject": "French explain and reassure on trip to Russia",
+     "body": "Cochard said Russia NATO relations were not rosy. " * 3, "tags": "PREL PGOV FR RU",
+     "people": "Cochard", "origin": ""},
+]
+
+
+def varints(enc: str, i: int = 0):
+    """Read one base-32 varint of the index alphabet at ``i``: (value, next index)."""
+    v = 0
+    while True:
+        d = DIGIT[enc[i]]
+        i += 1
+        v = v * 32 + (d & 31)
+        if d < 32:
+            return v, i
+
+
+def decode(enc: str):
+    """The reader of search.js, in Python: (doc, field, weight) per posting."""
+    doc, i, out = 0, 0, []
+    while i < len(enc):
+        v, i = varints(enc, i)
+        doc += v
+        pair = DIGIT[enc[i]] * 64 + DIGIT[enc[i + 1]]
+        i += 2
+        out.append((doc, FIELDS[pair >> 9], ((pair & 511) / 511) ** 2))
+    return out
+
+
+def lunr_weights(docs):
+    """lunr.py's Builder on the same words: each posting's score / |field vector|."""
+    b = Builder()
+    b.pipeline.add(*PIPELINE._stack)
+    b.ref("ref")
+    for f in FIELDS:
+        b.field(f)
+    for n, d in enumerate(docs):
+        words = {f: [w for w in SEPARATOR.split(d[f].lower()) if w] if f != "id" else d[f].split()
+                 for f in FIELDS}
+        b.add({"ref": str(n), **words})
+    idx = b.build()
+    names = {p["_index"]: t for t, p in idx.inverted_index.items()}
+    out = {}
+    for ref, vec in idx.field_vectors.items():
+        field, doc = ref.split("/", 1)
+        mag = vec.magnitude
+        for k in range(0, len(vec.elements), 2):
+            out[(names[vec.elements[k]], int(doc), field)] = vec.elements[k + 1] / mag
+    return out
+
+
+def test_weights_are_lunrs_scores_over_the_field_vector_length():
+    p = Postings()
+    for d in DOCS:
+        p.add(d)
+    mine = {}
+    for t in p.terms():
+        for tier in t.tiers:
+            for doc, field, w in decode(tier):
+                mine[(t.term, doc, field)] = w
+    theirs = lunr_weights(DOCS)
+    assert set(mine) == set(theirs)
+    for key, w in theirs.items():
+        # the weight is sent as round(sqrt(w) * 511): about 0.2% of precision
+        assert math.isclose(mine[key], w, rel_tol=0.01, abs_tol=2e-4), key
+    assert ("kosovo", 0, "body") in mine and ("franc", 1, "subject") in mine
+    assert ("07paris3198", 0, "id") in mine and ("paris3198", 0, "id") in mine
+
+
+def test_documents_count_once_per_term_and_terms_are_sorted():
+    p = Postings()
+    for d in DOCS:
+        p.add(d)
+    terms = list(p.terms())
+    assert [t.term for t in terms] == sorted(t.term for t in terms)
+    by = {t.term: t for t in terms}
+    assert by["russia"].docs == 3 and by["kouchner"].docs == 1 and by["lavrov"].docs == 1
+    assert {doc for doc, _, _ in decode(by["russia"].tiers[0])} == {0, 1, 2}
+
+
+def test_tiers_hold_the_best_documents_first(monkeypatch):
+    monkeypatch.setattr(postings_mod, "TIER", 4)
+    p = Postings()
+    for n in range(11):
+        # the word weighs more the more often it is said in a short body
+        p.add({"body": "embargo " * (11 - n) + "filler words here " * n, "subject": f"cable {n}"})
+    t = {t.term: t for t in p.terms()}["embargo"]
+    assert t.docs == 11 and len(t.tiers) == 3
+    tiers = [[doc for doc, _, _ in decode(x)] for x in t.tiers]
+    assert tiers == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10]]
+
+
+def test_large_document_numbers_and_gaps_survive_encoding():
+    p = Postings()
+    for n in range(3000):
+        p.add({"body": "rare" if n in (0, 31, 32, 1023, 1024, 2999) else "common"})
+    t = {t.term: t for t in p.terms()}["rare"]
+    assert [doc for doc, _, _ in decode(t.tiers[0])] == [0, 31, 32, 1023, 1024, 2999]
+
+
+def test_id_terms_cover_the_common_forms():
+    assert id_terms("07PARIS3198") == ["07paris3198", "paris3198"]
+    assert id_terms("08USUNNEWYORK0123") == ["08usunnewyork123", "usunnewyork123"]
+    assert id_terms("1975STATE123456") == ["1975state123456", "state123456"]
+    assert id_terms(None) == []
+
+
+def test_empty_collection_has_no_terms():
+    assert list(Postings().terms()) == []
+    p = Postings()
+    p.add({"body": "the and of"})
+    assert list(p.terms()) == []
+
+
+def test_terms_computed_a_range_at_a_time_are_the_same(monkeypatch):
+    def run():
+        p = Postings()
+        for d in DOCS * 5:
+            p.add(d)
+        return [(t.term, t.docs, t.tiers) for t in p.terms()]
+    whole = run()
+    monkeypatch.setattr(postings_mod, "CHUNK", 7)
+    monkeypatch.setattr(postings_mod, "TIER", 2)
+    small = run()
+    assert [x[:2] for x in small] == [x[:2] for x in whole]
+    assert [sorted(decode("".join(x[2]))) for x in small] != []
+    for (_, _, a), (_, _, b) in zip(whole, small):
+        assert sorted(p for tier in b for p in decode(tier)) == sorted(decode(a[0]))
