@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,26 +127,34 @@ def search_page(out: Path) -> None:
     (out / "search.html").write_text(PAGE)
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+class _Counting(http.server.SimpleHTTPRequestHandler):
+    """Serves files quietly and notes each one served: (path, bytes, gzip bytes).  Bytes
+    are counted here, at the server, because Pagefind loads its index from a worker,
+    whose requests the page's Resource Timing does not see."""
+
     def log_message(self, *args):
         pass
 
+    def copyfile(self, source, outputfile):
+        data = source.read()
+        outputfile.write(data)
+        self.server.served.append((self.path.split("?")[0], len(data), len(zlib.compress(data, 6))))
+
 
 def serve(folder: Path):
-    handler = functools.partial(_Quiet, directory=str(folder))
+    handler = functools.partial(_Counting, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.served = []
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
-RESOURCES = "performance.getEntriesByType('resource').map(e => [e.name, e.encodedBodySize])"
-
-
-def measure(url: str, queries: list[str], ready: str, box: str, done, status: str,
+def measure(server, url: str, queries: list[str], ready: str, box: str, done, status: str,
             press_enter: bool) -> list[dict]:
     """Open ``url``search.html, ask each query in ``box`` and wait for ``done(query)`` (a JS
-    function body); per query, the bytes of the resources it loaded and the time taken
-    (the first query's time and bytes include opening the page)."""
+    function body); per query, the files the server sent for it (raw and gzip bytes) and
+    the time until the results are on the page (the first query's time and bytes include
+    opening the page)."""
     from playwright.sync_api import sync_playwright
     rows, seen = [], {}
     with sync_playwright() as p:
@@ -155,26 +164,29 @@ def measure(url: str, queries: list[str], ready: str, box: str, done, status: st
         page.goto(url + "search.html")
         page.wait_for_selector(ready)
         for k, q in enumerate(queries):
-            before = dict(page.evaluate(RESOURCES))
+            before = 0 if k == 0 else len(server.served)
             start = time.perf_counter() if k else t
             page.fill(box, q)
             if press_enter:
                 page.press(box, "Enter")
             page.wait_for_function(done(q), timeout=120000)
             ms = (time.perf_counter() - start) * 1000
-            new = {n: sz for n, sz in page.evaluate(RESOURCES) if n not in before or k == 0}
-            rows.append({"query": q, "ms": round(ms), "bytes": sum(new.values()), "files": len(new),
-                         "status": page.inner_text(status)})
-            seen.update(new)
-        rows.append({"query": "session", "bytes": sum(seen.values()), "files": len(seen)})
+            page.wait_for_load_state("networkidle")     # count what loads after the first results too
+            page.wait_for_timeout(500)
+            new = server.served[before:]
+            rows.append({"query": q, "ms": round(ms), "bytes": sum(x[1] for x in new),
+                         "gzip": sum(x[2] for x in new), "files": len(new), "status": page.inner_text(status)})
+            seen.update({x[0]: x for x in new})
+        rows.append({"query": "session", "bytes": sum(x[1] for x in seen.values()),
+                     "gzip": sum(x[2] for x in seen.values()), "files": len(seen)})
         b.close()
     return rows
 
 
-def measure_cablesite(url: str, queries: list[str]) -> list[dict]:
-    return measure(url, queries, "#search-form[data-ready]", "#search-q", lambda q: """() => {
+def measure_cablesite(server, url: str, queries: list[str]) -> list[dict]:
+    return measure(server, url, queries, "#search-form[data-ready]", "#search-q", lambda q: f"""() => {{
         const s = document.getElementById('search-status').textContent;
-        return s && s !== 'Searching…' && !s.startsWith('Search failed'); }""", "#search-status", True)
+        return s.includes({json.dumps("“" + q + "”")}) || s.startsWith('Search failed'); }}""", "#search-status", True)
 
 
 def pagefind_pages(docs: list[SearchDoc], out: Path) -> None:
@@ -196,8 +208,8 @@ def pagefind_pages(docs: list[SearchDoc], out: Path) -> None:
         "showSubResults: false});</script></body></html>")
 
 
-def measure_pagefind(url: str, queries: list[str]) -> list[dict]:
-    return measure(url, queries, ".pagefind-ui__search-input", ".pagefind-ui__search-input", lambda q: f"""() => {{
+def measure_pagefind(server, url: str, queries: list[str]) -> list[dict]:
+    return measure(server, url, queries, ".pagefind-ui__search-input", ".pagefind-ui__search-input", lambda q: f"""() => {{
         const m = document.querySelector('.pagefind-ui__message');
         return m && m.textContent.includes({json.dumps(q.strip('"'))}) &&
                (document.querySelector('.pagefind-ui__result-link') || m.textContent.startsWith('No results')); }}""",
@@ -222,7 +234,7 @@ def pagefind(docs, work: Path, queries) -> dict:
     files = [f for f in (site / "pagefind").rglob("*") if f.is_file()]
     server, url = serve(site)
     try:
-        rows = measure_pagefind(url, queries)
+        rows = measure_pagefind(server, url, queries)
     finally:
         server.shutdown()
     return {"pages_s": round(write_s, 1), "index_s": round(index_s, 1), "peak_mb": peak,
@@ -230,7 +242,15 @@ def pagefind(docs, work: Path, queries) -> dict:
             "queries": rows}
 
 
-QUERIES = ["embassy", "minister security", "\"foreign minister\"", "tag:PREL election", "year:2008 trade"]
+# Plain queries both tools understand, from frequent to rare words; then two of ours.
+QUERIES = ["embassy", "minister security", "\"foreign minister\"", "nuclear weapons program", "trade",
+           "tag:PREL election", "year:2008 trade"]
+
+
+def report(rows: list[dict]) -> None:
+    for row in rows:
+        print(f"  {row['query']:<24} {row.get('ms', ''):>6} ms {row['bytes'] / 1024:8.1f} KB "
+              f"{row['gzip'] / 1024:7.1f} KB gz {row['files']:4d} files  {row.get('status', '')[:80]}")
 
 
 def main() -> None:
@@ -253,21 +273,17 @@ def main() -> None:
     search_page(out)
     server, url = serve(out)
     try:
-        rows = measure_cablesite(url, a.queries)
+        rows = measure_cablesite(server, url, a.queries)
     finally:
         server.shutdown()
-    print("cablesite queries (first includes page scripts and meta.js):")
-    for row in rows:
-        print(f"  {row['query']:<24} {row.get('ms', ''):>6} ms {row['bytes'] / 1024:8.1f} KB "
-              f"{row['files']:4d} files  {row.get('status', '')[:90]}")
+    print("cablesite queries (the first includes opening the page); KB sent, and gzipped:")
+    report(rows)
     if a.pagefind:
         docs = synthetic_docs(a.count)
-        pf = pagefind(docs, a.work, [q for q in a.queries])
+        pf = pagefind(docs, a.work, [q for q in a.queries if ":" not in q])
         print(f"pagefind: pages written {pf['pages_s']} s; index {pf['index_s']} s; peak {pf['peak_mb']} MB; "
               f"{pf['files']:,} files, {pf['mb']} MB")
-        for row in pf["queries"]:
-            print(f"  {row['query']:<24} {row.get('ms', ''):>6} ms {row['bytes'] / 1024:8.1f} KB "
-                  f"{row['files']:4d} files  {row.get('status', '')[:90]}")
+        report(pf["queries"])
 
 
 if __name__ == "__main__":

@@ -3,9 +3,11 @@ the browser loads them with script tags (works from ``file://``: no fetch, no
 workers, no WASM).  Everything lives under ``search/index/``:
 
 ``meta.js``
-    fields, boosts, pipeline labels, the first term of every shard, the names of
+    fields, boosts, pipeline labels, the first term of every directory part, the names of
     years, origins, classifications and tags, and the runs of document numbers that
     share a year, origin and classification.
+``dir/<j>.js``
+    the first term of shards j*DIR_SIZE ... (j+1)*DIR_SIZE-1.
 ``t/<k>.js``
     shard k: its terms in order, each with its document count, its number of tiers
     and its first tier (see :mod:`.postings`).
@@ -29,7 +31,13 @@ from .pipeline import LABELS, SEPARATOR
 from .postings import TIER, Postings, Term
 
 SHARD_BYTES = 24_000        # target size of a shard file
+DIR_SIZE = 64               # shards listed by one directory part
 TAG_PART = 4096             # documents per tags part
+# What the browser loads without being asked: every tier of a term in at most this many
+# documents (about 3.5 bytes a document), tag parts when a query's results lie in at most
+# this many (the tag filter asks before loading more).
+AUTO_TIER_DOCS = 60_000
+AUTO_TAG_PARTS = 4
 ROOT = "search/index"
 
 
@@ -102,6 +110,9 @@ def index_parts(docs: list[SearchDoc], title: str = "") -> Iterator[tuple[str, b
                 yield f"{ROOT}/t/{k}/{i}-{n}.js", _js("tier", f"{k}/{i}-{n}", tier)
         yield f"{ROOT}/t/{k}.js", _js("shard", k, rows)
     del postings
+    dirs = [firsts[j:j + DIR_SIZE] for j in range(0, len(firsts), DIR_SIZE)]
+    for j, part in enumerate(dirs):
+        yield f"{ROOT}/dir/{j}.js", _js("dir", j, part)
     years = _index(d.year for d in docs)
     origins = _index(d.origin for d in docs)
     classes = _index(d.classification for d in docs)
@@ -115,7 +126,8 @@ def index_parts(docs: list[SearchDoc], title: str = "") -> Iterator[tuple[str, b
     meta = {
         "version": 1, "title": title, "documents": len(docs), "fields": list(FIELDS),
         "boost": [BOOST[f] for f in FIELDS], "pipeline": LABELS, "separator": SEPARATOR.pattern,
-        "tier": TIER, "tagPart": TAG_PART, "shards": firsts,
+        "tier": TIER, "tagPart": TAG_PART, "autoTierDocs": AUTO_TIER_DOCS,
+        "autoTagParts": AUTO_TAG_PARTS, "dirSize": DIR_SIZE, "dirs": [d[0] for d in dirs],
         "years": sorted(years, key=years.get), "origins": sorted(origins, key=origins.get),
         "classes": sorted(classes, key=classes.get),
         "tags": [[t, table[t].name if t in table else ""] for t in sorted(tags, key=tags.get)],

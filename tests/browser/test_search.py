@@ -180,6 +180,17 @@ def test_filters_with_counts_the_url_and_the_back_button(sp, cables):
     # counts for the other facets are within the filtered results
     cls = sp.locator("#search-facets fieldset", has_text="Classification").locator(".n").all_inner_texts()
     assert sum(int(x.replace(",", "")) for x in cls) == shown
+    # other years keep their counts (a facet counts what the other filters let through),
+    # so a second year widens the search
+    other = sp.locator("#search-facets fieldset", has_text="Year").locator("li", has_text="2008")
+    more = int(other.locator(".n").inner_text().replace(",", ""))
+    assert more == len({k for k in having(cables, "iran") if (cables[k]["date"] or "").startswith("2008")})
+    other.locator("input").check()
+    sp.wait_for_function("location.search.includes('year=2008')")
+    sp.wait_for_function(f"document.getElementById('search-status').textContent.startsWith('{shown + more} ')")
+    assert parse_qs(urlparse(sp.url).query)["year"] == ["2009", "2008"]
+    sp.go_back()
+    sp.wait_for_function("!location.search.includes('year=2008')")
     sp.go_back()
     sp.wait_for_function("!location.search.includes('year=')")
     assert wait(sp)["count"] == base["count"]

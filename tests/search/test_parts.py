@@ -50,11 +50,16 @@ def test_every_part_is_a_script_calling_back(built):
     assert meta["pipeline"] == ["cablesite-fold", "cablesite-trimmer", "cablesite-possessive",
                                 "stopWordFilter", "stemmer"]
     shards = sorted(index.glob("t/*.js"), key=lambda p: int(p.stem))
-    assert len(shards) == len(meta["shards"])
+    firsts = []
+    for j, first in enumerate(meta["dirs"]):
+        kind, (num, part) = calls(index / "dir" / f"{j}.js")
+        assert kind == "dir" and num == j and part[0] == first and len(part) <= meta["dirSize"]
+        firsts += part
+    assert len(shards) == len(firsts)
     seen = []
     for k, path in enumerate(shards):
         kind, (num, rows) = calls(path)
-        assert kind == "shard" and num == k and rows[0][0] == meta["shards"][k]
+        assert kind == "shard" and num == k and rows[0][0] == firsts[k]
         seen += [r[0] for r in rows]
         for term, ndocs, tiers, enc in rows:
             assert tiers == 1 and len({d for d, _, _ in decode(enc)}) == ndocs

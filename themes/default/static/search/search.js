@@ -8,7 +8,7 @@
   if (!form || !lunr || !P) return;
   var BASE = form.getAttribute("data-index");       // relative URL of search/index/
   var SITE = form.getAttribute("data-root");        // relative URL of the site root
-  var PAGE = 10, PHRASE_ALL = 100, AUTO_TIER_DOCS = 60000, AUTO_TAG_PARTS = 4;
+  var PAGE = 10, PHRASE_ALL = 100;
   var ALPHA = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
   var DIGIT = {}; for (var a = 0; a < 64; a++) DIGIT[ALPHA.charAt(a)] = a;
   var FIELD_ALIAS = {tag: "tags", tags: "tags", person: "people", people: "people", origin: "origin",
@@ -24,7 +24,7 @@
   var pagerEl = document.getElementById("search-pager");
 
   /* ---- loading parts ------------------------------------------------------------ */
-  var store = {meta: null, shards: {}, tiers: {}, tags: {}, docs: {}};
+  var store = {meta: null, dirs: {}, shards: {}, tiers: {}, tags: {}, docs: {}};
   var pending = {};
   window.cablesearch = {
     meta: function (m) {
@@ -45,6 +45,7 @@
       for (var i = 0; i < rows.length; i++) map[rows[i][0]] = {i: i, docs: rows[i][1], tiers: rows[i][2], enc: [rows[i][3]]};
       store.shards[k] = {rows: rows, map: map};
     },
+    dir: function (j, firsts) { store.dirs[j] = firsts; },
     tier: function (name, enc) { store.tiers[name] = enc; },
     tags: function (p, rows) { store.tags[p] = rows.split(" "); },
     doc: function (n, card) { store.docs[n] = card; }
@@ -64,20 +65,36 @@
 
   /* ---- the index: terms, tiers, postings ----------------------------------------- */
   var analyze = null;
-  function shardOf(term) {
-    var s = store.meta.shards, lo = 0, hi = s.length - 1;
-    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (s[mid] <= term) lo = mid; else hi = mid - 1; }
+  /* Where a term lives: meta.js has the first term of every directory part, a part
+   * ``dir/<j>.js`` the first term of each of its shards. -> promise of shard numbers
+   * (for a prefix, every shard that may hold a word starting with it). */
+  function before(list, term) {   // index of the last entry <= term (0 if none)
+    var lo = 0, hi = list.length - 1;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (list[mid] <= term) lo = mid; else hi = mid - 1; }
     return lo;
   }
-  function shardsFor(term, prefix) {
-    var first = shardOf(term), last = first;
-    if (prefix) { var s = store.meta.shards; while (last + 1 < s.length && s[last + 1].lastIndexOf(term, 0) === 0) last++; }
-    var out = []; for (var k = first; k <= last; k++) out.push(k);
-    return out;
+  var located = {};
+  function locate(term, prefix) {
+    var key = (prefix ? "*" : "=") + term;
+    if (located[key]) return located[key];
+    var m = store.meta, out = [];
+    if (!m.dirs.length) return Promise.resolve([]);
+    function from(j, k) {
+      return load("dir/" + j + ".js").then(function () {
+        var firsts = store.dirs[j];
+        if (k < 0) k = before(firsts, term);
+        out.push(j * m.dirSize + k);
+        while (prefix && k + 1 < firsts.length && firsts[k + 1].lastIndexOf(term, 0) === 0) out.push(j * m.dirSize + ++k);
+        if (prefix && k + 1 === firsts.length && j + 1 < m.dirs.length && m.dirs[j + 1].lastIndexOf(term, 0) === 0) return from(j + 1, 0);
+        return out;
+      });
+    }
+    located[key] = from(before(m.dirs, term), -1);
+    return located[key];
   }
-  function entries(term, prefix) {   // [{term, k, entry}] for a loaded term or prefix
+  function entries(term, prefix, shards) {   // [{term, k, e}] in loaded shards
     var out = [];
-    shardsFor(term, prefix).forEach(function (k) {
+    shards.forEach(function (k) {
       var sh = store.shards[k]; if (!sh) return;
       if (!prefix) { if (sh.map[term]) out.push({term: term, k: k, e: sh.map[term]}); return; }
       sh.rows.forEach(function (r) { if (r[0].lastIndexOf(term, 0) === 0) out.push({term: r[0], k: k, e: sh.map[r[0]]}); });
@@ -147,24 +164,30 @@
   }
 
   /* ---- searching ------------------------------------------------------------------ */
-  function neededShards(parsed) {
-    var paths = [];
+  function locateAll(parsed) {   // it.where[term] and parsed.idWhere[id] = shard numbers
+    var jobs = [];
     parsed.items.forEach(function (it) {
-      it.terms.forEach(function (t) { shardsFor(t, it.prefix).forEach(function (k) { paths.push("t/" + k + ".js"); }); });
+      it.where = {};
+      it.terms.forEach(function (t) { jobs.push(locate(t, it.prefix).then(function (ks) { it.where[t] = ks; return ks; })); });
     });
-    parsed.ids.forEach(function (t) { paths.push("t/" + shardOf(t) + ".js"); });
-    return paths;
+    parsed.idWhere = {};
+    parsed.ids.forEach(function (t) { jobs.push(locate(t, false).then(function (ks) { parsed.idWhere[t] = ks; return ks; })); });
+    return Promise.all(jobs).then(function (lists) {
+      var paths = {};
+      lists.forEach(function (ks) { ks.forEach(function (k) { paths["t/" + k + ".js"] = 1; }); });
+      return Object.keys(paths);
+    });
   }
   function expand(parsed) {      // item.found = [{term, k, e}]
     parsed.items.forEach(function (it) {
       it.found = [];
-      it.terms.forEach(function (t) { it.found = it.found.concat(entries(t, it.prefix)); });
+      it.terms.forEach(function (t) { it.found = it.found.concat(entries(t, it.prefix, it.where[t])); });
     });
   }
   function moreTiers(parsed, all) {   // tier files still to load: all of them, or the cheap ones
     var paths = [];
     parsed.items.forEach(function (it) {
-      it.found.forEach(function (x) { if (all || x.e.docs <= AUTO_TIER_DOCS) paths = paths.concat(tierPaths(x)); });
+      it.found.forEach(function (x) { if (all || x.e.docs <= store.meta.autoTierDocs) paths = paths.concat(tierPaths(x)); });
     });
     return paths;
   }
@@ -234,10 +257,13 @@
     }
     return v;
   }
-  function matchesValue(name, wanted, have) {
-    if (name === "class") return have.some(function (h) { return wanted.some(function (w) { return h.toUpperCase().indexOf(w.toUpperCase()) === 0; }); });
-    return have.some(function (h) { return wanted.some(function (w) { return h.toUpperCase() === w.toUpperCase(); }); });
+  function matchesValue(wanted, have) {   // wanted: [{v, prefix}]; any of them
+    return have.some(function (h) {
+      var H = h.toUpperCase();
+      return wanted.some(function (w) { return w.prefix ? H.indexOf(w.v) === 0 : H === w.v; });
+    });
   }
+
 
   /* ---- state in the URL -------------------------------------------------------------- */
   function readState() {
@@ -305,19 +331,20 @@
     return false;
   }
   /* Phrases are checked in the text of the cables that have all their words, best first:
-   * every candidate when there are few, else a batch at a time until ``need`` pass. */
-  function verify(list, vals, phrases, idHits, need) {
-    var okList = [], okVals = [], i = 0, all = list.length <= PHRASE_ALL, batch = all ? list.length : 20;
+   * every candidate when there are few, else a batch at a time until ``need`` of the
+   * candidates that ``counts(i)`` pass.  ok[i] is true, false, or undefined (unchecked). */
+  function verify(ranked, phrases, idHits, counts, need) {
+    var ok = new Array(ranked.length), i = 0, found = 0;
+    if (!phrases.length) { ok.fill(true); return Promise.resolve({ok: ok, checked: ranked.length, complete: true}); }
+    var all = ranked.length <= PHRASE_ALL, batch = all ? ranked.length : 20;
     function step() {
-      if ((!all && okList.length >= need) || i >= list.length) {
-        return {list: okList, vals: okVals, checked: i, total: list.length, complete: i >= list.length};
-      }
-      var some = list.slice(i, i + batch), someVals = vals.slice(i, i + batch);
+      if ((!all && found >= need) || i >= ranked.length) return {ok: ok, checked: i, complete: i >= ranked.length};
+      var from = i, some = ranked.slice(i, i + batch);
       return loadAll(some.map(function (r) { return docPath(r.doc); })).then(function () {
         some.forEach(function (r, j) {
-          if (idHits[r.doc] || phrases.every(function (it) { return phraseIn(store.docs[r.doc], it.words); })) {
-            okList.push(r); okVals.push(someVals[j]);
-          }
+          var good = !!idHits[r.doc] || phrases.every(function (it) { return phraseIn(store.docs[r.doc], it.words); });
+          ok[from + j] = good;
+          if (good && counts(from + j)) found++;
         });
         i += some.length;
         return step();
@@ -426,7 +453,7 @@
       return Promise.resolve();
     }
     say("Searching…");
-    return loadAll(neededShards(parsed)).then(function () {
+    return locateAll(parsed).then(loadAll).then(function () {
       expand(parsed);
       return loadAll(moreTiers(parsed, st.all));
     }).then(function () {
@@ -434,7 +461,7 @@
       var partial = partialTerms(parsed);
       var idHits = {}, ranked = [];
       parsed.ids.forEach(function (t) {
-        entries(t, false).forEach(function (x) { decode(x.e.enc[0], function (doc, f) { if (store.meta.fields[f] === "id") idHits[doc] = true; }); });
+        entries(t, false, parsed.idWhere[t]).forEach(function (x) { decode(x.e.enc[0], function (doc, f) { if (store.meta.fields[f] === "id") idHits[doc] = true; }); });
       });
       if (parsed.items.length) {
         ranked = runLunr(parsed).map(function (r) { return {doc: parseInt(r.ref, 10), score: r.score}; });
@@ -456,28 +483,37 @@
 
   function finish(st, parsed, ranked, idHits, partial, my) {
     var m = store.meta, want = {};
-    FACETS.forEach(function (f) { want[f[0]] = st.f[f[0]].concat(parsed.filters[f[0]] || []); });
+    FACETS.forEach(function (f) {
+      var n = f[0];
+      want[n] = st.f[n].map(function (v) { return {v: v.toUpperCase(), prefix: false}; })
+        .concat(parsed.filters[n].map(function (v) { return {v: v.toUpperCase(), prefix: n === "class"}; }));
+    });
     var parts = {};
     ranked.forEach(function (r) { parts[Math.floor(r.doc / m.tagPart)] = 1; });
     var tagParts = Object.keys(parts);
-    var tagsWanted = want.tag.length || st.loadTags || tagParts.length <= AUTO_TAG_PARTS;
+    var tagsWanted = want.tag.length || st.loadTags || tagParts.length <= m.autoTagParts;
     var phrases = parsed.items.filter(function (it) { return it.phrase && it.presence !== "-"; });
     return loadAll(tagsWanted ? tagParts.map(function (p) { return "tags/" + p + ".js"; }) : []).then(function () {
       if (my !== generation) return;
-      var values = ranked.map(function (r) { return facetValues(r.doc); });
-      var keep = ranked.map(function (r, i) {
-        return FACETS.every(function (f) { var n = f[0]; return !want[n].length || (values[i][n] && matchesValue(n, want[n], values[i][n])); });
+      // pass[i][f]: does result i pass the filter of facet f (no filter: it does)
+      var pass = ranked.map(function (r) {
+        var v = facetValues(r.doc), out = {};
+        FACETS.forEach(function (f) { var n = f[0]; out[n] = !want[n].length || (!!v[n] && matchesValue(want[n], v[n])); });
+        out.values = v;
+        return out;
       });
-      var list = ranked.filter(function (r, i) { return keep[i]; });
-      var vals = values.filter(function (v, i) { return keep[i]; });
+      function passesAll(i) { return FACETS.every(function (f) { return pass[i][f[0]]; }); }
       var start = (st.page - 1) * PAGE;
-      var checking = phrases.length ? verify(list, vals, phrases, idHits, start + PAGE + 1) :
-        Promise.resolve({list: list, vals: vals, complete: true});
-      return checking.then(function (v) {
-        list = v.list; vals = v.vals;
-        var counts = {year: {}, origin: {}, tag: {}, class: {}};
-        vals.forEach(function (x) {
-          FACETS.forEach(function (f) { (x[f[0]] || []).forEach(function (y) { counts[f[0]][y] = (counts[f[0]][y] || 0) + 1; }); });
+      return verify(ranked, phrases, idHits, passesAll, start + PAGE + 1).then(function (v) {
+        var list = [], counts = {year: {}, origin: {}, tag: {}, class: {}};
+        ranked.forEach(function (r, i) {
+          if (!v.ok[i]) return;
+          if (passesAll(i)) list.push(r);
+          FACETS.forEach(function (f) {   // a facet counts what the other facets' filters let through
+            var n = f[0];
+            if (!FACETS.every(function (g) { return g[0] === n || pass[i][g[0]]; })) return;
+            (pass[i].values[n] || []).forEach(function (x) { counts[n][x] = (counts[n][x] || 0) + 1; });
+          });
         });
         var pages = Math.max(1, Math.ceil(list.length / PAGE));
         if (!v.complete) pages = Math.max(pages, st.page + 1);
@@ -486,12 +522,12 @@
         return loadAll(list.slice(start, start + PAGE).map(function (r) { return docPath(r.doc); })).then(function () {
           if (my !== generation) return;
           var n = list.length, words = st.q ? " for “" + st.q + "”" : "";
-          var text = n === 0 ? "No cables found" + words + "." :
+          var text = n === 0 && v.complete ? "No cables found" + words + "." :
             (partial.length ? "The best " : v.complete ? "" : "At least ") + n.toLocaleString("en") +
             (n === 1 ? " cable" : " cables") + " found" + words +
             (v.complete ? (pages > 1 ? ", page " + st.page + " of " + pages : "") : ", page " + st.page) + ".";
           if (!v.complete) text += " The phrase is checked page by page: " + v.checked.toLocaleString("en") + " of the " +
-            v.total.toLocaleString("en") + " cables with all its words so far.";
+            ranked.length.toLocaleString("en") + " cables with all its words so far.";
           say(text);
           renderFacets(counts, st, tagsWanted, tagParts.length);
           renderResults(list, st, parsed, idHits, pages);
