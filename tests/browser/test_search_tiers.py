@@ -68,3 +68,18 @@ def test_word_starts_are_found_across_shards_and_directory_parts(tmp_path, monke
                    if any(t.startswith("fr") for t in a.terms(re.search(r"SUBJECT: (.*)", c.read_text()).group(1))))
     assert status(page).startswith(f"{expected} cable")
     assert page.console_errors == []
+
+
+def test_a_word_left_out_is_left_out_of_every_cable(small_limits_site, page):
+    """Lavrov is named in 3 seeds, two tiers of 2: both are loaded to leave him out."""
+    page.goto((small_limits_site / "search.html").as_uri() + "?q=tag:PREL+-lavrov&all=1")
+    assert status(page).startswith("2 cables found")
+    for card in page.locator(".result h2 a").all():
+        cable = (small_limits_site / card.get_attribute("href")).read_text()
+        assert "lavrov" not in cable.lower()
+    page.goto((small_limits_site / "search.html").as_uri() + "?q=sarkozy+-lavrov")
+    assert "found" in status(page)
+    texts = [(small_limits_site / a.get_attribute("href")).read_text().lower()
+             for a in page.locator(".result h2 a").all()]
+    assert texts and all("lavrov" not in t for t in texts)
+    assert page.console_errors == []

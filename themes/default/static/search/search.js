@@ -8,7 +8,7 @@
   if (!form || !lunr || !P) return;
   var BASE = form.getAttribute("data-index");       // relative URL of search/index/
   var SITE = form.getAttribute("data-root");        // relative URL of the site root
-  var PAGE = 10, PHRASE_ALL = 100;
+  var PAGE = 10, PHRASE_ALL = 100, MAX_PREFIX_SHARDS = 16;
   var ALPHA = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
   var DIGIT = {}; for (var a = 0; a < 64; a++) DIGIT[ALPHA.charAt(a)] = a;
   var FIELD_ALIAS = {tag: "tags", tags: "tags", person: "people", people: "people", origin: "origin",
@@ -73,7 +73,7 @@
     while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (list[mid] <= term) lo = mid; else hi = mid - 1; }
     return lo;
   }
-  var located = {};
+  var located = {}, truncated = {};
   function locate(term, prefix) {
     var key = (prefix ? "*" : "=") + term;
     if (located[key]) return located[key];
@@ -84,8 +84,10 @@
         var firsts = store.dirs[j];
         if (k < 0) k = before(firsts, term);
         out.push(j * m.dirSize + k);
-        while (prefix && k + 1 < firsts.length && firsts[k + 1].lastIndexOf(term, 0) === 0) out.push(j * m.dirSize + ++k);
-        if (prefix && k + 1 === firsts.length && j + 1 < m.dirs.length && m.dirs[j + 1].lastIndexOf(term, 0) === 0) return from(j + 1, 0);
+        while (prefix && out.length < MAX_PREFIX_SHARDS && k + 1 < firsts.length && firsts[k + 1].lastIndexOf(term, 0) === 0) out.push(j * m.dirSize + ++k);
+        if (prefix && out.length < MAX_PREFIX_SHARDS && k + 1 === firsts.length && j + 1 < m.dirs.length &&
+            m.dirs[j + 1].lastIndexOf(term, 0) === 0) return from(j + 1, 0);
+        if (prefix && out.length >= MAX_PREFIX_SHARDS) truncated[term] = true;
         return out;
       });
     }
@@ -187,7 +189,10 @@
   function moreTiers(parsed, all) {   // tier files still to load: all of them, or the cheap ones
     var paths = [];
     parsed.items.forEach(function (it) {
-      it.found.forEach(function (x) { if (all || x.e.docs <= store.meta.autoTierDocs) paths = paths.concat(tierPaths(x)); });
+      // a word left out must be left out of every cable, so all its tiers are needed
+      it.found.forEach(function (x) {
+        if (all || it.presence === "-" || x.e.docs <= store.meta.autoTierDocs) paths = paths.concat(tierPaths(x));
+      });
     });
     return paths;
   }
@@ -526,6 +531,8 @@
             (partial.length ? "The best " : v.complete ? "" : "At least ") + n.toLocaleString("en") +
             (n === 1 ? " cable" : " cables") + " found" + words +
             (v.complete ? (pages > 1 ? ", page " + st.page + " of " + pages : "") : ", page " + st.page) + ".";
+          var short = parsed.items.filter(function (it) { return it.prefix && truncated[it.terms[0]]; });
+          if (short.length) text += " Only some of the words starting “" + short[0].terms[0] + "” were searched: type more letters.";
           if (!v.complete) text += " The phrase is checked page by page: " + v.checked.toLocaleString("en") + " of the " +
             ranked.length.toLocaleString("en") + " cables with all its words so far.";
           say(text);
