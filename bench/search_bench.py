@@ -91,6 +91,17 @@ from generator.search.parts import index_parts
 t0 = time.perf_counter()
 docs = synthetic_docs({count})
 t1 = time.perf_counter()
+made = [0.0]          # time spent making synthetic text again (the build has it at hand)
+def timed(load):
+    def f():
+        t = time.perf_counter()
+        try:
+            return load()
+        finally:
+            made[0] += time.perf_counter() - t
+    return f
+for d in docs:
+    d.load = timed(d.load)
 rss_docs = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 out = Path({str(out)!r})
 files = size = 0
@@ -101,7 +112,7 @@ for path, data in index_parts(docs, "Synthetic"):
     files += 1
     size += len(data)
 t2 = time.perf_counter()
-print(json.dumps({{"docs_s": t1 - t0, "index_s": t2 - t1, "files": files, "bytes": size,
+print(json.dumps({{"docs_s": t1 - t0, "index_s": t2 - t1 - made[0], "made_s": made[0], "files": files, "bytes": size,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "peak_mb_docs": rss_docs}}))
 """
@@ -216,7 +227,7 @@ def measure_pagefind(server, url: str, queries: list[str]) -> list[dict]:
                    ".pagefind-ui__message", False)
 
 
-def pagefind(docs, work: Path, queries) -> dict:
+def pagefind(docs, work: Path, queries, max_gb: int) -> dict:
     site = work / "pagefind-site"
     if site.exists():
         shutil.rmtree(site)
@@ -228,9 +239,14 @@ def pagefind(docs, work: Path, queries) -> dict:
         subprocess.run(["npm", "install", "--no-save", "pagefind@1"], cwd=ROOT, check=True,
                        capture_output=True)
     t = time.perf_counter()
-    p = subprocess.run(["/usr/bin/time", "-v", str(tool), "--site", str(site)], capture_output=True, text=True)
+    # Under a cap on address space, so that running out of memory ends Pagefind, not the machine.
+    p = subprocess.run(["prlimit", f"--as={max_gb << 30}", "/usr/bin/time", "-v", str(tool), "--site", str(site)],
+                       capture_output=True, text=True)
     index_s = time.perf_counter() - t
     peak = next((int(l.split()[-1]) / 1024 for l in p.stderr.splitlines() if "Maximum resident" in l), None)
+    if p.returncode:
+        return {"pages_s": round(write_s, 1), "index_s": round(index_s, 1), "peak_mb": peak,
+                "failed": f"exit {p.returncode} (memory capped at {max_gb} GB): {p.stderr.strip()[-300:]}"}
     files = [f for f in (site / "pagefind").rglob("*") if f.is_file()]
     server, url = serve(site)
     try:
@@ -258,6 +274,7 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=10000)
     ap.add_argument("--work", type=Path, default=ROOT / "bench" / "out")
     ap.add_argument("--pagefind", action="store_true")
+    ap.add_argument("--pagefind-max-gb", type=int, default=20, help="address-space cap for Pagefind")
     ap.add_argument("--queries", nargs="*", default=QUERIES)
     a = ap.parse_args()
     out = a.work / f"search-{a.count}"
@@ -266,7 +283,8 @@ def main() -> None:
     out.mkdir(parents=True)
     print(f"# {a.count:,} synthetic cables, {os.cpu_count()} cores", flush=True)
     r = build_index(a.count, out)
-    print(f"documents {r['docs_s']:.1f} s; index {r['index_s']:.1f} s "
+    print(f"documents {r['docs_s']:.1f} s; index {r['index_s']:.1f} s (and {r['made_s']:.1f} s making "
+          f"synthetic text again) "
           f"({a.count / r['index_s']:,.0f} cables/s); peak {r['peak_mb']:.0f} MB "
           f"(documents alone {r['peak_mb_docs']:.0f} MB); {r['files']:,} files, {r['bytes'] / 1e6:.1f} MB",
           flush=True)
@@ -280,7 +298,11 @@ def main() -> None:
     report(rows)
     if a.pagefind:
         docs = synthetic_docs(a.count)
-        pf = pagefind(docs, a.work, [q for q in a.queries if ":" not in q])
+        pf = pagefind(docs, a.work, [q for q in a.queries if ":" not in q], a.pagefind_max_gb)
+        if "failed" in pf:
+            print(f"pagefind: pages written {pf['pages_s']} s; index FAILED after {pf['index_s']} s "
+                  f"(peak {pf['peak_mb']} MB): {pf['failed']}")
+            return
         print(f"pagefind: pages written {pf['pages_s']} s; index {pf['index_s']} s; peak {pf['peak_mb']} MB; "
               f"{pf['files']:,} files, {pf['mb']} MB")
         report(pf["queries"])
