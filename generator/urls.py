@@ -61,10 +61,13 @@ def subject_path(term: str, page: int = 1) -> str:
 
 
 def paged(path: str, page: int) -> str:
+    """Page n of a list: ``tag/PREL.2.html``.  The dot cannot come from a slug or an ID
+    (they keep only letters, digits, ``-`` and ``_``), so a page number never makes the
+    name of another page (``date/2007-10.html`` is October 2007, not page 10 of 2007)."""
     if page <= 1:
         return path
     stem, ext = posixpath.splitext(path)
-    return f"{stem}-{page}{ext}"
+    return f"{stem}.{page}{ext}"
 
 
 def rel(from_path: str, to_path: str) -> str:
