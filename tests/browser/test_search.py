@@ -290,3 +290,12 @@ def test_search_page_passes_axe_and_the_html_checker(sp, corpus_site):
             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
         assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]] == []
         sp.console_errors.clear()    # axe's own attempt to read the stylesheet over file://
+
+
+def test_either_word_with_or(sp, cables):
+    hiz, hez = having(cables, "hizballah"), having(cables, "hezbollah")
+    assert hiz and hez and hiz != hez
+    assert search(sp, "Hizballah OR Hezbollah")["count"] == len(hiz | hez)
+    lebanon = having(cables, "lebanon")
+    assert search(sp, "lebanon hizballah OR hezbollah")["count"] == len(lebanon & (hiz | hez))
+    assert search(sp, "hizballah or hezbollah")["count"] == len(hiz & hez)   # "or" in lower case is a word

@@ -140,8 +140,10 @@
     var m, re = /([+-]?)(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S+))/g;
     var whole = ID_WHOLE.exec(q);
     if (whole && /\d/.test(q) && !/:/.test(q)) ids.push(idTerm(whole[1], whole[2], whole[3]));
+    var or = false, groups = 0;
     while ((m = re.exec(q)) !== null) {
       if (!m[0]) { re.lastIndex++; continue; }
+      if (m[0] === "OR" && items.length) { or = true; continue; }   // a OR b: either will do
       var field = m[2] ? m[2].toLowerCase() : null, phrase = m[3] !== undefined, text = phrase ? m[3] : m[4];
       if (field && !FIELD_ALIAS[field] && !FILTER_ALIAS[field]) { text = m[2] + ":" + text; field = null; }
       if (field && FILTER_ALIAS[field]) { if (text) filters[FILTER_ALIAS[field]].push(text); continue; }
@@ -160,7 +162,14 @@
         });
       }
       if (item.phrase) item.words = plainWords(text);
-      if (item.terms.length) items.push(item);
+      if (!item.terms.length) { or = false; continue; }
+      if (or && !item.presence && !items[items.length - 1].presence) {
+        var prev = items[items.length - 1];
+        if (prev.group === undefined) prev.group = groups++;
+        item.group = prev.group;
+      }
+      or = false;
+      items.push(item);
     }
     return {items: items, filters: filters, ids: ids};
   }
@@ -231,19 +240,36 @@
     Object.keys(idx.fieldVectors).forEach(function (ref) { idx.fieldVectors[ref]._magnitude = 1; });
     return idx;
   }
-  function runLunr(parsed) {
-    var idx = lunrIndex(parsed);
-    return idx.query(function (q) {
-      parsed.items.forEach(function (it) {
-        var presence = it.presence === "-" ? lunr.Query.presence.PROHIBITED : lunr.Query.presence.REQUIRED;
-        it.terms.forEach(function (t) {
-          var opts = {presence: presence, usePipeline: false,
-                      wildcard: it.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE};
-          if (it.field) opts.fields = [it.field];   // lunr takes a present but undefined key as "no fields"
-          q.term(t, opts);
-        });
-      });
+  /* lunr has no "either": a query with OR groups runs once per choice of one item from
+   * each group (at most 32 runs), and a cable found by several runs keeps its best score. */
+  function choices(parsed) {
+    var groups = [], out = [[]];
+    parsed.items.forEach(function (it) { if (it.group !== undefined) (groups[it.group] || (groups[it.group] = [])).push(it); });
+    groups.forEach(function (g) {
+      var next = [];
+      out.forEach(function (c) { g.forEach(function (it) { if (next.length < 32) next.push(c.concat([it])); }); });
+      out = next;
     });
+    var fixed = parsed.items.filter(function (it) { return it.group === undefined; });
+    return out.map(function (c) { return fixed.concat(c); });
+  }
+  function runLunr(parsed) {
+    var idx = lunrIndex(parsed), best = {};
+    choices(parsed).forEach(function (items) {
+      idx.query(function (q) {
+        items.forEach(function (it) {
+          var presence = it.presence === "-" ? lunr.Query.presence.PROHIBITED : lunr.Query.presence.REQUIRED;
+          it.terms.forEach(function (t) {
+            var opts = {presence: presence, usePipeline: false,
+                        wildcard: it.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE};
+            if (it.field) opts.fields = [it.field];   // lunr takes a present but undefined key as "no fields"
+            q.term(t, opts);
+          });
+        });
+      }).forEach(function (r) { if (!best[r.ref] || best[r.ref].score < r.score) best[r.ref] = r; });
+    });
+    return Object.keys(best).map(function (k) { return best[k]; })
+      .sort(function (a, b) { return b.score - a.score || a.ref - b.ref; });
   }
 
   /* ---- facets: year, origin and classification from runs of document numbers ------- */
@@ -497,7 +523,7 @@
     ranked.forEach(function (r) { parts[Math.floor(r.doc / m.tagPart)] = 1; });
     var tagParts = Object.keys(parts);
     var tagsWanted = want.tag.length || st.loadTags || tagParts.length <= m.autoTagParts;
-    var phrases = parsed.items.filter(function (it) { return it.phrase && it.presence !== "-"; });
+    var phrases = parsed.items.filter(function (it) { return it.phrase && it.presence !== "-" && it.group === undefined; });
     return loadAll(tagsWanted ? tagParts.map(function (p) { return "tags/" + p + ".js"; }) : []).then(function () {
       if (my !== generation) return;
       // pass[i][f]: does result i pass the filter of facet f (no filter: it does)
