@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import config as config_mod
 from . import urls
-from .cache import ParseCache
+from .cache import ParseCache, TermCache
 from .collect import collect
 from .diagnostics import Report, error, warning
 from .markup import parse_page
@@ -157,8 +157,11 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
             progress.step("render", n, len(plan), "pages")
         progress.done("render")
         lap("render")
-        for path, data in search_parts(site):
+        terms = TermCache(cache_dir / "terms.pickle", fresh=clean) if cache_dir is not None else None
+        for path, data in search_parts(site, terms.terms if terms is not None else None):
             writer.add(path, data)
+        if terms is not None:
+            terms.save()
         lap("search")
         for path, data in exports(site):
             writer.add(path, data)

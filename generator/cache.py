@@ -62,3 +62,41 @@ class ParseCache:
     def close(self) -> None:
         self.db.commit()
         self.db.close()
+
+
+def _pipeline_version() -> str:
+    """A digest of the search pipeline's code and lunr's version: what a word's index
+    term depends on."""
+    import lunr
+    h = hashlib.sha256((Path(__file__).resolve().parent / "search" / "pipeline.py").read_bytes())
+    h.update(str(getattr(lunr, "__VERSION__", "")).encode())
+    return h.hexdigest()[:16]
+
+
+class TermCache:
+    """Words and their index terms from earlier builds (running the Porter stemmer on
+    every distinct word is most of the search stage's time on a rebuild).  One pickle
+    file; a change to the pipeline's code starts it afresh."""
+
+    def __init__(self, path: Path, fresh: bool = False):
+        self.path = path
+        self.version = _pipeline_version()
+        self.terms: dict[str, str | None] = {}
+        self.loaded = -1
+        if fresh:
+            return
+        try:
+            version, terms = pickle.loads(path.read_bytes())
+            if version == self.version:
+                self.terms = terms
+        except (OSError, pickle.UnpicklingError, ValueError, TypeError, EOFError):
+            pass
+        self.loaded = len(self.terms)
+
+    def save(self) -> None:
+        if len(self.terms) == self.loaded:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps((self.version, self.terms), protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(self.path)

@@ -88,16 +88,18 @@ def _index(values) -> dict[str, int]:
     return {v: k for k, v in enumerate(sorted(set(values)))}
 
 
-def search_parts(site: Site) -> Iterator[tuple[str, bytes]]:
-    """Every file of the search index, as (path, bytes)."""
+def search_parts(site: Site, words: dict | None = None) -> Iterator[tuple[str, bytes]]:
+    """Every file of the search index, as (path, bytes).  ``words``: word -> term from
+    earlier builds (see :class:`generator.cache.TermCache`), filled with new words."""
     docs = documents(site)
-    yield from index_parts(docs, site.config.title)
+    yield from index_parts(docs, site.config.title, words)
 
 
-def index_parts(docs: list[SearchDoc], title: str = "") -> Iterator[tuple[str, bytes]]:
+def index_parts(docs: list[SearchDoc], title: str = "", words: dict | None = None
+                ) -> Iterator[tuple[str, bytes]]:
     """The index files for ``docs`` (in index order), written as they are made; also
     used by the benchmark."""
-    postings = Postings()
+    postings = Postings(words)
     for d in docs:
         postings.add(d.load()[0])
     firsts = []

@@ -97,8 +97,9 @@ LABELS = [fn.label for fn in PIPELINE._stack]
 class Analyzer:
     """Words to index terms through :data:`PIPELINE`, each distinct word analysed once."""
 
-    def __init__(self) -> None:
-        self.cache: dict[str, str | None] = {}
+    def __init__(self, cache: dict[str, str | None] | None = None) -> None:
+        """``cache``: words already analysed (by an earlier build), filled as words come."""
+        self.cache = {} if cache is None else cache
 
     def term(self, word: str) -> str | None:
         try:

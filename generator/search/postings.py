@@ -46,8 +46,8 @@ class Term:
 class Postings:
     """Collects documents one by one (:meth:`add`), then scores and encodes them."""
 
-    def __init__(self) -> None:
-        self.analyzer = Analyzer()
+    def __init__(self, words: dict[str, str | None] | None = None) -> None:
+        self.analyzer = Analyzer(words)
         self.vocab: dict[str, int] = {}
         self.term = array("I")
         self.doc = array("I")

@@ -108,3 +108,42 @@ def test_search_page_and_box(built):
     assert 'data-index="search/index/"' in page
     cable = (built / "cable" / "2007" / "07" / "07PARIS3198.html").read_text()
     assert 'class="searchbox"' in cable and 'action="../../../search.html"' in cable
+
+
+def test_words_analysed_once_across_builds(tmp_path, monkeypatch):
+    """The word -> term cache of one build serves the next, and changes no byte."""
+    from generator.cache import TermCache
+    from generator.search import pipeline
+    from tests.test_build import digest
+    cache = tmp_path / "cache"
+    first = tmp_path / "first"
+    assert build(ROOT / "content", first, Report(quiet=True), cache_dir=cache).ok
+    words = TermCache(cache / "terms.pickle").terms
+    assert words["kosovo's"] == "kosovo" and words["the"] is None and len(words) > 1000
+
+    def no_pipeline(*a, **k):
+        raise AssertionError("a cached word went through the pipeline again")
+    monkeypatch.setattr(pipeline.PIPELINE, "run", no_pipeline)
+    second = tmp_path / "second"
+    assert build(ROOT / "content", second, Report(quiet=True), cache_dir=cache).ok
+    assert digest(second) == digest(first) == digest(built_without_cache(tmp_path, monkeypatch))
+
+
+def built_without_cache(tmp_path, monkeypatch):
+    monkeypatch.undo()
+    out = tmp_path / "none"
+    assert build(ROOT / "content", out, Report(quiet=True)).ok
+    return out
+
+
+def test_term_cache_starts_afresh_when_the_pipeline_changes(tmp_path, monkeypatch):
+    from generator import cache as cache_mod
+    c = cache_mod.TermCache(tmp_path / "t.pickle")
+    c.terms["kosovo's"] = "kosovo"
+    c.save()
+    assert cache_mod.TermCache(tmp_path / "t.pickle").terms == {"kosovo's": "kosovo"}
+    assert cache_mod.TermCache(tmp_path / "t.pickle", fresh=True).terms == {}
+    monkeypatch.setattr(cache_mod, "_pipeline_version", lambda: "changed")
+    assert cache_mod.TermCache(tmp_path / "t.pickle").terms == {}
+    (tmp_path / "t.pickle").write_bytes(b"not a pickle")
+    assert cache_mod.TermCache(tmp_path / "t.pickle").terms == {}
