@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.search.documents import SearchDoc, _tag_text, id_terms  # noqa: E402
+from generator.search.documents import SearchDoc, tag_text, id_terms  # noqa: E402
 from generator.synth import Generator  # noqa: E402
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -62,7 +62,7 @@ def synthetic_docs(count: int) -> list[SearchDoc]:
         body = text.split("\n\n", 4)[-1]           # paragraphs (after banner, TAGS, SUBJECT, REF)
         tags = text.split("TAGS: ", 1)[1].split("\n", 1)[0].split()
         fields = {"id": " ".join(id_terms(c["id"])), "subject": c["subject"], "body": body,
-                  "tags": _tag_text(tags), "people": " ".join(c["people"]),
+                  "tags": tag_text(tags), "people": " ".join(c["people"]),
                   "origin": names.get(c["origin"], c["origin"])}
         card = {"id": c["id"], "u": f"cable/{c['year']}/{c['month']:02d}/{c['id']}.html",
                 "s": c["subject"], "d": c["iso"][:10], "t": tags, "x": body}

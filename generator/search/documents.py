@@ -48,7 +48,7 @@ class SearchDoc:
     build, so a large collection's text is never held a second time."""
 
 
-def _tag_text(codes) -> str:
+def tag_text(codes) -> str:
     table = tag_table()
     return " ".join(f"{c} {table[c].name}" if c in table else c for c in codes)
 
@@ -58,7 +58,7 @@ def _load(site: Site, i: int) -> tuple[dict[str, str], dict]:
     body = "\n".join(p.text for p in c.paragraphs)
     people = " ".join(" ".join((p.name,) + p.forms) for p in site.persons_of[i])
     fields = {"id": " ".join(id_terms(c.id)), "subject": c.subject or "", "body": body,
-              "tags": _tag_text(c.tags), "people": people, "origin": c.origin or ""}
+              "tags": tag_text(c.tags), "people": people, "origin": c.origin or ""}
     card = {"id": c.id or site.keys[i], "u": urls.cable_path(c, site.keys[i]), "s": c.subject or "",
             "d": c.date or "", "t": list(c.tags), "x": body}
     return fields, card

@@ -28,7 +28,7 @@ from ..registry import tags as tag_table
 from ..site import Site
 from .documents import BOOST, FIELDS, SearchDoc, documents
 from .pipeline import LABELS, SEPARATOR
-from .postings import TIER, Postings, Term
+from .postings import ALPHABET, TIER, Postings, Term
 
 SHARD_BYTES = 24_000        # target size of a shard file
 DIR_SIZE = 64               # shards listed by one directory part
@@ -59,7 +59,7 @@ def _shards(terms: Iterator[Term]) -> Iterator[list[Term]]:
         yield cur
 
 
-_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+_DIGITS = ALPHABET.tobytes().decode("ascii")
 
 
 def _varint(v: int) -> str:

@@ -36,7 +36,9 @@ _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 
 
 def fold(word: str) -> str:
-    """``Pristina``, ``Priština`` and ``PRIŠTINA`` alike (after lower-casing)."""
+    """``Pristina``, ``Priština`` and ``PRIŠTINA`` alike (after lower-casing).  Not
+    ``people.lexicon.fold``: this one must equal pipeline.js character for character
+    (the same extra letters, and only the combining marks U+0300-U+036F)."""
     if word.isascii():
         return word
     return _MARKS.sub("", unicodedata.normalize("NFKD", word.translate(_FOLD_EXTRA)))

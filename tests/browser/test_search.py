@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from generator.search.documents import _tag_text
+from generator.search.documents import tag_text
 from generator.search.pipeline import SEPARATOR, Analyzer, fold, trim
 
 from .conftest import AXE, java, run_vnu, VNU
@@ -41,7 +41,7 @@ def body(c) -> str:
 def field_terms(c) -> dict[str, set[str]]:
     people = " ".join(" ".join([p["name"], *p["forms"]]) for p in c["persons"])
     return {"subject": set(A.terms(c["subject"])), "body": set(A.terms(body(c))),
-            "tags": set(A.terms(_tag_text(c["tags"]))), "people": set(A.terms(people)),
+            "tags": set(A.terms(tag_text(c["tags"]))), "people": set(A.terms(people)),
             "origin": set(A.terms(c["origin"]))}
 
 
