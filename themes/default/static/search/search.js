@@ -38,6 +38,8 @@
         }
       }
       m.runs = runs;
+      m.tagNames = Object.create(null);      // code -> name, for labels
+      m.tags.forEach(function (t) { m.tagNames[t[0]] = t[1]; });
       store.meta = m;
     },
     shard: function (k, rows) {
@@ -427,8 +429,7 @@
     });
   }
   function tagLabel(code) {
-    var t = store.meta.tags.filter(function (x) { return x[0] === code; })[0];
-    return "<abbr title=\"" + esc(t && t[1] ? t[1] : code) + "\">" + esc(code) + "</abbr>";
+    return "<abbr title=\"" + esc(store.meta.tagNames[code] || code) + "\">" + esc(code) + "</abbr>";
   }
   function copy(st) { return {q: st.q, page: st.page, all: st.all, f: JSON.parse(JSON.stringify(st.f))}; }
 
@@ -497,9 +498,14 @@
       if (parsed.items.length) {
         ranked = runLunr(parsed).map(function (r) { return {doc: parseInt(r.ref, 10), score: r.score}; });
       } else if (!parsed.ids.length || hasFilter) {
-        for (var d = store.meta.documents - 1; d >= 0; d--) ranked.push({doc: d, score: 0});
-        var runs = store.meta.runs;     // filter-only: newest year first
-        ranked.sort(function (a, b) { return runs[runOf(b.doc) + 1] - runs[runOf(a.doc) + 1] || a.doc - b.doc; });
+        // filter-only: newest year first; documents are numbered by year, so walk the runs
+        var runs = store.meta.runs, blocks = [];
+        for (var k = 0; k < runs.length; k += 4) {
+          var end = k + 4 < runs.length ? runs[k + 4] : store.meta.documents, last = blocks[blocks.length - 1];
+          if (last && last.year === runs[k + 1]) last.end = end;
+          else blocks.push({year: runs[k + 1], start: runs[k], end: end});
+        }
+        blocks.reverse().forEach(function (b) { for (var d = b.start; d < b.end; d++) ranked.push({doc: d, score: 0}); });
       }
       var ids = Object.keys(idHits).map(Number);
       var seen = {}; ids.forEach(function (d) { seen[d] = 1; });
