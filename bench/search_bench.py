@@ -60,7 +60,7 @@ def synthetic_docs(count: int) -> list[SearchDoc]:
         c = cable(n)
         text = c["body"]
         body = text.split("\n\n", 4)[-1]           # paragraphs (after banner, TAGS, SUBJECT, REF)
-        tags = text.split("TAGS: ", 1)[1].split("\n", 1)[0].split()
+        tags = c["tags"]
         fields = {"id": " ".join(id_terms(c["id"])), "subject": c["subject"], "body": body,
                   "tags": tag_text(tags), "people": " ".join(c["people"]),
                   "origin": names.get(c["origin"], c["origin"])}
@@ -71,7 +71,7 @@ def synthetic_docs(count: int) -> list[SearchDoc]:
     docs = []
     for n in range(count):
         c = cable(n)
-        tags = c["body"].split("TAGS: ", 1)[1].split("\n", 1)[0].split()
+        tags = c["tags"]
         origin = names.get(c["origin"], c["origin"])
         year = str(c["year"])
         docs.append(SearchDoc((year, origin, c["classification"], c["iso"], c["id"]), year, origin,

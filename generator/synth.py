@@ -172,7 +172,7 @@ class Generator:
                 "iso": f"{year}-{month:02d}-{day:02d} {hh:02d}:{mm:02d}", "origin": post.form,
                 "classification": cls, "refs": "|".join(refs), "header": header, "body": text,
                 "year": year, "month": month, "subject": subject,
-                "people": [f"{g} {s}" for g, s, _ in people]}
+                "people": [f"{g} {s}" for g, s, _ in people], "tags": cable_tags}
 
 
 def generate(count: int, seed: int = 1, csv_share: float = 0.2, html_share: float = 0.1,
