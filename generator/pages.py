@@ -6,7 +6,9 @@ templates turn paths into relative links with ``link()``.
 """
 from __future__ import annotations
 
+import heapq
 import html
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 from functools import partial
@@ -192,23 +194,27 @@ def cable_context(site: Site, i: int, listed: list[int], position: dict, by_orig
 
 
 def related(site: Site, i: int, limit: int = 5) -> list[int]:
-    """Cables sharing people (weight 3) and tags (weight 1), rarer ones first."""
-    score: dict[int, float] = {}
+    """Cables sharing people (weight 3) and tags (weight 1), rarer ones first: the best
+    ``limit`` of those scoring at least 2, ties by key.  (Counting is done by
+    ``Counter.update`` in C and only candidates scoring 2 or more are ranked: one shared
+    tag alone never qualifies.)"""
+    people: Counter = Counter()
     for p in site.persons_of[i]:
         cables = site.person_cables.get(p.key, [])
-        if len(cables) > 2000:
-            continue
-        for j, _ in cables:
-            score[j] = score.get(j, 0) + 3
+        if len(cables) <= 2000:
+            people.update(j for j, _ in cables)
+    tags: Counter = Counter()
     for t in site.cables[i].tags:
         cables = site.tags.get(t, [])
-        if len(cables) > 2000:
-            continue
-        for j in cables:
-            score[j] = score.get(j, 0) + 1
+        if len(cables) <= 2000:
+            tags.update(cables)
+    score = tags
+    for j, n in people.items():
+        score[j] += 3 * n
     score.pop(i, None)
-    best = sorted(score.items(), key=lambda kv: (-kv[1], site.keys[kv[0]]))
-    return [j for j, s in best[:limit] if s >= 2]
+    keys = site.keys
+    best = heapq.nsmallest(limit, ((-s, keys[j], j) for j, s in score.items() if s >= 2))
+    return [j for _, _, j in best]
 
 
 def index_routes(site: Site) -> list[Route]:

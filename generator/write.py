@@ -18,10 +18,12 @@ class UnsafePath(ValueError):
 
 
 def _target(root: Path, rel: str) -> Path:
-    p = (root / rel).resolve()
-    if rel.startswith(("/", "\\")) or ".." in Path(rel).parts or not str(p).startswith(str(root.resolve())):
+    """``root / rel`` when ``rel`` is a plain relative path inside ``root`` (``root`` is
+    resolved and was made by us, so no symlink inside it can lead out)."""
+    parts = rel.replace("\\", "/").split("/")
+    if not rel or rel.startswith("/") or "\\" in rel or ".." in parts or ":" in parts[0]:
         raise UnsafePath(f"refusing to write outside the output folder: {rel!r}")
-    return p
+    return root / rel
 
 
 MARKER = ".cablesite-site"   # written in every site, so a rebuild knows the folder is ours

@@ -41,3 +41,26 @@ def test_raw_html_has_line_anchors_and_escapes():
     html = raw_html("<script>x</script>\nline two\n")
     assert 'id="L-2"' in html and 'href="#L-2"' in html and "&lt;script&gt;" in html
     assert ' name="L-' not in html
+
+
+def _pygments_html(text):
+    """What ``raw_html`` replaced: Pygments' own formatter, ``name=`` attributes dropped."""
+    import re
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    fmt = HtmlFormatter(linenos="inline", lineanchors="L", anchorlinenos=True, cssclass="raw",
+                        wrapcode=True)
+    return re.sub(r' name="L-\d+"', "", highlight(text, TelegramLexer(stripnl=False), fmt))
+
+
+@pytest.mark.parametrize("text", ["", "x", "no newline at end", "a\n\n\nb\n", "1. (C) x\r\nTAGS: A\r\n",
+                                  "\n".join(f"line {n}" for n in range(1, 120)), "<'\"&>\n"])
+def test_raw_html_is_pygments_formatter_output(text):
+    assert raw_html(text) == _pygments_html(text)
+
+
+@pytest.mark.corpus
+def test_raw_html_is_pygments_formatter_output_over_the_corpus():
+    texts = [raw.text for raw, _ in load()]
+    assert len(texts) > 600
+    assert [t for t in texts if raw_html(t) != _pygments_html(t)] == []
