@@ -98,8 +98,12 @@ def bench(n: int, work: Path, jobs: int, hugo: bool) -> dict:
     row["files"], row["size_mb"] = size(base / "site")
     extra = content / "cables" / "added-one.txt"
     sample = next((content / "cables" / "text").rglob("*.txt"))
-    extra.write_text(re.sub(r"(\w+ )0*(\d+)\n", lambda m: f"{m.group(1)}999{m.group(2)}\n",
-                            sample.read_text(), count=1))
+    # a new cable: a synthetic one with a serial number no synthetic cable has (999xxx)
+    text, n_ids = re.subn(r"^((?:UNCLAS|CONFIDENTIAL|SECRET)\S* [A-Z][A-Z ]* )\d{6}$",
+                          lambda m: f"{m.group(1)}999{n % 1000:03d}", sample.read_text(), count=1,
+                          flags=re.M)
+    assert n_ids == 1, f"no ID line in {sample}"
+    extra.write_text(text)
     try:
         row["add_one_s"], err = run([*CABLESITE, "build", "--content", str(content), "--out",
                                      str(base / "site"), "--jobs", str(jobs), "-q"])

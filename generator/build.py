@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import config as config_mod
 from . import urls
-from .cache import ParseCache, TermCache
+from .cache import ParseCache, RenderCache, TermCache, render_salt
 from .collect import collect
 from .diagnostics import Report, error, warning
 from .markup import parse_page
@@ -25,34 +25,42 @@ from .feeds import atom, exports, robots, sitemaps
 from .pages import routes
 from .progress import Progress, Silent
 from .people.editorial import Editorial, parse as parse_editorial
-from .render import render
+from .render import context, fingerprint, render
 from .search import search_parts
 from .site import resolve
 from .theme import load as load_theme
-from .write import SiteWriter, unsafe_output
+from .write import MARKER, SiteWriter, unsafe_output
 
 
-_RENDER: tuple | None = None   # (plan, site, env), inherited by forked render workers
+_RENDER: tuple | None = None   # (plan, site, env, known), inherited by forked render workers
 
 
-def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes | None, list]]:
-    plan, site, env = _RENDER
-    out = []
-    for route in plan[bounds[0]:bounds[1]]:
-        data, diags = render(route, site, env)
-        out.append((route.path, data, diags))
-    return out
+def _render_one(route, site, env, known: dict) -> tuple[str, bytes | None, list, bytes | None, bool]:
+    """(path, bytes, diagnostics, fingerprint, kept): a page whose fingerprint is the one
+    the last build recorded is kept, not rendered."""
+    ctx = context(route, site)
+    digest = fingerprint(route, ctx)
+    if digest is not None and known.get(route.path) == digest:
+        return route.path, None, [], digest, True
+    data, diags = render(route, site, env, ctx)
+    return route.path, data, diags, digest, False
 
 
-def render_all(plan, site, env, jobs: int):
-    """Render every route, in order; on ``jobs`` forked processes when there is enough work."""
+def _render_chunk(bounds: tuple[int, int]) -> list:
+    plan, site, env, known = _RENDER
+    return [_render_one(route, site, env, known) for route in plan[bounds[0]:bounds[1]]]
+
+
+def render_all(plan, site, env, jobs: int, known: dict | None = None):
+    """Render every route, in order, on ``jobs`` forked processes when there is enough work;
+    routes whose fingerprint is in ``known`` under their path are kept (see ``_render_one``)."""
+    known = known or {}
     if jobs <= 1 or len(plan) < 400 or "fork" not in multiprocessing.get_all_start_methods():
         for route in plan:
-            data, diags = render(route, site, env)
-            yield route.path, data, diags
+            yield _render_one(route, site, env, known)
         return
     global _RENDER
-    _RENDER = (plan, site, env)
+    _RENDER = (plan, site, env, known)
     try:
         size = 100
         chunks = [(k, min(k + size, len(plan))) for k in range(0, len(plan), size)]
@@ -71,6 +79,7 @@ class BuildResult:
     changed: int = 0
     unchanged: int = 0
     parsed: int = -1          # files parsed (not taken from the cache); -1 without a cache
+    rendered: int = 0         # pages rendered (the others kept from the last build)
     timings: dict = field(default_factory=dict)
     ok: bool = True
 
@@ -148,12 +157,26 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
     report.add(diags)
     progress = progress or Silent()
     writer = SiteWriter(out, reuse=not clean)
+    pages_cache = None
+    if cache_dir is not None:
+        pages_cache = RenderCache(cache_dir / "pages.pickle", writer.out / MARKER,
+                                  render_salt(list(theme.template_dirs)), fresh=clean)
     try:
-        for n, (path, data, diags) in enumerate(render_all(plan, site, theme.env, jobs), 1):
+        known = pages_cache.old if pages_cache is not None else {}
+        for n, (path, data, diags, digest, kept) in enumerate(
+                render_all(plan, site, theme.env, jobs, known), 1):
             report.add(diags)
-            if data is not None:
-                writer.add(path, data)
+            if kept and not writer.keep(path):
+                data, diags = render(plan[n - 1], site, theme.env)   # yielded in plan order
+                report.add(diags)
+                kept = False
+            if kept or data is not None:
+                if not kept:
+                    writer.add(path, data)
+                    result.rendered += 1
                 result.pages += 1
+                if pages_cache is not None and digest is not None and not diags:
+                    pages_cache.new[path] = digest
             progress.step("render", n, len(plan), "pages")
         progress.done("render")
         lap("render")
@@ -179,7 +202,11 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
             writer.abort()
             result.ok = False
             return result
+        if pages_cache is not None:
+            pages_cache.forget()     # until it describes the committed site
         result.files = writer.commit()
+        if pages_cache is not None:
+            pages_cache.save()
         result.changed, result.unchanged = writer.changed, writer.unchanged
     except BaseException:
         writer.abort()

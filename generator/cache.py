@@ -15,12 +15,12 @@ _CODE = ["cables", "readers", "people", "registry", "names.py", "text.py", "mode
          "diagnostics.py", "collect.py", "__init__.py"]
 
 
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """A digest of the parser's source and data files."""
+@lru_cache(maxsize=2)
+def code_version(names: tuple[str, ...] = tuple(_CODE)) -> str:
+    """A digest of the source and data files of the parser (or of the named parts)."""
     root = Path(__file__).resolve().parent
     h = hashlib.sha256()
-    for name in _CODE:
+    for name in names:
         p = root / name
         files = sorted(p.rglob("*")) if p.is_dir() else [p]
         for f in files:
@@ -100,3 +100,52 @@ class TermCache:
         tmp = self.path.with_suffix(".tmp")
         tmp.write_bytes(pickle.dumps((self.version, self.terms), protocol=pickle.HIGHEST_PROTOCOL))
         tmp.replace(self.path)
+
+
+class RenderCache:
+    """What each page of the last build was made from (path -> ``render.fingerprint``), so
+    a rebuild renders only the pages whose template context changed.  Valid only for the
+    output folder as that build left it (its marker file's inode, time and size), under
+    the same ``salt`` (the theme's templates and the generator's code); otherwise empty."""
+
+    def __init__(self, path: Path, marker: Path, salt: str, fresh: bool = False):
+        self.path, self.marker, self.salt = path, marker, salt
+        self.old: dict[str, bytes] = {}
+        self.new: dict[str, bytes] = {}
+        if fresh:
+            return
+        try:
+            salt0, stamp, old = pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, ValueError, TypeError, EOFError):
+            return
+        if salt0 == salt and stamp == _stamp(marker):
+            self.old = old
+
+    def save(self) -> None:
+        """Record the digests against the output folder the build just committed."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps((self.salt, _stamp(self.marker), self.new),
+                                     protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(self.path)
+
+    def forget(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _stamp(marker: Path) -> tuple | None:
+    try:
+        st = marker.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def render_salt(template_dirs: list[Path]) -> str:
+    """A digest of the generator's code and of the templates pages are rendered with."""
+    h = hashlib.sha256(code_version(("",)).encode())
+    for folder in template_dirs:
+        for f in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if f.is_file():
+                h.update(f.relative_to(folder).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]

@@ -114,7 +114,8 @@ def cmd_build(args: argparse.Namespace) -> int:
                    progress=Progress(quiet=args.quiet), cache_dir=cache, clean=args.clean)
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.by_kind("warning").items()))
-    print(f"cablesite: {result.cables} cables, {result.pages} pages, {result.files} files in "
+    print(f"cablesite: {result.cables} cables, {result.pages} pages ({result.rendered} rendered), "
+          f"{result.files} files in "
           f"{out}/ ({result.changed} written, {result.unchanged} unchanged); {report.warnings} "
           f"warnings ({kinds or 'none'}), {report.errors} errors; {stages}", file=sys.stderr)
     if not result.ok:

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from . import urls
 from .diagnostics import Diagnostic, error
-from .highlight import raw_html
+from .highlight import RawView
 from .markup import render_markdown
 from .registry import tags as tag_table
 from .site import UNDATED, Site
@@ -141,7 +141,7 @@ def raw_context(site: Site, i: int) -> dict:
     c = site.cables[i]
     path = cable_path(site, i)
     return {"c": c, "key": site.keys[i], "cable_path": path, "text_path": path[:-5] + ".txt",
-            "raw": Markup(raw_html(c.text))}
+            "raw": RawView(c.text)}
 
 
 def cable_context(site: Site, i: int, listed: list[int], position: dict, by_origin_pos: dict) -> dict:

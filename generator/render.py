@@ -1,6 +1,10 @@
 """Render: one route to bytes with the theme's templates (pure per route)."""
 from __future__ import annotations
 
+import hashlib
+import io
+import pickle
+
 import jinja2
 
 from . import urls
@@ -13,18 +17,39 @@ NAV = [("Cables", "date/index.html"), ("Tags", "tag/index.html"), ("People", "pe
        ("Classifications", "classification/index.html"), ("Search", "search.html")]
 
 
-def render(route: Route, site: Site, env: jinja2.Environment) -> tuple[bytes | None, list[Diagnostic]]:
-    def link(to: str) -> str:
-        return urls.rel(route.path, to)
-
+def context(route: Route, site: Site) -> dict:
+    """Everything a route's template sees but ``link`` (a function of the route's path)."""
     section = route.path.split("/", 1)[0] + "/" if "/" in route.path else route.path
-    ctx = {
-        "site": site.config, "page_path": route.path, "page_title": route.title, "link": link,
+    return {
+        "site": site.config, "page_path": route.path, "page_title": route.title,
         "nav": [{"label": label, "path": p, "current": p.startswith(section)} for label, p in NAV]
         + [{"label": pg.title, "path": f"{pg.slug}.html", "current": route.path == f"{pg.slug}.html"}
            for pg in site.pages if pg.nav],
         **(route.ctx() if callable(route.ctx) else route.ctx),
     }
+
+
+def fingerprint(route: Route, ctx: dict) -> bytes | None:
+    """A digest of what the page is made from (its template's name and its context, pickled),
+    or None when the context cannot be pickled.  Equal digests under the same templates and
+    code mean equal pages, so a rebuild can keep the page without rendering it; a pickle that
+    differs for equal values (set order) only costs a needless render."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=5)
+    pickler.fast = True       # no memo: a value pickles the same whether or not it is shared
+    try:
+        pickler.dump((route.template, ctx))
+    except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
+        return None
+    return hashlib.blake2b(buf.getbuffer(), digest_size=16).digest()
+
+
+def render(route: Route, site: Site, env: jinja2.Environment,
+           ctx: dict | None = None) -> tuple[bytes | None, list[Diagnostic]]:
+    def link(to: str) -> str:
+        return urls.rel(route.path, to)
+
+    ctx = dict(context(route, site) if ctx is None else ctx, link=link)
     try:
         template = env.get_template(route.template)
         return template.render(ctx).encode("utf-8"), []

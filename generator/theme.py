@@ -18,6 +18,7 @@ class Theme:
     name: str
     root: Path
     env: jinja2.Environment
+    template_dirs: tuple[Path, ...] = ()    # overrides first
 
     def static_files(self) -> list[tuple[str, Path]]:
         static = self.root / "static"
@@ -37,15 +38,13 @@ def load(name: str, content: Path, roots: list[Path] | None = None) -> tuple[The
     for base in search:
         root = base / name
         if (root / "templates").is_dir():
-            loaders = []
             overrides = content / "templates"
-            if overrides.is_dir():
-                loaders.append(jinja2.FileSystemLoader(str(overrides)))
-            loaders.append(jinja2.FileSystemLoader(str(root / "templates")))
+            dirs = ((overrides,) if overrides.is_dir() else ()) + (root / "templates",)
+            loaders = [jinja2.FileSystemLoader(str(d)) for d in dirs]
             env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
                                      undefined=jinja2.StrictUndefined, trim_blocks=True,
                                      lstrip_blocks=True, keep_trailing_newline=True)
-            return Theme(name, root, env), []
+            return Theme(name, root, env, dirs), []
     known = sorted({p.name for b in search if b.is_dir() for p in b.iterdir()
                     if (p / "templates").is_dir()})
     return None, [error(f"unknown theme {name!r}: no {name}/templates folder in "

@@ -8,6 +8,7 @@ the output folder.  (``write_files`` serves the tools that write content:
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -43,57 +44,134 @@ def unsafe_output(out_dir: Path, content: Path) -> str | None:
     return None
 
 
-class SiteWriter:
-    """Writes a new site beside the old one as pages come, then swaps it in.
+JOURNAL = ".cablesite-apply"   # in the output folder while a build's changes are moved in
 
-    A file whose bytes are the same as in the previous site is hard-linked from it,
-    not written again (its modification time stays); files the new site does not
-    have are gone with the old folder.  ``abort()`` leaves the previous site as it was.
+
+class SiteWriter:
+    """Writes a build's changed files into a staging folder, then moves them in.
+
+    Nothing in the output folder changes until ``commit()``: a build that fails or is
+    interrupted before then (Ctrl-C, kill) leaves the previous site as it was, and the
+    next build removes its staging folder.  A file whose bytes equal the previous site's
+    is not written again (its modification time stays), and ``keep(rel)`` takes a file
+    from the previous site without reading it.  ``commit()`` moves the staged files in
+    (each replaced by an atomic rename) and removes the files the new site no longer
+    has, after writing the list of those moves to a journal in the output folder; if
+    that short step is interrupted, the next writer on the folder completes it first.
+    The first build of a folder, or a ``reuse=False`` one, is swapped in whole.
+    The marker file lists the site's files, so a rebuild knows what to remove.
     """
 
     def __init__(self, out_dir: Path, reuse: bool = True):
-        self.reuse = reuse
         self.out = out_dir.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
+        finish(self.out)
+        for old in self.out.parent.glob(f".{self.out.name}.building-*"):
+            shutil.rmtree(old, ignore_errors=True)   # left by an interrupted build
+        self.previous = previous_files(self.out) if reuse else None
+        self.reuse = self.previous is not None
         self.tmp = self.out.parent / f".{self.out.name}.building-{os.getpid()}"
-        if self.tmp.exists():
-            shutil.rmtree(self.tmp)
         self.tmp.mkdir()
         self.made: set[Path] = set()
         self.paths: list[str] = []
+        self.staged: list[str] = []
         self.changed = 0
         self.unchanged = 0
 
     def add(self, rel: str, data: bytes) -> None:
         target = _target(self.tmp, rel)
+        self.paths.append(rel)
+        if self.reuse and rel in self.previous:
+            try:
+                old = self.out / rel
+                if old.stat().st_size == len(data) and old.read_bytes() == data:
+                    self.unchanged += 1
+                    return
+            except OSError:
+                pass
         if target.parent not in self.made:
             target.parent.mkdir(parents=True, exist_ok=True)
             self.made.add(target.parent)
-        old = self.out / rel
-        try:
-            if self.reuse and old.stat().st_size == len(data) and old.read_bytes() == data:
-                os.link(old, target)
-                self.unchanged += 1
-                self.paths.append(rel)
-                return
-        except OSError:
-            pass
         target.write_bytes(data)
+        self.staged.append(rel)
         self.changed += 1
+
+    def keep(self, rel: str) -> bool:
+        """Keep the previous site's file as it is; False when there is none to keep."""
+        if not self.reuse or rel not in self.previous:
+            return False
+        _target(self.tmp, rel)
         self.paths.append(rel)
+        self.unchanged += 1
+        return True
 
     def commit(self) -> int:
-        (self.tmp / MARKER).write_text("This folder is a site built by cablesite; a rebuild replaces it.\n")
-        old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
-        if self.out.exists():
-            self.out.rename(old)
-        self.tmp.rename(self.out)
-        if old.exists():
-            shutil.rmtree(old)
+        marker = MARKER_TEXT + "".join(f"{p}\n" for p in sorted(self.paths))
+        if not self.reuse:
+            (self.tmp / MARKER).write_text(marker, encoding="utf-8")
+            old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
+            if self.out.exists():
+                self.out.rename(old)
+            self.tmp.rename(self.out)
+            if old.exists():
+                shutil.rmtree(old)
+            return len(self.paths)
+        (self.tmp / MARKER).write_text(marker, encoding="utf-8")
+        current = set(self.paths)
+        gone = sorted(p for p in self.previous if p not in current)
+        journal = {"staging": self.tmp.name, "moves": self.staged + [MARKER], "removals": gone}
+        tmp = self.out / (JOURNAL + ".tmp")
+        tmp.write_text(json.dumps(journal), encoding="utf-8")
+        tmp.replace(self.out / JOURNAL)
+        finish(self.out)
         return len(self.paths)
 
     def abort(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+MARKER_TEXT = "This folder is a site built by cablesite; a rebuild replaces it. Its files:\n"
+
+
+def previous_files(out: Path) -> set[str] | None:
+    """The files of the site in ``out`` as its marker lists them (None: no site, or one
+    whose marker lists no files, which is then rewritten whole)."""
+    try:
+        text = (out / MARKER).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    if not text.startswith(MARKER_TEXT):
+        return None
+    return set(text[len(MARKER_TEXT):].splitlines())
+
+
+def finish(out: Path) -> None:
+    """Complete the moves a journal in ``out`` lists (a commit that was interrupted)."""
+    try:
+        journal = json.loads((out / JOURNAL).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    staging = out.parent / journal["staging"]
+    made: set[Path] = set()
+    for rel in journal["moves"]:
+        src, dst = _target(staging, rel), _target(out, rel)
+        if not src.exists():
+            continue                     # moved before the interruption
+        if dst.parent not in made:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            made.add(dst.parent)
+        os.replace(src, dst)
+    parents = set()
+    for rel in journal["removals"]:
+        target = _target(out, rel)
+        target.unlink(missing_ok=True)
+        parents.add(target.parent)
+    for folder in sorted(parents, key=lambda p: len(p.parts), reverse=True):
+        while folder != out and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    (out / JOURNAL).unlink()
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def write_files(files, out_dir: Path, progress=None, total: int | None = None) -> int:

@@ -275,3 +275,109 @@ def test_large_indexes_split_by_letter_and_sitemap_parts(tmp_path, monkeypatch):
     assert any(p.stem.endswith("-2") for p in parts)      # some year held more than 10 cables
     page = (out / "data/index.html").read_text()
     assert all(f'href="{p.name}"' in page for p in parts)
+
+
+def _new_cable(content: Path) -> None:
+    """A new cable (new ID, same people and tags as a seed) in the content folder."""
+    text = (content / "cables/000_fedcf07303434e2b.txt").read_text()
+    (content / "cables/new.txt").write_text(text.replace("003198", "003299").replace("270913Z", "280913Z"))
+
+
+def test_rebuild_renders_only_pages_whose_context_changed(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    first = build(content, out, Report(quiet=True), cache_dir=cache)
+    assert first.rendered == first.pages > 100
+    again = build(content, out, Report(quiet=True), cache_dir=cache)
+    assert (again.rendered, again.changed, again.pages) == (0, 0, first.pages)
+    _new_cable(content)
+    third = build(content, out, Report(quiet=True), cache_dir=cache)
+    assert 2 <= third.rendered < third.pages // 2 and third.changed >= third.rendered - 10
+    fresh = tmp_path / "fresh"
+    build(content, fresh, Report(quiet=True), cache_dir=tmp_path / "cache2", clean=True)
+    assert digest(fresh) == digest(out)
+    # a template change renders every page again
+    (content / "templates").mkdir()
+    base = (ROOT / "themes/default/templates/base.html").read_text()
+    (content / "templates/base.html").write_text(base.replace("</footer>", "<p>Mirror.</p></footer>"))
+    fourth = build(content, out, Report(quiet=True), cache_dir=cache)
+    assert fourth.rendered == fourth.pages
+    assert "Mirror." in (out / "cable/2007/07/07PARIS3299.html").read_text()
+
+
+def test_a_site_changed_by_another_build_is_not_trusted(tmp_path):
+    """The page digests hold only for the output folder as their build left it."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    build(content, out, Report(quiet=True), cache_dir=cache)
+    _new_cable(content)
+    build(content, out, Report(quiet=True), cache_dir=tmp_path / "other-cache")
+    (content / "cables/new.txt").unlink()
+    back = build(content, out, Report(quiet=True), cache_dir=cache)
+    assert back.rendered == back.pages
+    fresh = tmp_path / "fresh"
+    build(content, fresh, Report(quiet=True), clean=True)
+    assert digest(fresh) == digest(out)
+
+
+def test_interrupted_build_leaves_the_previous_site(tmp_path, monkeypatch):
+    import generator.build
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    out = tmp_path / "site"
+    build(content, out, Report(quiet=True), cache_dir=tmp_path / "cache")
+    before = digest(out)
+    _new_cable(content)
+    calls = []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > 20:
+            raise KeyboardInterrupt
+        return render(*args, **kwargs)
+
+    render = generator.build.render
+    monkeypatch.setattr(generator.build, "render", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(content, out, Report(quiet=True), cache_dir=tmp_path / "cache")
+    assert digest(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+    # a build killed outright leaves its staging folder: the next build removes it
+    (tmp_path / ".site.building-999999").mkdir()
+    monkeypatch.setattr(generator.build, "render", render)
+    assert build(content, out, Report(quiet=True), cache_dir=tmp_path / "cache").ok
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+    assert (out / "cable/2007/07/07PARIS3299.html").is_file()
+
+
+def test_interrupted_commit_is_completed_by_the_next_build(tmp_path, monkeypatch):
+    import generator.write
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    out = tmp_path / "site"
+    build(content, out, Report(quiet=True), cache_dir=tmp_path / "cache")
+    _new_cable(content)
+    moves = []
+    replace = generator.write.os.replace
+
+    class Killed(BaseException):
+        pass
+
+    def dying(src, dst):
+        moves.append(dst)
+        if len(moves) == 5:
+            raise Killed
+        replace(src, dst)
+
+    monkeypatch.setattr(generator.write.os, "replace", dying)
+    with pytest.raises(Killed):
+        build(content, out, Report(quiet=True), cache_dir=tmp_path / "cache")
+    monkeypatch.setattr(generator.write.os, "replace", replace)
+    assert (out / generator.write.JOURNAL).is_file()
+    assert build(content, out, Report(quiet=True), cache_dir=tmp_path / "cache").ok
+    assert not (out / generator.write.JOURNAL).exists()
+    fresh = tmp_path / "fresh"
+    build(content, fresh, Report(quiet=True), clean=True)
+    assert digest(fresh) == digest(out)
