@@ -99,7 +99,7 @@ def bench(n: int, work: Path, jobs: int, hugo: bool) -> dict:
     extra = content / "cables" / "added-one.txt"
     sample = next((content / "cables" / "text").rglob("*.txt"))
     # a new cable: a synthetic one with a serial number no synthetic cable has (999xxx)
-    text, n_ids = re.subn(r"^((?:UNCLAS|CONFIDENTIAL|SECRET)\S* [A-Z][A-Z ]* )\d{6}$",
+    text, n_ids = re.subn(r"^((?:UNCLAS|C ?O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L|S ?E ?C ?R ?E ?T)\S* [A-Z][A-Z ]* )\d{6}$",
                           lambda m: f"{m.group(1)}999{n % 1000:03d}", sample.read_text(), count=1,
                           flags=re.M)
     assert n_ids == 1, f"no ID line in {sample}"

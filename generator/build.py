@@ -14,6 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+try:
+    import resource
+except ImportError:       # Windows
+    resource = None
+
 from . import config as config_mod
 from . import urls
 from .cache import ParseCache, RenderCache, TermCache, render_salt
@@ -81,6 +86,7 @@ class BuildResult:
     parsed: int = -1          # files parsed (not taken from the cache); -1 without a cache
     rendered: int = 0         # pages rendered (the others kept from the last build)
     timings: dict = field(default_factory=dict)
+    memory: dict = field(default_factory=dict)   # stage -> peak resident MB so far (this process)
     ok: bool = True
 
 
@@ -96,6 +102,8 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
         nonlocal t
         now = time.perf_counter()
         result.timings[name] = now - t
+        if resource is not None:     # Unix; ru_maxrss in KB on Linux
+            result.memory[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         t = now
 
     why = unsafe_output(out, content)
@@ -147,6 +155,7 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
         if cache is not None:
             result.parsed = cache.misses
             cache.close()
+    del sources                    # the files' bytes: the parsed cables are all we need now
     report.add(col.diagnostics)
     result.cables = len(col.cables)
     lap("parse")

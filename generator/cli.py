@@ -113,6 +113,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     result = build(content, out, report, strict=args.strict, jobs=max(1, args.jobs),
                    progress=Progress(quiet=args.quiet), cache_dir=cache, clean=args.clean)
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
+    if result.memory:
+        stages += f"; peak memory {max(result.memory.values()):,.0f} MB (after " + ", ".join(
+            f"{k} {v:,.0f}" for k, v in result.memory.items()) + ")"
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.by_kind("warning").items()))
     print(f"cablesite: {result.cables} cables, {result.pages} pages ({result.rendered} rendered), "
           f"{result.files} files in "

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 
@@ -68,6 +70,9 @@ class SiteWriter:
         finish(self.out)
         for old in self.out.parent.glob(f".{self.out.name}.building-*"):
             shutil.rmtree(old, ignore_errors=True)   # left by an interrupted build
+        for old in self.out.parent.glob(f".{self.out.name}.old-*"):
+            if not _running(old.name.rsplit("-", 1)[-1]):
+                shutil.rmtree(old, ignore_errors=True)   # a removal that did not finish
         self.previous = previous_files(self.out) if reuse else None
         self.reuse = self.previous is not None
         self.tmp = self.out.parent / f".{self.out.name}.building-{os.getpid()}"
@@ -114,7 +119,7 @@ class SiteWriter:
                 self.out.rename(old)
             self.tmp.rename(self.out)
             if old.exists():
-                shutil.rmtree(old)
+                remove_later(old)
             return len(self.paths)
         (self.tmp / MARKER).write_text(marker, encoding="utf-8")
         current = set(self.paths)
@@ -128,6 +133,26 @@ class SiteWriter:
 
     def abort(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _running(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def remove_later(folder: Path) -> None:
+    """Remove a replaced site in a background process: the new site is in place, and
+    deleting a large tree file by file takes longer than building it on some disks.
+    (If it does not finish, the next build's writer removes what is left.)"""
+    try:
+        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
+                          str(folder)], start_new_session=True, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 MARKER_TEXT = "This folder is a site built by cablesite; a rebuild replaces it. Its files:\n"
