@@ -63,7 +63,8 @@ class Server:
             self.version += 1
         if not self.quiet:
             state = "rebuilt" if result.ok else "build failed; serving the previous site"
-            print(f"cablesite: {state}: {result.cables} cables, {report.warnings} warnings, "
+            print(f"cablesite: {state}: {result.cables} cables, {result.rendered} pages rendered, "
+                  f"{result.changed} files written, {report.warnings} warnings, "
                   f"{report.errors} errors", flush=True)
         return result.ok
 
