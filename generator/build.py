@@ -30,7 +30,7 @@ from .feeds import atom, exports, robots, sitemaps
 from .pages import routes
 from .progress import Progress, Silent
 from .people.editorial import Editorial, parse as parse_editorial
-from .render import context, fingerprint, render
+from .render import context, fingerprint, forget_cables, render
 from .search import search_parts
 from .site import resolve
 from .theme import load as load_theme
@@ -61,8 +61,11 @@ def render_all(plan, site, env, jobs: int, known: dict | None = None):
     routes whose fingerprint is in ``known`` under their path are kept (see ``_render_one``)."""
     known = known or {}
     if jobs <= 1 or len(plan) < 400 or "fork" not in multiprocessing.get_all_start_methods():
-        for route in plan:
-            yield _render_one(route, site, env, known)
+        try:
+            for route in plan:
+                yield _render_one(route, site, env, known)
+        finally:
+            forget_cables()
         return
     global _RENDER
     _RENDER = (plan, site, env, known)
@@ -74,6 +77,7 @@ def render_all(plan, site, env, jobs: int, known: dict | None = None):
                 yield from part
     finally:
         _RENDER = None
+        forget_cables()
 
 
 @dataclass

@@ -20,6 +20,7 @@ from .diagnostics import Diagnostic, error
 from .highlight import RawView
 from .markup import render_markdown
 from .registry import tags as tag_table
+from .model import Cable
 from .site import UNDATED, Site
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -144,10 +145,27 @@ def raw_context(site: Site, i: int) -> dict:
             "raw": RawView(c.text)}
 
 
-def cable_context(site: Site, i: int, listed: list[int], position: dict, by_origin_pos: dict) -> dict:
-    c = site.cables[i]
-    path = cable_path(site, i)
-    persons = site.persons_of[i]
+class Deferred:
+    """A context value made when the template first uses it, from a module-level function
+    and plain arguments: a page kept from the last build never pays for it, and it
+    pickles (for the page's fingerprint) as the function's name and its arguments."""
+
+    __slots__ = ("fn", "args", "_value")
+
+    def __init__(self, fn, *args):
+        self.fn, self.args, self._value = fn, args, None
+
+    def __iter__(self):
+        if self._value is None:
+            self._value = self.fn(*self.args)
+        return iter(self._value)
+
+    def __reduce__(self):
+        return (Deferred, (self.fn, *self.args))
+
+
+def paragraph_rows(c: Cable, persons: tuple, path: str) -> list[dict]:
+    """The body's paragraphs with the people they name linked, and unique anchors."""
     person_paths = {p.key: urls.person_path(p.key) for p in persons}
     paragraphs = []
     for k, p in enumerate(c.paragraphs):
@@ -161,6 +179,15 @@ def cable_context(site: Site, i: int, listed: list[int], position: dict, by_orig
         if anchors.count(p["anchor"]) > 1:
             p["anchor"] = f'{p["anchor"]}-{anchors[:paragraphs.index(p)].count(p["anchor"]) + 1}'
             anchors = [q["anchor"] for q in paragraphs]
+    return paragraphs
+
+
+def cable_context(site: Site, i: int, listed: list[int], position: dict, by_origin_pos: dict) -> dict:
+    c = site.cables[i]
+    path = cable_path(site, i)
+    persons = site.persons_of[i]
+    person_paths = {p.key: urls.person_path(p.key) for p in persons}
+    paragraphs = Deferred(paragraph_rows, c, persons, path)
     refs = []
     for r, t in zip(c.references, site.ref_targets[i]):
         refs.append({"label": r.label, "text": r.text, "id": r.id,

@@ -9,6 +9,7 @@ import jinja2
 
 from . import urls
 from .diagnostics import Diagnostic, error
+from .model import Cable
 from .pages import Route
 from .site import Site
 
@@ -33,15 +34,44 @@ def fingerprint(route: Route, ctx: dict) -> bytes | None:
     """A digest of what the page is made from (its template's name and its context, pickled),
     or None when the context cannot be pickled.  Equal digests under the same templates and
     code mean equal pages, so a rebuild can keep the page without rendering it; a pickle that
-    differs for equal values (set order) only costs a needless render."""
+    differs for equal values (set order) only costs a needless render.  A cable in the
+    context counts by its own digest, made once per build (a cable's page and its raw view
+    both hold it)."""
     buf = io.BytesIO()
-    pickler = pickle.Pickler(buf, protocol=5)
+    pickler = _Pickler(buf, protocol=5)
     pickler.fast = True       # no memo: a value pickles the same whether or not it is shared
     try:
         pickler.dump((route.template, ctx))
     except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
         return None
     return hashlib.blake2b(buf.getbuffer(), digest_size=16).digest()
+
+
+_CABLES: dict[int, tuple[Cable, bytes]] = {}    # id -> (cable, digest) for this build
+
+
+def cable_digest(c: Cable) -> bytes:
+    known = _CABLES.get(id(c))
+    if known is not None and known[0] is c:
+        return known[1]
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=5)
+    pickler.fast = True
+    pickler.dump(c)
+    digest = hashlib.blake2b(buf.getbuffer(), digest_size=16).digest()
+    _CABLES[id(c)] = (c, digest)
+    return digest
+
+
+def forget_cables() -> None:
+    _CABLES.clear()
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj):
+        if type(obj) is Cable:
+            return bytes, (cable_digest(obj),)
+        return NotImplemented
 
 
 def render(route: Route, site: Site, env: jinja2.Environment,
