@@ -194,7 +194,7 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
         progress.done("render")
         lap("render")
         terms = TermCache(cache_dir / "terms.pickle", fresh=clean) if cache_dir is not None else None
-        for path, data in search_parts(site, terms.terms if terms is not None else None):
+        for path, data in search_parts(site, terms.terms if terms is not None else None, jobs):
             writer.add(path, data)
         if terms is not None:
             terms.save()

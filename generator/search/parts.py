@@ -28,7 +28,7 @@ from ..registry import tags as tag_table
 from ..site import Site
 from .documents import BOOST, FIELDS, SearchDoc, documents
 from .pipeline import LABELS, SEPARATOR
-from .postings import ALPHABET, TIER, Postings, Term
+from .postings import ALPHABET, TIER, Term, analyse
 
 SHARD_BYTES = 24_000        # target size of a shard file
 DIR_SIZE = 64               # shards listed by one directory part
@@ -88,20 +88,18 @@ def _index(values) -> dict[str, int]:
     return {v: k for k, v in enumerate(sorted(set(values)))}
 
 
-def search_parts(site: Site, words: dict | None = None) -> Iterator[tuple[str, bytes]]:
+def search_parts(site: Site, words: dict | None = None, jobs: int = 1) -> Iterator[tuple[str, bytes]]:
     """Every file of the search index, as (path, bytes).  ``words``: word -> term from
     earlier builds (see :class:`generator.cache.TermCache`), filled with new words."""
     docs = documents(site)
-    yield from index_parts(docs, site.config.title, words)
+    yield from index_parts(docs, site.config.title, words, jobs)
 
 
-def index_parts(docs: list[SearchDoc], title: str = "", words: dict | None = None
-                ) -> Iterator[tuple[str, bytes]]:
+def index_parts(docs: list[SearchDoc], title: str = "", words: dict | None = None,
+                jobs: int = 1) -> Iterator[tuple[str, bytes]]:
     """The index files for ``docs`` (in index order), written as they are made; also
     used by the benchmark."""
-    postings = Postings(words)
-    for d in docs:
-        postings.add(d.load()[0])
+    postings = analyse(docs, words, jobs)
     firsts = []
     for k, shard in enumerate(_shards(postings.terms())):
         firsts.append(shard[0].term)

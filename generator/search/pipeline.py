@@ -102,6 +102,7 @@ class Analyzer:
     def __init__(self, cache: dict[str, str | None] | None = None) -> None:
         """``cache``: words already analysed (by an earlier build), filled as words come."""
         self.cache = {} if cache is None else cache
+        self.learned: list[tuple[str, str | None]] = []     # words this analyzer added
 
     def term(self, word: str) -> str | None:
         try:
@@ -111,6 +112,7 @@ class Analyzer:
         out = PIPELINE.run([Token(word)])
         term = str(out[0]) if out and str(out[0]) else None
         self.cache[word] = term
+        self.learned.append((word, term))
         return term
 
     def terms(self, text: str | None) -> list[str]:

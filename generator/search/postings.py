@@ -19,6 +19,7 @@ each posting a document-number delta as a base-32 varint (digits 32-63 continue,
 """
 from __future__ import annotations
 
+import multiprocessing
 from array import array
 from collections import Counter
 from dataclasses import dataclass
@@ -72,6 +73,25 @@ class Postings:
             self.tf.extend(counts.values())
             self.doc.extend([d] * len(ids))
             self.field.extend([f] * len(ids))
+
+    def part(self) -> tuple:
+        """This collection's postings as plain data (term numbers are this collection's
+        own), for :meth:`merge` in another process."""
+        return (list(self.vocab), self.count, self.term.tobytes(), self.doc.tobytes(),
+                self.field.tobytes(), self.tf.tobytes(), self.lengths.tobytes())
+
+    def merge(self, part: tuple) -> None:
+        """Append the documents of a :meth:`part` after those already here, as if they
+        had been added one by one."""
+        vocab, count, term, doc, field, tf, lengths = part
+        remap = np.fromiter((self.vocab.setdefault(t, len(self.vocab)) for t in vocab),
+                            dtype=np.uint32, count=len(vocab))
+        self.term.frombytes(remap[np.frombuffer(term, dtype=np.uint32)].tobytes())
+        self.doc.frombytes((np.frombuffer(doc, dtype=np.uint32) + np.uint32(self.count)).tobytes())
+        self.field.frombytes(field)
+        self.tf.frombytes(tf)
+        self.lengths.frombytes(lengths)
+        self.count += count
 
     def _prepare(self) -> None:
         """Global statistics: terms renumbered in sorted order, lunr's idf per term, the
@@ -196,3 +216,39 @@ def _encode(delta: np.ndarray, field: np.ndarray, w: np.ndarray) -> tuple[str, n
     out[offsets[:-1] + nd] = ALPHABET[pair >> 6]
     out[offsets[:-1] + nd + 1] = ALPHABET[pair & 63]
     return out.tobytes().decode("ascii"), offsets
+
+
+_ANALYSE: tuple | None = None    # (documents, words), inherited by forked workers
+PART = 1000                       # documents analysed per task
+
+
+def _analyse_part(bounds: tuple[int, int]) -> tuple[tuple, list]:
+    docs, words = _ANALYSE
+    postings = Postings(words)
+    for d in docs[bounds[0]:bounds[1]]:
+        postings.add(d.load()[0])
+    return postings.part(), postings.analyzer.learned
+
+
+def analyse(docs: list, words: dict | None = None, jobs: int = 1) -> Postings:
+    """The postings of ``docs`` (objects with ``load() -> (fields, card)``), in order,
+    analysed on ``jobs`` forked processes when there are enough documents; ``words``
+    (word -> term) is used and filled as in :class:`Analyzer`.  The result is the same
+    for any ``jobs``."""
+    words = {} if words is None else words
+    postings = Postings(words)
+    if jobs <= 1 or len(docs) < 2 * PART or "fork" not in multiprocessing.get_all_start_methods():
+        for d in docs:
+            postings.add(d.load()[0])
+        return postings
+    global _ANALYSE
+    _ANALYSE = (docs, words)
+    try:
+        tasks = [(a, min(a + PART, len(docs))) for a in range(0, len(docs), PART)]
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for part, learned in pool.imap(_analyse_part, tasks):
+                postings.merge(part)
+                words.update(learned)
+    finally:
+        _ANALYSE = None
+    return postings

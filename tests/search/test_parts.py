@@ -14,6 +14,7 @@ from generator.search.documents import documents
 from tests.search.test_postings import decode, varints
 
 ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "corpus"
 CALL = re.compile(r"^cablesearch\.(\w+)\((.*)\);\n$", re.S)
 
 
@@ -147,3 +148,25 @@ def test_term_cache_starts_afresh_when_the_pipeline_changes(tmp_path, monkeypatc
     assert cache_mod.TermCache(tmp_path / "t.pickle").terms == {}
     (tmp_path / "t.pickle").write_bytes(b"not a pickle")
     assert cache_mod.TermCache(tmp_path / "t.pickle").terms == {}
+
+
+def _corpus_docs():
+    from generator.collect import collect
+    from generator.config import Config
+    from generator.discover import discover
+    from generator.site import resolve
+    sources, _ = discover([CORPUS])
+    return documents(resolve(collect(sources), Config()))
+
+
+@pytest.mark.corpus
+def test_parallel_analysis_gives_the_same_index_and_words(monkeypatch):
+    """Documents analysed on forked processes, in parts: the same files, and the same
+    words learned, as one process."""
+    import generator.search.postings as postings
+    monkeypatch.setattr(postings, "PART", 7)
+    docs = _corpus_docs()[:60]
+    one_words, two_words = {}, {}
+    one = dict(parts_mod.index_parts(docs, "t", one_words, jobs=1))
+    two = dict(parts_mod.index_parts(docs, "t", two_words, jobs=2))
+    assert one == two and one_words == two_words and len(one_words) > 500
