@@ -48,19 +48,28 @@ def exports(site: Site):
         yield f"data/{name}.csv", rows.getvalue().encode("utf-8")
 
 
-SITEMAP_URLS = 40000   # below the protocol's 50,000 URLs and 50 MB per file
+SITEMAP_URLS = 40000      # below the protocol's 50,000 URLs and 50 MB per file
+SITEMAP_BYTES = 1_000_000  # and no file of the site over 1 MB
 
 
 def sitemaps(paths: list[str], base_url: str) -> list[tuple[str, bytes]]:
     """``sitemap.xml``, or when the site is large a sitemap index and its parts."""
-    urls = [p for p in sorted(paths) if p.endswith(".html") and p != "404.html"]
-    parts = [urls[k:k + SITEMAP_URLS] for k in range(0, len(urls), SITEMAP_URLS)] or [[]]
+    head = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
+    parts: list[list[str]] = [[]]
+    size = len(head) + len("</urlset>\n")
+    for p in sorted(paths):
+        if not p.endswith(".html") or p == "404.html":
+            continue
+        line = f"<url><loc>{escape(base_url + p)}</loc></url>\n"
+        if parts[-1] and (len(parts[-1]) >= SITEMAP_URLS or size + len(line.encode()) > SITEMAP_BYTES):
+            parts.append([])
+            size = len(head) + len("</urlset>\n")
+        parts[-1].append(line)
+        size += len(line.encode())
 
     def urlset(chunk: list[str]) -> bytes:
-        body = "".join(f"<url><loc>{escape(base_url + p)}</loc></url>\n" for p in chunk)
-        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body
-                + "</urlset>\n").encode("utf-8")
+        return (head + "".join(chunk) + "</urlset>\n").encode("utf-8")
     if len(parts) == 1:
         return [("sitemap.xml", urlset(parts[0]))]
     index = "".join(f"<sitemap><loc>{escape(base_url)}sitemap-{k}.xml</loc></sitemap>\n"

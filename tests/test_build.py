@@ -381,3 +381,15 @@ def test_interrupted_commit_is_completed_by_the_next_build(tmp_path, monkeypatch
     fresh = tmp_path / "fresh"
     build(content, fresh, Report(quiet=True), clean=True)
     assert digest(fresh) == digest(out)
+
+
+def test_sitemap_parts_stay_under_a_megabyte(monkeypatch):
+    import generator.feeds
+    from generator.feeds import sitemaps
+    paths = [f"cable/2007/07/07PARIS{n:06d}.html" for n in range(60000)]
+    files = dict(sitemaps(paths, "https://cables.example.org/a/long/base/path/"))
+    parts = [name for name in files if name != "sitemap.xml"]
+    assert len(parts) >= 5 and all(len(files[p]) <= generator.feeds.SITEMAP_BYTES for p in parts)
+    listed = [line for p in parts for line in files[p].decode().splitlines() if "<url>" in line]
+    assert len(listed) == 60000 and listed == sorted(listed)
+    assert files["sitemap.xml"].decode().count("<sitemap>") == len(parts)
