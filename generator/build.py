@@ -7,6 +7,7 @@ Only discover (reading) and write touch the disk.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import time
@@ -78,6 +79,16 @@ def render_all(plan, site, env, jobs: int, known: dict | None = None):
     finally:
         _RENDER = None
         forget_cables()
+
+
+def release_free_memory() -> None:
+    """Hand memory freed by parsing back to the system (glibc keeps it otherwise: about a
+    third of the resident size after parsing 10,000 cables), so the stages after it start
+    lower.  A no-op where there is no glibc."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 @dataclass
@@ -160,6 +171,7 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
             result.parsed = cache.misses
             cache.close()
     del sources                    # the files' bytes: the parsed cables are all we need now
+    release_free_memory()
     report.add(col.diagnostics)
     result.cables = len(col.cables)
     lap("parse")

@@ -35,27 +35,31 @@ class Collection:
 
 
 _BIG_FILE = 1 << 20   # a file this large (a cables.csv) is read first, its records spread out
-Parsed = tuple[list[tuple[Cable, frozenset[str]]], list[Diagnostic]]
+# A task's result for one file: its index, cables, problems, the common words its cables
+# write in lower case (one set per file, not per cable: a set per cable held ~34 KB a
+# cable until parsing ended), and whether the file is whole (not some records of it).
+Part = tuple[int, list[Cable], list[Diagnostic], frozenset[str], bool]
 
 
-def _parse_task(task) -> list[tuple[int, list[tuple[Cable, frozenset[str]]], list[Diagnostic]]]:
+def _parse_records(records) -> tuple[list[Cable], list[Diagnostic], frozenset[str]]:
+    cables, diags, words = [], [], set()
+    for raw in records:
+        if raw.text.strip():
+            cable, lower = parse_record(raw)
+            cables.append(cable)
+            words |= lower
+        else:
+            diags.extend(raw.problems)
+    return cables, diags, frozenset(words)
+
+
+def _parse_task(task) -> list[Part]:
     """A task: small files (read and parsed here), or some records of one big file."""
     kind, items = task
-    out = []
     if kind == "records":
         index, records = items
-        out.append((index, [parse_record(r) for r in records if r.text.strip()],
-                    [p for r in records if not r.text.strip() for p in r.problems]))
-        return out
-    for index, src in items:
-        parsed, diags = [], []
-        for raw in read_records(src.path, src.data):
-            if raw.text.strip():
-                parsed.append(parse_record(raw))
-            else:
-                diags.extend(raw.problems)
-        out.append((index, parsed, diags))
-    return out
+        return [(index, *_parse_records(records), False)]
+    return [(index, *_parse_records(read_records(src.path, src.data)), True) for index, src in items]
 
 
 def _tasks(todo: list[tuple[int, SourceFile]], per_task: int = 32) -> list[tuple[str, object]]:
@@ -79,9 +83,12 @@ def _tasks(todo: list[tuple[int, SourceFile]], per_task: int = 32) -> list[tuple
 def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress | None = None,
                   cache: ParseCache | None = None) -> tuple[list[Cable], list[Diagnostic], set[str]]:
     """Read and parse every file on ``jobs`` processes, taking unchanged files from the
-    cache; results keep the sources' order."""
+    cache; results keep the sources' order.  Also the common words the collection writes
+    in lower case."""
     progress = progress or Silent()
-    done: dict[int, Parsed] = {}
+    done: dict[int, tuple[list[Cable], list[Diagnostic]]] = {}
+    split: dict[int, set[str]] = {}          # words of big files parsed in several tasks
+    lower: set[str] = set()
     keys = {}
     todo = []
     for index, src in enumerate(sources):
@@ -89,19 +96,27 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
             keys[index] = cache.key(src.path, src.sha256)
             hit = cache.get(keys[index])
             if hit is not None:
-                done[index] = hit
+                done[index] = (hit[0], hit[1])
+                lower |= hit[2]
                 continue
         todo.append((index, src))
     tasks = _tasks(todo)
     count = sum(len(p) for p, _ in done.values())
 
-    def take(parts) -> None:
+    def take(parts: list[Part]) -> None:
         nonlocal count
-        for index, parsed, diags in parts:
-            old = done.setdefault(index, ([], []))
-            old[0].extend(parsed)
-            old[1].extend(diags)
-            count += len(parsed)
+        for index, cables, diags, words, whole in parts:
+            lower.update(words)
+            if whole:
+                done[index] = (cables, diags)
+                if cache is not None:
+                    cache.put(keys[index], (cables, diags, words))
+            else:
+                old = done.setdefault(index, ([], []))
+                old[0].extend(cables)
+                old[1].extend(diags)
+                split.setdefault(index, set()).update(words)
+            count += len(cables)
         progress.step("parse", count, 0, "cables")
 
     if jobs > 1 and len(tasks) > 2:
@@ -114,17 +129,18 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
         for parts in map(_parse_task, tasks):
             take(parts)
     if cache is not None:
+        for index, words in split.items():
+            cables, diags = done[index]
+            cache.put(keys[index], (cables, diags, frozenset(words)))
         for index, _ in todo:
-            cache.put(keys[index], done.get(index, ([], [])))
+            if index not in done:        # a big file with no records
+                cache.put(keys[index], ([], [], frozenset()))
         cache.prune(set(keys.values()))
     progress.done("parse", count, f"cables from {len(sources)} files ({len(todo)} parsed, "
                                   f"{len(sources) - len(todo)} from the cache)")
-    results = [r for index in range(len(sources)) for r in done.get(index, ([], []))[0]]
+    cables = [c for index in range(len(sources)) for c in done.get(index, ([], []))[0]]
     diags = [d for index in range(len(sources)) for d in done.get(index, ([], []))[1]]
-    lower: set[str] = set()
-    for _, words in results:
-        lower |= words
-    return [c for c, _ in results], diags, lower
+    return cables, diags, lower
 
 
 def fullness(c: Cable) -> tuple:
