@@ -44,6 +44,12 @@ def size(folder: Path) -> tuple[int, float]:
     return len(files), sum(p.stat().st_size for p in files) / 1e6
 
 
+def largest(folder: Path) -> tuple[int, str]:
+    """The largest file apart from the bulk downloads in data/ (the 1 MB target)."""
+    return max(((p.stat().st_size, p.relative_to(folder).as_posix()) for p in folder.rglob("*")
+                if p.is_file() and p.relative_to(folder).parts[0] != "data"), default=(0, ""))
+
+
 def stages(stderr: str) -> str:
     m = re.search(r"errors; (.*)$", stderr.strip().splitlines()[-1])
     return m.group(1) if m else ""
@@ -96,6 +102,7 @@ def bench(n: int, work: Path, jobs: int, hugo: bool) -> dict:
     row["peak_mb"] = max(peak_mb(), before)
     row["stages"] = stages(err)
     row["files"], row["size_mb"] = size(base / "site")
+    row["largest"] = largest(base / "site")
     extra = content / "cables" / "added-one.txt"
     sample = next((content / "cables" / "text").rglob("*.txt"))
     # a new cable: a synthetic one with a serial number no synthetic cable has (999xxx)
@@ -140,6 +147,7 @@ def main() -> int:
             line += (f"; Hugo {r['hugo_s']:.1f} s ({r['hugo_files']} files, {r['hugo_size_mb']:.0f} MB), "
                      f"ratio {r['full_s'] / r['hugo_s']:.2f}")
         print(line)
+        print(f"         largest file outside data/: {r['largest'][1]}, {r['largest'][0]:,} bytes")
         print(f"         stages (full): {r['stages']}")
         print(f"         stages (add one): {r['add_one_stages']}")
         sys.stdout.flush()

@@ -139,7 +139,8 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
         result.ok = False
         return result
     if (content / "cables").is_dir():
-        sources, diags = discover([content / "cables"], base=content.parent, skip=NOT_CABLES)
+        sources, diags = discover([content / "cables"], base=content.parent, skip=NOT_CABLES,
+                                  keep=False)
     else:
         sources, diags = [], [warning(f"no cables: {content / 'cables'} does not exist; put cable "
                                       "files there, or run `cablesite import SOURCE`",
@@ -170,7 +171,7 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
         if cache is not None:
             result.parsed = cache.misses
             cache.close()
-    del sources                    # the files' bytes: the parsed cables are all we need now
+    del sources
     release_free_memory()
     report.add(col.diagnostics)
     result.cables = len(col.cables)

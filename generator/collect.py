@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .cache import ParseCache
 from .cables import parse_record
-from .diagnostics import Diagnostic, warning
+from .diagnostics import Diagnostic, error, warning
 from .discover import SourceFile
 from .model import Cable, Person, PersonRef
 from .people.editorial import Editorial
@@ -59,15 +59,24 @@ def _parse_task(task) -> list[Part]:
     if kind == "records":
         index, records = items
         return [(index, *_parse_records(records), False)]
-    return [(index, *_parse_records(read_records(src.path, src.data)), True) for index, src in items]
+    out = []
+    for index, src in items:
+        try:
+            data = src.read()
+        except OSError as exc:    # gone or unreadable since it was found
+            out.append((index, [], [error(f"cannot read file ({exc.strerror})", kind="input",
+                                          path=src.path)], frozenset(), True))
+            continue
+        out.append((index, *_parse_records(read_records(src.path, data)), True))
+    return out
 
 
 def _tasks(todo: list[tuple[int, SourceFile]], per_task: int = 32) -> list[tuple[str, object]]:
     tasks: list[tuple[str, object]] = []
     small: list[tuple[int, SourceFile]] = []
     for index, src in todo:
-        if len(src.data) >= _BIG_FILE:
-            records = read_records(src.path, src.data)
+        if src.size >= _BIG_FILE:
+            records = read_records(src.path, src.read())
             tasks += [("records", (index, records[k:k + per_task]))
                       for k in range(0, len(records), per_task)]
         else:

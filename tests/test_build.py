@@ -393,3 +393,15 @@ def test_sitemap_parts_stay_under_a_megabyte(monkeypatch):
     listed = [line for p in parts for line in files[p].decode().splitlines() if "<url>" in line]
     assert len(listed) == 60000 and listed == sorted(listed)
     assert files["sitemap.xml"].decode().count("<sitemap>") == len(parts)
+
+
+def test_a_file_gone_between_discovery_and_parsing_is_reported(tmp_path):
+    from generator.collect import collect
+    from generator.discover import discover
+    shutil.copytree(ROOT / "content/cables", tmp_path / "cables")
+    sources, _ = discover([tmp_path / "cables"], base=tmp_path, keep=False)
+    assert all(s.data is None and s.size > 0 for s in sources)
+    Path(sources[0].file).unlink()
+    col = collect(sources)
+    assert len(col.cables) == len(sources) - 1
+    assert [(d.kind, d.path) for d in col.diagnostics if d.severity == "error"] == [("input", sources[0].path)]

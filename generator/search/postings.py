@@ -32,7 +32,7 @@ from .pipeline import Analyzer
 
 K1, B = 1.2, 0.75
 TIER = 4096
-CHUNK = 1_000_000        # postings scored and encoded at a time
+CHUNK = 250_000          # postings scored and encoded at a time (~20 arrays of 8 bytes each)
 ALPHABET = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_",
                          dtype=np.uint8)
 
@@ -139,9 +139,9 @@ class Postings:
         if not self.count or not len(self.term):
             return
         self._prepare()
-        order = np.argsort(self.term_a, kind="stable").astype(np.uint32)
         bounds = np.zeros(len(self.names) + 1, dtype=np.int64)
         np.cumsum(self.postings, out=bounds[1:])
+        order = _by_term(self.term_a, bounds)
         t0 = 0
         while t0 < len(self.names):
             t1 = int(np.searchsorted(bounds, bounds[t0] + CHUNK, side="right")) - 1
@@ -194,6 +194,25 @@ class Postings:
             entry.tiers.append(text[offsets[a]:offsets[z]])
         if entry is not None:
             yield entry
+
+
+def _by_term(term: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """``np.argsort(term, kind="stable")`` as uint32, a counting sort done CHUNK postings at
+    a time: ``bounds[t]`` is where term t's postings start.  (argsort's int64 result is
+    twice the size of the answer and, at 250,000 cables, 1.3 GB on top of the postings.)"""
+    order = np.empty(len(term), dtype=np.uint32)
+    free = bounds[:-1].copy()                    # next free position of each term
+    for a in range(0, len(term), CHUNK):
+        t = term[a:a + CHUNK]
+        local = np.argsort(t, kind="stable")
+        st = t[local]
+        first = np.ones(len(st), dtype=bool)
+        first[1:] = st[1:] != st[:-1]
+        starts = np.flatnonzero(first)
+        within = np.arange(len(st)) - np.repeat(starts, np.diff(np.r_[starts, len(st)]))
+        order[free[st] + within] = local + a
+        free[st[starts]] += np.diff(np.r_[starts, len(st)])
+    return order
 
 
 def _encode(delta: np.ndarray, field: np.ndarray, w: np.ndarray) -> tuple[str, np.ndarray]:

@@ -153,3 +153,14 @@ def test_terms_computed_a_range_at_a_time_are_the_same(monkeypatch):
     assert [sorted(decode("".join(x[2]))) for x in small] != []
     for (_, _, a), (_, _, b) in zip(whole, small):
         assert sorted(p for tier in b for p in decode(tier)) == sorted(decode(a[0]))
+
+
+@pytest.mark.parametrize("n, terms, chunk", [(1000, 50, 7), (20000, 3000, 999), (5, 3, 2), (0, 1, 3)])
+def test_postings_ordered_by_term_in_chunks_as_a_stable_sort(monkeypatch, n, terms, chunk):
+    import numpy as np
+    monkeypatch.setattr(postings_mod, "CHUNK", chunk)
+    term = np.random.default_rng(n).integers(0, terms, n).astype(np.uint32)
+    bounds = np.zeros(terms + 1, dtype=np.int64)
+    np.cumsum(np.bincount(term, minlength=terms), out=bounds[1:])
+    order = postings_mod._by_term(term, bounds)
+    assert order.dtype == np.uint32 and (order == np.argsort(term, kind="stable")).all()
