@@ -8,6 +8,7 @@ the output folder.  (``write_files`` serves the tools that write content:
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -61,7 +62,8 @@ class SiteWriter:
     has, after writing the list of those moves to a journal in the output folder; if
     that short step is interrupted, the next writer on the folder completes it first.
     The first build of a folder, or a ``reuse=False`` one, is swapped in whole.
-    The marker file lists the site's files, so a rebuild knows what to remove.
+    The site's files are listed beside it (``.site.files``), so a rebuild knows what to
+    remove without walking the folder.
     """
 
     def __init__(self, out_dir: Path, reuse: bool = True):
@@ -111,25 +113,31 @@ class SiteWriter:
         return True
 
     def commit(self) -> int:
-        marker = MARKER_TEXT + "".join(f"{p}\n" for p in sorted(self.paths))
+        paths = sorted(self.paths)
+        listing = "".join(f"{p}\n" for p in paths)
+        digest = hashlib.sha256(listing.encode("utf-8")).hexdigest()[:32]
+        (self.tmp / MARKER).write_text(f"{MARKER_TEXT}files: {digest}\n", encoding="utf-8")
+        manifest = manifest_path(self.out)
+        tmp = manifest.with_name(manifest.name + ".tmp")
+        tmp.write_text(f"{digest}\n{listing}", encoding="utf-8")
         if not self.reuse:
-            (self.tmp / MARKER).write_text(marker, encoding="utf-8")
             old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
             if self.out.exists():
                 self.out.rename(old)
             self.tmp.rename(self.out)
+            tmp.replace(manifest)
             if old.exists():
                 remove_later(old)
-            return len(self.paths)
-        (self.tmp / MARKER).write_text(marker, encoding="utf-8")
-        current = set(self.paths)
+            return len(paths)
+        current = set(paths)
         gone = sorted(p for p in self.previous if p not in current)
         journal = {"staging": self.tmp.name, "moves": self.staged + [MARKER], "removals": gone}
-        tmp = self.out / (JOURNAL + ".tmp")
-        tmp.write_text(json.dumps(journal), encoding="utf-8")
-        tmp.replace(self.out / JOURNAL)
+        jtmp = self.out / (JOURNAL + ".tmp")
+        jtmp.write_text(json.dumps(journal), encoding="utf-8")
+        jtmp.replace(self.out / JOURNAL)
         finish(self.out)
-        return len(self.paths)
+        tmp.replace(manifest)
+        return len(paths)
 
     def abort(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -155,19 +163,40 @@ def remove_later(folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-MARKER_TEXT = "This folder is a site built by cablesite; a rebuild replaces it. Its files:\n"
+MARKER_TEXT = "This folder is a site built by cablesite; a rebuild replaces it.\n"
+
+
+def manifest_path(out: Path) -> Path:
+    """The list of the site's files, beside the site (not published with it)."""
+    return out.parent / f".{out.name}.files"
 
 
 def previous_files(out: Path) -> set[str] | None:
-    """The files of the site in ``out`` as its marker lists them (None: no site, or one
-    whose marker lists no files, which is then rewritten whole)."""
+    """The files of the site in ``out`` (None: no site of ours there, or one whose marker
+    is of an older cablesite: it is then rewritten whole).  Read from the list beside the
+    site when that list is the one the marker names, else found by walking the folder
+    (a site copied or moved without its list)."""
     try:
         text = (out / MARKER).read_text(encoding="utf-8")
     except OSError:
         return None
-    if not text.startswith(MARKER_TEXT):
+    if not text.startswith(MARKER_TEXT) or "\nfiles: " not in text:
         return None
-    return set(text[len(MARKER_TEXT):].splitlines())
+    digest = text.rsplit("files: ", 1)[1].strip()
+    try:
+        with open(manifest_path(out), encoding="utf-8") as f:
+            if f.readline().strip() == digest:
+                return set(f.read().splitlines())
+    except OSError:
+        pass
+    found = set()
+    for folder, dirs, files in os.walk(out):
+        rel = Path(folder).relative_to(out).as_posix()
+        for name in files:
+            found.add(name if rel == "." else f"{rel}/{name}")
+    found.discard(MARKER)
+    found.discard(JOURNAL)
+    return found
 
 
 def finish(out: Path) -> None:

@@ -83,7 +83,8 @@ def test_cable_text_is_data_and_paths_stay_inside(tmp_path):
     out = tmp_path / "out"
     result, _ = run(content, out)
     assert result.ok
-    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    from generator.write import manifest_path
+    files = [p for p in tmp_path.rglob("*") if p.is_file() and p != manifest_path(out)]
     assert all(out in p.parents or content in p.parents for p in files)
     page = next(out.glob("cable/**/*.html")).read_text()
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page
@@ -343,12 +344,12 @@ def test_interrupted_build_leaves_the_previous_site(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         build(content, out, Report(quiet=True), cache_dir=tmp_path / "cache")
     assert digest(out) == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == [".site.files"]
     # a build killed outright leaves its staging folder: the next build removes it
     (tmp_path / ".site.building-999999").mkdir()
     monkeypatch.setattr(generator.build, "render", render)
     assert build(content, out, Report(quiet=True), cache_dir=tmp_path / "cache").ok
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == [".site.files"]
     assert (out / "cable/2007/07/07PARIS3299.html").is_file()
 
 

@@ -29,3 +29,20 @@ def test_unchanged_files_are_linked_and_removed_files_go(tmp_path):
     after = (out / "a" / "b.html").stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     assert not (out / "c.html").exists() and (out / "d.html").read_bytes() == b"three"
+
+
+def test_the_file_list_lives_beside_the_site_and_a_moved_site_is_walked(tmp_path):
+    from generator.write import MARKER, manifest_path
+    out = tmp_path / "site"
+    w = SiteWriter(out)
+    for n in range(50):
+        w.add(f"p/{n}.html", b"x")
+    w.commit()
+    assert len((out / MARKER).read_bytes()) < 200
+    assert manifest_path(out).read_text().count(".html") == 50
+    moved = tmp_path / "moved"
+    out.rename(moved)                                  # its list stays behind
+    w = SiteWriter(moved)
+    w.add("p/1.html", b"x")
+    w.commit()
+    assert sorted(p.name for p in (moved / "p").iterdir()) == ["1.html"]   # the others removed
