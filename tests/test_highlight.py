@@ -43,24 +43,30 @@ def test_raw_html_has_line_anchors_and_escapes():
     assert ' name="L-' not in html
 
 
+def _quotes(html):
+    """Pygments up to 2.20 escapes quotes in text, 2.21 does not (equal in HTML text)."""
+    return html.replace("&#39;", "'").replace("&quot;", '"')
+
+
 def _pygments_html(text):
-    """What ``raw_html`` replaced: Pygments' own formatter, ``name=`` attributes dropped."""
+    """What ``raw_html`` replaced: Pygments' own formatter, ``name=`` attributes dropped,
+    quotes as in any Pygments version."""
     import re
     from pygments import highlight
     from pygments.formatters import HtmlFormatter
     fmt = HtmlFormatter(linenos="inline", lineanchors="L", anchorlinenos=True, cssclass="raw",
                         wrapcode=True)
-    return re.sub(r' name="L-\d+"', "", highlight(text, TelegramLexer(stripnl=False), fmt))
+    return _quotes(re.sub(r' name="L-\d+"', "", highlight(text, TelegramLexer(stripnl=False), fmt)))
 
 
 @pytest.mark.parametrize("text", ["", "x", "no newline at end", "a\n\n\nb\n", "1. (C) x\r\nTAGS: A\r\n",
                                   "\n".join(f"line {n}" for n in range(1, 120)), "<'\"&>\n"])
 def test_raw_html_is_pygments_formatter_output(text):
-    assert raw_html(text) == _pygments_html(text)
+    assert _quotes(raw_html(text)) == _pygments_html(text)
 
 
 @pytest.mark.corpus
 def test_raw_html_is_pygments_formatter_output_over_the_corpus():
     texts = [raw.text for raw, _ in load()]
     assert len(texts) > 600
-    assert [t for t in texts if raw_html(t) != _pygments_html(t)] == []
+    assert [t for t in texts if _quotes(raw_html(t)) != _pygments_html(t)] == []
