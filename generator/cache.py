@@ -142,8 +142,15 @@ def _stamp(marker: Path) -> tuple | None:
 
 
 def render_salt(template_dirs: list[Path]) -> str:
-    """A digest of the generator's code and of the templates pages are rendered with."""
+    """A digest of the generator's code, of the versions of the libraries that shape a
+    page (Jinja2, MarkupSafe, Pygments, markdown-it-py) and of the templates."""
+    from importlib.metadata import PackageNotFoundError, version
     h = hashlib.sha256(code_version(("",)).encode())
+    for lib in ("jinja2", "markupsafe", "pygments", "markdown-it-py"):
+        try:
+            h.update(f"{lib} {version(lib)}\n".encode())
+        except PackageNotFoundError:
+            pass
     for folder in template_dirs:
         for f in sorted(folder.rglob("*")) if folder.is_dir() else []:
             if f.is_file():
