@@ -63,19 +63,6 @@ class TelegramLexer(RegexLexer):
     }
 
 
-class RawView:
-    """The raw view of a text, highlighted when a template prints it (``__html__``): a
-    page kept from the last build never pays for it."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def __html__(self) -> str:
-        return raw_html(self.text)
-
-
 def raw_html(text: str) -> str:
     """The highlighted text, one anchor per line (``#L-12``); colours in the theme's raw.css.
 

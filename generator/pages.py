@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from . import urls
 from .diagnostics import Diagnostic, error
-from .highlight import RawView
+from .highlight import raw_html
 from .markup import render_markdown
 from .registry import tags as tag_table
 from .model import Cable
@@ -142,23 +142,30 @@ def raw_context(site: Site, i: int) -> dict:
     c = site.cables[i]
     path = cable_path(site, i)
     return {"c": c, "key": site.keys[i], "cable_path": path, "text_path": path[:-5] + ".txt",
-            "raw": RawView(c.text)}
+            "raw": Deferred(raw_html, c.text)}
 
 
 class Deferred:
-    """A context value made when the template first uses it, from a module-level function
-    and plain arguments: a page kept from the last build never pays for it, and it
-    pickles (for the page's fingerprint) as the function's name and its arguments."""
+    """A context value made when the template first uses it (iterated, or printed as
+    HTML), from a module-level function and plain arguments: a page kept from the last
+    build never pays for it, and it pickles (for the page's fingerprint) as the
+    function's name and its arguments."""
 
     __slots__ = ("fn", "args", "_value")
 
     def __init__(self, fn, *args):
         self.fn, self.args, self._value = fn, args, None
 
-    def __iter__(self):
+    def value(self):
         if self._value is None:
             self._value = self.fn(*self.args)
-        return iter(self._value)
+        return self._value
+
+    def __iter__(self):
+        return iter(self.value())
+
+    def __html__(self) -> str:
+        return self.value()
 
     def __reduce__(self):
         return (Deferred, (self.fn, *self.args))
