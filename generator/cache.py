@@ -1,18 +1,21 @@
 """The parse cache: parsed cables by (file content, parser code), in one SQLite file.
 
 A rebuild re-parses only the files whose bytes changed; a change to the parser's
-own code (or its data) changes every key, so a stale cache is never used.
+own code (or its data) changes every key, so a stale cache is never used.  A file's
+entry holds its cables' summaries (what the collection-wide stages need); each full
+cable is a row of its own, loaded by :class:`CableStore` when its text is needed.
 """
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
 _CODE = ["cables", "readers", "people", "registry", "names.py", "text.py", "model.py",
-         "diagnostics.py", "collect.py", "__init__.py"]
+         "diagnostics.py", "collect.py", "cache.py", "__init__.py"]
 
 
 @lru_cache(maxsize=2)
@@ -30,17 +33,33 @@ def code_version(names: tuple[str, ...] = tuple(_CODE)) -> str:
     return h.hexdigest()[:16]
 
 
+def file_key(path: str, sha256: str) -> str:
+    """What a file's parse depends on: the parser's code, the file's bytes and its path."""
+    return f"{code_version()}:{sha256}:{path}"
+
+
+def cable_digest(key: str, n: int) -> bytes:
+    """The digest of the ``n``-th cable of the file with this key: equal digests, equal
+    cables (parsing is a pure function of the key)."""
+    return hashlib.blake2b(f"{key}\0{n}".encode(), digest_size=16).digest()
+
+
+_SCHEMA = ("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, value BLOB)",
+           "CREATE TABLE IF NOT EXISTS cables (key TEXT, n INTEGER, value BLOB, PRIMARY KEY (key, n))")
+
+
 class ParseCache:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
         self.db = sqlite3.connect(path)
-        self.db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, value BLOB)")
-        self.version = code_version()
+        for statement in _SCHEMA:
+            self.db.execute(statement)
         self.hits = 0
         self.misses = 0
 
     def key(self, path: str, sha256: str) -> str:
-        return f"{self.version}:{sha256}:{path}"
+        return file_key(path, sha256)
 
     def get(self, key: str):
         row = self.db.execute("SELECT value FROM parsed WHERE key = ?", (key,)).fetchone()
@@ -50,18 +69,59 @@ class ParseCache:
         self.hits += 1
         return pickle.loads(row[0])
 
-    def put(self, key: str, value) -> None:
+    def put(self, key: str, cables: list, value) -> None:
+        """A file's full ``cables`` (a row each) and its entry ``value`` (summaries,
+        problems, words)."""
+        self.db.execute("DELETE FROM cables WHERE key = ?", (key,))
+        self.db.executemany("INSERT INTO cables VALUES (?, ?, ?)",
+                            [(key, n, pickle.dumps(c, protocol=pickle.HIGHEST_PROTOCOL))
+                             for n, c in enumerate(cables)])
         self.db.execute("INSERT OR REPLACE INTO parsed VALUES (?, ?)",
                         (key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
 
     def prune(self, keep: set[str]) -> None:
         """Forget entries of files no longer in the collection (and of older parser code)."""
-        stale = [k for (k,) in self.db.execute("SELECT key FROM parsed") if k not in keep]
-        self.db.executemany("DELETE FROM parsed WHERE key = ?", [(k,) for k in stale])
+        stale = [(k,) for (k,) in self.db.execute("SELECT key FROM parsed") if k not in keep]
+        self.db.executemany("DELETE FROM parsed WHERE key = ?", stale)
+        self.db.executemany("DELETE FROM cables WHERE key = ?", stale)
 
     def close(self) -> None:
         self.db.commit()
         self.db.close()
+
+
+class CableStore:
+    """Full cables read back from the parse cache: cable ``i`` is row ``refs[i]`` (file
+    key, position).  Each process opens its own connection (render and search workers
+    are forked)."""
+
+    def __init__(self, path: Path, refs: list[tuple[str, int]]):
+        self.path, self.refs = path, refs
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def cable(self, i: int):
+        if self._db is None or self._pid != os.getpid():
+            self._db, self._pid = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True), os.getpid()
+        row = self._db.execute("SELECT value FROM cables WHERE key = ? AND n = ?",
+                               self.refs[i]).fetchone()
+        if row is None:
+            raise LookupError(f"{self.path}: cable {self.refs[i][1] + 1} of a file is missing; "
+                              "was the cache changed by another build? Build again with --clean")
+        return pickle.loads(row[0])
+
+    def __getstate__(self):     # a connection does not pickle; the copy opens its own
+        return {"path": self.path, "refs": self.refs, "_db": None, "_pid": 0}
+
+
+class MemoryStore:
+    """Full cables held in memory, for a build without a cache (and ``cablesite parse``)."""
+
+    def __init__(self) -> None:
+        self.cables: list = []
+
+    def cable(self, i: int):
+        return self.cables[i]
 
 
 def _pipeline_version() -> str:

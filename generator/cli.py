@@ -150,9 +150,9 @@ def cmd_parse(args: argparse.Namespace) -> int:
     col = collect(sources, editorial, jobs=max(1, args.jobs))
     report.add(col.diagnostics)
     out = sys.stdout
-    for i, cable in enumerate(col.cables):
+    for i in range(len(col.cables)):
         primary = col.version_of.get(i)
-        out.write(dumps(cable_dict(cable, col.cable_persons[i],
+        out.write(dumps(cable_dict(col.full(i), col.cable_persons[i],
                                    col.cables[primary].id if primary is not None else None,
                                    with_text=args.text)) + "\n")
     if not args.quiet:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from .cache import ParseCache
+from .cache import CableStore, MemoryStore, ParseCache, cable_digest, file_key
 from .cables import parse_record
 from .diagnostics import Diagnostic, error, warning
 from .discover import SourceFile
-from .model import Cable, Person, PersonRef
+from .model import Cable, Person, PersonRef, summary
 from .people.editorial import Editorial
 from .people.resolve import resolve_people
 from .progress import Progress, Silent
@@ -24,11 +24,16 @@ from .readers import read_records
 
 @dataclass
 class Collection:
-    cables: list[Cable]
+    cables: list[Cable]                      # summaries (``model.summary``)
     persons: dict[str, Person]
     cable_persons: list[tuple[PersonRef, ...]]
+    store: CableStore | MemoryStore          # the full cables: ``full(i)``
+    digests: list[bytes]
     version_of: dict[int, int] = field(default_factory=dict)   # index -> index of the primary
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def full(self, i: int) -> Cable:
+        return self.store.cable(i)
 
     def versions(self, index: int) -> list[int]:
         return [i for i, p in self.version_of.items() if p == index]
@@ -89,42 +94,58 @@ def _tasks(todo: list[tuple[int, SourceFile]], per_task: int = 32) -> list[tuple
     return tasks
 
 
+@dataclass
+class Parsed:
+    """Every cable of the sources, in their order: summaries, where the full cables are
+    (``store.cable(i)``), a digest of each (equal digests, equal cables)."""
+    cables: list[Cable]
+    store: CableStore | MemoryStore
+    digests: list[bytes]
+    diagnostics: list[Diagnostic]
+    lower: set[str]          # the common words the collection writes in lower case
+
+
 def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress | None = None,
-                  cache: ParseCache | None = None) -> tuple[list[Cable], list[Diagnostic], set[str]]:
+                  cache: ParseCache | None = None) -> Parsed:
     """Read and parse every file on ``jobs`` processes, taking unchanged files from the
-    cache; results keep the sources' order.  Also the common words the collection writes
-    in lower case."""
+    cache; results keep the sources' order.  With a cache the full cables stay in it
+    (and are read back by a :class:`CableStore`); without one, in memory."""
     progress = progress or Silent()
-    done: dict[int, tuple[list[Cable], list[Diagnostic]]] = {}
-    split: dict[int, set[str]] = {}          # words of big files parsed in several tasks
+    done: dict[int, tuple[list[Cable], list[Diagnostic]]] = {}   # index -> summaries, problems
+    full: dict[int, list[Cable]] = {}        # index -> full cables, without a cache
+    split: dict[int, tuple[list[Cable], set[str]]] = {}   # big files parsed in several tasks
     lower: set[str] = set()
-    keys = {}
+    keys = {index: file_key(src.path, src.sha256) for index, src in enumerate(sources)}
     todo = []
     for index, src in enumerate(sources):
-        if cache is not None:
-            keys[index] = cache.key(src.path, src.sha256)
-            hit = cache.get(keys[index])
-            if hit is not None:
-                done[index] = (hit[0], hit[1])
-                lower |= hit[2]
-                continue
-        todo.append((index, src))
+        hit = cache.get(keys[index]) if cache is not None else None
+        if hit is not None:
+            done[index] = (hit[0], hit[1])
+            lower |= hit[2]
+        else:
+            todo.append((index, src))
     tasks = _tasks(todo)
     count = sum(len(p) for p, _ in done.values())
+
+    def keep(index: int, cables: list[Cable], diags: list[Diagnostic], words: frozenset) -> None:
+        summaries = [summary(c) for c in cables]
+        done[index] = (summaries, diags)
+        if cache is not None:
+            cache.put(keys[index], cables, (summaries, diags, words))
+        else:
+            full[index] = cables
 
     def take(parts: list[Part]) -> None:
         nonlocal count
         for index, cables, diags, words, whole in parts:
             lower.update(words)
             if whole:
-                done[index] = (cables, diags)
-                if cache is not None:
-                    cache.put(keys[index], (cables, diags, words))
+                keep(index, cables, diags, words)
             else:
-                old = done.setdefault(index, ([], []))
+                old = split.setdefault(index, ([], set()))
                 old[0].extend(cables)
-                old[1].extend(diags)
-                split.setdefault(index, set()).update(words)
+                old[1].update(words)
+                done.setdefault(index, ([], []))[1].extend(diags)
             count += len(cables)
         progress.step("parse", count, 0, "cables")
 
@@ -137,23 +158,31 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     else:
         for parts in map(_parse_task, tasks):
             take(parts)
+    for index, (cables, words) in split.items():
+        keep(index, cables, done[index][1], frozenset(words))
+    for index, _ in todo:
+        if index not in done:        # a big file with no records
+            keep(index, [], [], frozenset())
     if cache is not None:
-        for index, words in split.items():
-            cables, diags = done[index]
-            cache.put(keys[index], (cables, diags, frozenset(words)))
-        for index, _ in todo:
-            if index not in done:        # a big file with no records
-                cache.put(keys[index], ([], [], frozenset()))
         cache.prune(set(keys.values()))
     progress.done("parse", count, f"cables from {len(sources)} files ({len(todo)} parsed, "
                                   f"{len(sources) - len(todo)} from the cache)")
-    cables = [c for index in range(len(sources)) for c in done.get(index, ([], []))[0]]
-    diags = [d for index in range(len(sources)) for d in done.get(index, ([], []))[1]]
-    return cables, diags, lower
+    order = [index for index in range(len(sources)) if index in done]
+    cables = [c for index in order for c in done[index][0]]
+    diags = [d for index in order for d in done[index][1]]
+    refs = [(keys[index], n) for index in order for n in range(len(done[index][0]))]
+    digests = [cable_digest(key, n) for key, n in refs]
+    if cache is not None:
+        store: CableStore | MemoryStore = CableStore(cache.path, refs)
+    else:
+        store = MemoryStore()
+        store.cables = [c for index in order for c in full[index]]
+    return Parsed(cables, store, digests, diags, lower)
 
 
 def fullness(c: Cable) -> tuple:
-    return (sum(len(p.text) for p in c.paragraphs), bool(c.date), bool(c.subject), len(c.tags),
+    """Of two cables with one ID, the fuller is the primary (``c`` a summary)."""
+    return (sum(p.size for p in c.paragraphs), bool(c.date), bool(c.subject), len(c.tags),
             c.source.path)
 
 
@@ -182,10 +211,13 @@ def settle_duplicates(cables: list[Cable]) -> tuple[dict[int, int], list[Diagnos
 
 def collect(sources: list[SourceFile], editorial: Editorial = Editorial(), jobs: int = 1,
             progress: Progress | None = None, cache: ParseCache | None = None) -> Collection:
-    cables, diags, lower = parse_sources(sources, jobs, progress, cache)
-    for c in cables:
+    parsed = parse_sources(sources, jobs, progress, cache)
+    diags = parsed.diagnostics
+    for c in parsed.cables:
         diags.extend(c.warnings)
-    version_of, dup_diags = settle_duplicates(cables)
+    version_of, dup_diags = settle_duplicates(parsed.cables)
     diags.extend(dup_diags)
-    persons, refs = resolve_people(cables, editorial, lower)
-    return Collection(cables, persons, refs, version_of, diags)
+    persons, refs = resolve_people(parsed.cables, editorial, parsed.lower)
+    cables = [replace(c, mentions=()) for c in parsed.cables]   # people are resolved
+    parsed.cables.clear()
+    return Collection(cables, persons, refs, parsed.store, parsed.digests, version_of, diags)

@@ -8,13 +8,15 @@ from xml.sax.saxutils import escape
 
 from . import urls
 from .contract import cable_dict, dumps
+from .model import Cable
 from .pages import cable_path, data_parts
 from .site import Site
 
 
-def cable_json(site: Site, i: int) -> bytes:
+def cable_json(site: Site, i: int, c: Cable | None = None) -> bytes:
+    """Cable ``i`` as the JSON contract (``c``: the full cable, if already read)."""
     primary = site.version_of.get(i)
-    d = cable_dict(site.cables[i], site.persons_of[i],
+    d = cable_dict(c or site.full(i), site.persons_of[i],
                    site.cables[primary].id if primary is not None else None)
     return (dumps(d) + "\n").encode("utf-8")
 
@@ -33,9 +35,9 @@ def exports(site: Site):
         w = csv.writer(rows, lineterminator="\n")
         w.writerow(CSV_HEADER)
         for i in idx:
-            c = site.cables[i]
+            c = site.full(i)
             path = cable_path(site, i)
-            data = cable_json(site, i)
+            data = cable_json(site, i, c)
             lines.append(data)
             yield path[:-5] + ".json", data
             yield path[:-5] + ".txt", c.text.encode("utf-8") + (b"" if c.text.endswith("\n") else b"\n")
@@ -99,7 +101,7 @@ def atom(site: Site, updated: str | None) -> bytes:
         c = site.cables[i]
         path = cable_path(site, i)
         when = c.date[:10] + "T" + (c.date[11:16] if len(c.date) > 10 else "00:00") + ":00Z"
-        summary = next((p.text for p in c.paragraphs if p.kind == "paragraph"), "")[:400]
+        summary = next((p.text for p in site.full(i).paragraphs if p.kind == "paragraph"), "")[:400]
         entries.append(
             f"<entry><title>{escape((c.id or site.keys[i]) + ': ' + (c.subject or ''))}</title>"
             f"<id>urn:cable:{escape(site.keys[i])}</id><link href=\"{escape(base + path)}\"/>"

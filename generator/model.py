@@ -5,7 +5,7 @@ carries its source line, so a message can name the file and line.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import NamedTuple
 
 from .diagnostics import Diagnostic
@@ -31,6 +31,17 @@ class Paragraph(NamedTuple):
     marking: str | None
     text: str
     line: int
+
+
+class ParagraphHead(NamedTuple):
+    """What the collection-wide stages know of a paragraph without its text: kind and
+    number (for anchors), a heading's text (for the subject index) and the length of
+    the text (to tell the fuller of two versions)."""
+
+    kind: str
+    number: int | None
+    heading: str | None
+    size: int
 
 
 class CitedRef(NamedTuple):
@@ -91,18 +102,34 @@ class Cable:
     partial: bool
     corrected: bool
     signer: str | None
-    paragraphs: tuple[Paragraph, ...]
+    paragraphs: tuple[Paragraph, ...]   # ParagraphHead in a summary
     header: tuple[str, ...]          # header lines no rule recognised, kept as written
     footer: tuple[str, ...]          # closing lines after the signer (web-site notes, review stamps)
     mentions: tuple[Mention, ...]
     source: Source
     warnings: tuple[Diagnostic, ...]
-    text: str = field(repr=False)   # the original cable text, for the raw view
+    text: str | None = field(repr=False)   # the original cable text, for the raw view (None in a summary)
     persons: tuple[PersonRef, ...] = ()
 
     @property
     def year(self) -> int | None:
         return int(self.date[:4]) if self.date else None
+
+    @property
+    def is_summary(self) -> bool:
+        """A summary (see :func:`summary`) has no text: load the full cable to print it."""
+        return self.text is None
+
+
+def summary(c: Cable) -> Cable:
+    """The cable without its text: no original text (``None``), paragraphs as
+    :class:`ParagraphHead` (no text but a heading's).  What the stages that span the
+    collection hold for every cable (about a tenth of its size); pages, search and
+    exports load the full cable when they need its text.  Mentions are kept until
+    people are resolved."""
+    return replace(c, text=None, paragraphs=tuple(
+        ParagraphHead(p.kind, p.number, p.text if p.kind == "heading" else None, len(p.text))
+        for p in c.paragraphs))
 
 
 @dataclass(frozen=True, slots=True)

@@ -139,10 +139,37 @@ def cable_routes(site: Site) -> list[Route]:
 
 
 def raw_context(site: Site, i: int) -> dict:
-    c = site.cables[i]
+    c = CableView(site, i)
     path = cable_path(site, i)
     return {"c": c, "key": site.keys[i], "cable_path": path, "text_path": path[:-5] + ".txt",
-            "raw": Deferred(raw_html, c.text)}
+            "raw": Deferred(raw_view, c)}
+
+
+def raw_view(c) -> str:
+    return raw_html(c.text)
+
+
+class CableView:
+    """A cable in a page's context: the fields of its summary, and its text and
+    paragraphs from the full cable, read when a template first asks for them (a page
+    kept from the last build never reads it).  A page's fingerprint counts it by the
+    cable's digest (see ``render.fingerprint``)."""
+
+    __slots__ = ("site", "i", "digest", "_full")
+    TEXT = frozenset({"text", "paragraphs", "mentions"})
+
+    def __init__(self, site: Site, i: int):
+        self.site, self.i, self.digest, self._full = site, i, site.digests[i], None
+
+    def full(self) -> Cable:
+        if self._full is None:
+            self._full = self.site.full(self.i)
+        return self._full
+
+    def __getattr__(self, name: str):
+        if name in CableView.TEXT:
+            return getattr(self.full(), name)
+        return getattr(self.site.cables[self.i], name)
 
 
 class Deferred:
@@ -190,7 +217,7 @@ def paragraph_rows(c: Cable, persons: tuple, path: str) -> list[dict]:
 
 
 def cable_context(site: Site, i: int, listed: list[int], position: dict, by_origin_pos: dict) -> dict:
-    c = site.cables[i]
+    c = CableView(site, i)
     path = cable_path(site, i)
     persons = site.persons_of[i]
     person_paths = {p.key: urls.person_path(p.key) for p in persons}
@@ -330,7 +357,7 @@ def index_routes(site: Site) -> list[Route]:
         for i, paras in v["items"]:
             r = row(site, i)
             c = site.cables[i]
-            r["where"] = [{"label": c.paragraphs[p].text[:60], "path": r["path"] + f"#b{p + 1}"}
+            r["where"] = [{"label": c.paragraphs[p].heading[:60], "path": r["path"] + f"#b{p + 1}"}
                           for p in paras[:4]]
             rows.append(r)
         out += _paginate(site, rows, lambda n, path=term_paths[k]: urls.paged(path, n), "list.html",

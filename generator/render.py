@@ -10,7 +10,7 @@ import jinja2
 from . import urls
 from .diagnostics import Diagnostic, error
 from .model import Cable
-from .pages import Route
+from .pages import CableView, Route
 from .site import Site
 
 NAV = [("Cables", "date/index.html"), ("Tags", "tag/index.html"), ("People", "person/index.html"),
@@ -35,8 +35,8 @@ def fingerprint(route: Route, ctx: dict) -> bytes | None:
     or None when the context cannot be pickled.  Equal digests under the same templates and
     code mean equal pages, so a rebuild can keep the page without rendering it; a pickle that
     differs for equal values (set order) only costs a needless render.  A cable in the
-    context counts by its own digest, made once per build (a cable's page and its raw view
-    both hold it)."""
+    context counts by its digest: a ``CableView`` by the one its file's cache key gives
+    (so the full cable is not read), a ``Cable`` by one of its pickle, made once per build."""
     buf = io.BytesIO()
     pickler = _Pickler(buf, protocol=5)
     pickler.fast = True       # no memo: a value pickles the same whether or not it is shared
@@ -69,6 +69,8 @@ def forget_cables() -> None:
 
 class _Pickler(pickle.Pickler):
     def reducer_override(self, obj):
+        if type(obj) is CableView:
+            return bytes, (obj.digest,)
         if type(obj) is Cable:
             return bytes, (cable_digest(obj),)
         return NotImplemented

@@ -23,7 +23,7 @@ UNDATED = "undated"
 @dataclass
 class Site:
     config: Config
-    cables: list[Cable]
+    cables: list[Cable]                                # summaries: ``full(i)`` has the text
     keys: list[str]
     persons_of: list[tuple[PersonRef, ...]]
     persons: dict[str, Person]
@@ -41,6 +41,12 @@ class Site:
     subjects: list[tuple[str, int]]                    # (subject, cable) A-Z
     terms: dict[str, dict] = field(default_factory=dict)  # key -> {name, items: [(cable, [paras])]}
     pages: list = field(default_factory=list)
+    store: object = None                               # the full cables (``collect.Collection``)
+    digests: list[bytes] = field(default_factory=list)  # per cable: equal digests, equal cables
+
+    def full(self, i: int) -> Cable:
+        """Cable ``i`` with its text and paragraphs (read back from the cache)."""
+        return self.store.cable(i)
 
     def versions(self, i: int) -> list[int]:
         return sorted(j for j, p in self.version_of.items() if p == i)
@@ -110,7 +116,8 @@ def resolve(col: Collection, config: Config) -> Site:
                 col.version_of, ref_targets, dict(cited_by), dict(sorted(tags.items())),
                 dict(sorted(origins.items())), dict(sorted(classes.items())),
                 {y: dict(sorted(m.items())) for y, m in sorted(years.items())},
-                dict(person_cables), co_persons, subjects, subject_terms(cables, listed, col))
+                dict(person_cables), co_persons, subjects, subject_terms(cables, listed, col),
+                store=col.store, digests=col.digests)
 
 
 def subject_terms(cables: list[Cable], listed: list[int], col: Collection) -> dict[str, dict]:
@@ -121,7 +128,7 @@ def subject_terms(cables: list[Cable], listed: list[int], col: Collection) -> di
     for i in listed:
         c = cables[i]
         sources = [(c.subject, None)] if c.subject else []
-        sources += [(p.text, k) for k, p in enumerate(c.paragraphs) if p.kind == "heading"]
+        sources += [(p.heading, k) for k, p in enumerate(c.paragraphs) if p.kind == "heading"]
         for text, k in sources:
             for t in terms_of(text):
                 tk = term_key(t)

@@ -30,7 +30,7 @@ def parsed() -> dict[str, dict]:
     out = {}
     for i, c in enumerate(col.cables):
         name = c.source.path.rsplit("/", 1)[-1]
-        out[name] = cable_dict(c, col.cable_persons[i])
+        out[name] = cable_dict(col.full(i), col.cable_persons[i])
     return out
 
 

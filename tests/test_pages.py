@@ -25,3 +25,40 @@ def test_page_numbers_never_make_the_name_of_another_page():
     assert urls.tag_path("PREL", 2) == "tag/PREL.2.html" and urls.tag_path("PREL") == "tag/PREL.html"
     names = {urls.tag_path(c, n) for c in ("X", "X-2", "X_2") for n in (1, 2, 3)}
     assert len(names) == 9
+
+
+def _seed_site(tmp_path):
+    from generator.cache import ParseCache
+    from generator.collect import collect
+    from generator.config import Config
+    from generator.discover import discover
+    from generator.site import resolve
+    from .conftest import ROOT
+    sources, _ = discover([ROOT / "content" / "cables"], base=ROOT)
+    cache = ParseCache(tmp_path / "parse.sqlite")
+    col = collect(sources, cache=cache)
+    cache.close()
+    return resolve(col, Config())
+
+
+def test_a_cable_page_reads_its_full_cable_only_when_printed(tmp_path):
+    """A page's context holds a CableView: its fingerprint and the summary fields never
+    read the full cable from the cache; the paragraphs and raw text do."""
+    from generator.pages import routes
+    from generator.render import context, fingerprint
+    site = _seed_site(tmp_path)
+    reads = []
+    store_cable = site.store.cable
+    site.store.cable = lambda i: reads.append(i) or store_cable(i)
+    plan, _ = routes(site)
+    pages = [r for r in plan if r.template in ("cable.html", "raw.html")]
+    prints = [fingerprint(r, context(r, site)) for r in pages]
+    assert reads == [] and len(set(prints)) == len(pages) == 10
+    ctx = context(pages[0], site)
+    assert ctx["c"].id == site.cables[0].id and ctx["c"].tags and reads == []
+    rows = list(ctx["paragraphs"])
+    assert reads == [0] and rows and "html" in rows[0]
+    assert ctx["c"].text.startswith("\n") and reads == [0]      # read once per page
+    # the same page of another cable's digest has another fingerprint
+    site.digests[0] = b"x" * 16
+    assert fingerprint(pages[0], context(pages[0], site)) != prints[0]

@@ -31,5 +31,5 @@ def test_formats_and_parse_back():
     cited = [r.id for c in col.cables for r in c.references]
     assert cited and set(cited) <= ids            # references point at earlier synthetic cables
     assert sum(len(refs) for refs in col.cable_persons) > 400
-    sizes = sorted(len(c.text) for c in col.cables)
+    sizes = sorted(len(col.full(i).text) for i in range(len(col.cables)))
     assert 3000 < sizes[len(sizes) // 2] < 9000    # cable-like lengths

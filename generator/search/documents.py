@@ -54,7 +54,7 @@ def tag_text(codes) -> str:
 
 
 def _load(site: Site, i: int) -> tuple[dict[str, str], dict]:
-    c = site.cables[i]
+    c = site.full(i)
     body = "\n".join(p.text for p in c.paragraphs)
     people = " ".join(" ".join((p.name,) + p.forms) for p in site.persons_of[i])
     fields = {"id": " ".join(id_terms(c.id)), "subject": c.subject or "", "body": body,

@@ -1,0 +1,72 @@
+"""The parse cache and the store the full cables are read back from."""
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+from dataclasses import replace
+
+import pytest
+
+from generator.cache import CableStore, ParseCache, cable_digest, file_key
+from generator.collect import collect
+from generator.discover import discover
+from generator.model import summary
+
+from .conftest import ROOT
+
+
+def _seeds():
+    sources, _ = discover([ROOT / "content" / "cables"], base=ROOT)
+    return sources
+
+
+def test_summaries_in_memory_full_cables_in_the_cache(tmp_path):
+    sources = _seeds()
+    plain = collect(sources)                                   # no cache: held in memory
+    cache = ParseCache(tmp_path / "parse.sqlite")
+    col = collect(sources, cache=cache)
+    cache.close()
+    assert isinstance(col.store, CableStore) and len(col.cables) == len(plain.cables) == 5
+    for i, c in enumerate(col.cables):
+        assert c.is_summary and c.mentions == () and c.text is None
+        full = col.full(i)
+        assert not full.is_summary and full == plain.full(i)
+        assert c.id == full.id and c.references == full.references and c.tags == full.tags
+        assert c == replace(summary(full), mentions=())
+    assert col.digests == plain.digests and len(set(col.digests)) == 5
+    # a second build reads the summaries back and parses nothing
+    again_cache = ParseCache(tmp_path / "parse.sqlite")
+    again = collect(sources, cache=again_cache)
+    again_cache.close()
+    assert (again_cache.hits, again_cache.misses) == (5, 0)
+    assert again.cables == col.cables and again.full(3) == col.full(3)
+
+
+def _read_in_child(store, i, queue):
+    queue.put(pickle.dumps(store.cable(i)))
+
+
+def test_a_forked_worker_opens_its_own_connection(tmp_path):
+    cache = ParseCache(tmp_path / "parse.sqlite")
+    col = collect(_seeds(), cache=cache)
+    cache.close()
+    first = col.full(0)                       # the parent's connection is open now
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_read_in_child, args=(col.store, 2, queue))
+    child.start()
+    got = pickle.loads(queue.get(timeout=60))
+    child.join(60)
+    assert got == col.full(2) and first == col.full(0)
+
+
+def test_pruned_files_lose_their_cables_and_a_missing_row_says_what_to_do(tmp_path):
+    sources = _seeds()
+    cache = ParseCache(tmp_path / "parse.sqlite")
+    col = collect(sources, cache=cache)
+    cache.prune({file_key(sources[0].path, sources[0].sha256)})
+    cache.close()
+    assert col.full(0).id
+    with pytest.raises(LookupError, match="--clean"):
+        col.full(1)
+    assert col.digests[1] == cable_digest(file_key(sources[1].path, sources[1].sha256), 0)
