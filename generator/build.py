@@ -212,8 +212,13 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
         if terms is not None:
             terms.save()
         lap("search")
-        for path, data in exports(site):
-            writer.add(path, data)
+        for path, digest, make in exports(site):
+            if digest is not None and known.get(path) == digest and writer.keep(path):
+                pass
+            else:
+                writer.add(path, make())
+            if pages_cache is not None and digest is not None:
+                pages_cache.new[path] = digest
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         updated = (datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
                    if epoch and epoch.isdigit() else None)

@@ -37,11 +37,18 @@ def fingerprint(route: Route, ctx: dict) -> bytes | None:
     differs for equal values (set order) only costs a needless render.  A cable in the
     context counts by its digest: a ``CableView`` by the one its file's cache key gives
     (so the full cable is not read), a ``Cable`` by one of its pickle, made once per build."""
+    return digest_of((route.template, ctx))
+
+
+def digest_of(value) -> bytes | None:
+    """A digest of ``value`` pickled without a memo (a value pickles the same whether or
+    not its parts are shared objects), cables counted by their digests; None when it
+    cannot be pickled."""
     buf = io.BytesIO()
     pickler = _Pickler(buf, protocol=5)
-    pickler.fast = True       # no memo: a value pickles the same whether or not it is shared
+    pickler.fast = True
     try:
-        pickler.dump((route.template, ctx))
+        pickler.dump(value)
     except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
         return None
     return hashlib.blake2b(buf.getbuffer(), digest_size=16).digest()

@@ -406,3 +406,29 @@ def test_a_file_gone_between_discovery_and_parsing_is_reported(tmp_path):
     col = collect(sources)
     assert len(col.cables) == len(sources) - 1
     assert [(d.kind, d.path) for d in col.diagnostics if d.severity == "error"] == [("input", sources[0].path)]
+
+
+def test_a_rebuild_reads_only_the_cables_it_prints(tmp_path, monkeypatch):
+    """Kept pages and export files read nothing from the cache: a no-change rebuild reads
+    no full cable but the newest few for the feed's summaries (search, which indexes every
+    text, is left out here); adding a cable reads that cable and the data part it joins."""
+    from generator import build as build_mod
+    from generator.cache import CableStore
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    build(content, out, Report(quiet=True), cache_dir=cache)
+    reads = []
+    read = CableStore.cable
+    monkeypatch.setattr(CableStore, "cable", lambda self, i: reads.append(i) or read(self, i))
+    monkeypatch.setattr(build_mod, "search_parts", lambda *args: iter(()))
+    again = build(content, out, Report(quiet=True), cache_dir=cache)
+    feed = [i for i in reads if reads.count(i) == 1]
+    assert again.rendered == 0 and again.changed == 0 and reads == feed and len(feed) <= 5
+    reads.clear()
+    _new_cable(content)
+    third = build(content, out, Report(quiet=True), cache_dir=cache)
+    assert third.rendered >= 2 and third.cables == 6
+    # every read is a page rendered (a cable page or raw view), the new cable's .json and
+    # .txt (one read), the data part it joins (cables.jsonl, every cable) or the feed
+    assert len(reads) <= third.rendered + 1 + third.cables + 5 and len(set(reads)) == 6
