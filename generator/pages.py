@@ -6,13 +6,12 @@ templates turn paths into relative links with ``link()``.
 """
 from __future__ import annotations
 
-import heapq
 import html
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 from functools import partial
 
+import numpy as np
 from markupsafe import Markup
 
 from . import urls
@@ -128,10 +127,11 @@ def cable_routes(site: Site) -> list[Route]:
     for origin, idx in site.origins.items():
         for n, i in enumerate(idx):
             by_origin_pos[i] = (origin, n)
+    index = related_index(site)
     for i, c in enumerate(site.cables):
         path = cable_path(site, i)
         out.append(Route(path, "cable.html", partial(cable_context, site, i, listed, position,
-                                                         by_origin_pos),
+                                                         by_origin_pos, index),
                          c.subject or site.keys[i]))
         out.append(Route(path[:-5] + "-raw.html", "raw.html", partial(raw_context, site, i),
                          f"{site.keys[i]} (original text)"))
@@ -216,7 +216,8 @@ def paragraph_rows(c: Cable, persons: tuple, path: str) -> list[dict]:
     return paragraphs
 
 
-def cable_context(site: Site, i: int, listed: list[int], position: dict, by_origin_pos: dict) -> dict:
+def cable_context(site: Site, i: int, listed: list[int], position: dict, by_origin_pos: dict,
+                  index: RelatedIndex | None = None) -> dict:
     c = CableView(site, i)
     path = cable_path(site, i)
     persons = site.persons_of[i]
@@ -246,7 +247,7 @@ def cable_context(site: Site, i: int, listed: list[int], position: dict, by_orig
         "origin_path": urls.origin_path(c.origin) if c.origin else None,
         "class_path": urls.classification_path(c.classification) if c.classification else None,
         "date_path": urls.month_path(c.date[:4], c.date[5:7]) if c.date else None,
-        "neighbours": nav, "related": [row(site, j) for j in related(site, i)],
+        "neighbours": nav, "related": [row(site, j) for j in related(site, i, index=index)],
         "primary": row(site, primary) if primary is not None else None, "versions": versions,
         "json_path": path[:-5] + ".json", "text_path": path[:-5] + ".txt",
         "raw_path": path[:-5] + "-raw.html",
@@ -254,28 +255,51 @@ def cable_context(site: Site, i: int, listed: list[int], position: dict, by_orig
     return ctx
 
 
-def related(site: Site, i: int, limit: int = 5) -> list[int]:
-    """Cables sharing people (weight 3) and tags (weight 1), rarer ones first: the best
-    ``limit`` of those scoring at least 2, ties by key.  (Counting is done by
-    ``Counter.update`` in C and only candidates scoring 2 or more are ranked: one shared
-    tag alone never qualifies.)"""
-    people: Counter = Counter()
+@dataclass
+class RelatedIndex:
+    """What ``related`` counts with, built once per site: the cables of each person and
+    tag (those in at most ``CAP`` cables; commoner ones say nothing) as integer arrays,
+    and each cable's rank by key for ties."""
+    people: dict
+    tags: dict
+    key_rank: "np.ndarray"
+
+
+CAP = 2000
+
+
+def related_index(site: Site) -> RelatedIndex:
+    people = {k: np.fromiter((j for j, _ in cables), np.int64, len(cables))
+              for k, cables in site.person_cables.items() if len(cables) <= CAP}
+    tags = {t: np.asarray(cables, np.int64) for t, cables in site.tags.items() if len(cables) <= CAP}
+    rank = np.empty(len(site.keys), np.int64)
+    rank[sorted(range(len(site.keys)), key=site.keys.__getitem__)] = np.arange(len(site.keys))
+    return RelatedIndex(people, tags, rank)
+
+
+def related(site: Site, i: int, limit: int = 5, index: RelatedIndex | None = None) -> list[int]:
+    """Cables sharing people (weight 3 each) and tags (weight 1 each): the best ``limit``
+    of those scoring at least 2 (one shared tag alone never qualifies), ties by key."""
+    index = index or related_index(site)
+    lists, weights = [], []
     for p in site.persons_of[i]:
-        cables = site.person_cables.get(p.key, [])
-        if len(cables) <= 2000:
-            people.update(j for j, _ in cables)
-    tags: Counter = Counter()
+        a = index.people.get(p.key)
+        if a is not None:
+            lists.append(a)
+            weights.append(np.full(len(a), 3, np.int64))
     for t in site.cables[i].tags:
-        cables = site.tags.get(t, [])
-        if len(cables) <= 2000:
-            tags.update(cables)
-    score = tags
-    for j, n in people.items():
-        score[j] += 3 * n
-    score.pop(i, None)
-    keys = site.keys
-    best = heapq.nsmallest(limit, ((-s, keys[j], j) for j, s in score.items() if s >= 2))
-    return [j for _, _, j in best]
+        a = index.tags.get(t)
+        if a is not None:
+            lists.append(a)
+            weights.append(np.ones(len(a), np.int64))
+    if not lists:
+        return []
+    cables, at = np.unique(np.concatenate(lists), return_inverse=True)
+    score = np.bincount(at.ravel(), weights=np.concatenate(weights))
+    keep = (score >= 2) & (cables != i)
+    cables, score = cables[keep], score[keep]
+    best = np.lexsort((index.key_rank[cables], -score))[:limit]
+    return [int(j) for j in cables[best]]
 
 
 def index_routes(site: Site) -> list[Route]:

@@ -157,7 +157,12 @@ def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),
             if m.paragraph is not None:
                 g.paragraphs.add(m.paragraph)
                 g.first = min(g.first, 1000 + m.paragraph)
-    # 3. gather persons
+    # 3. one group per person per cable: two surnames can name one person ("Than Shwe"
+    #    and a bare "Shwe" resolved to him), and a cable names a person once
+    for k, (groups, ids) in enumerate(zip(per_cable, ident)):
+        if len(set(ids)) < len(ids):
+            per_cable[k], ident[k] = _merged(groups, ids)
+    # 4. gather persons
     forms: dict[tuple[str, str], Counter] = defaultdict(Counter)
     titles: dict[tuple[str, str], Counter] = defaultdict(Counter)
     cable_count: Counter = Counter()
@@ -202,6 +207,21 @@ def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),
                                  tuple(dict.fromkeys(g.forms)), tuple(sorted(g.paragraphs))))
         refs.append(tuple(out))
     return persons, refs
+
+
+def _merged(groups: list[_Group], ids: list) -> tuple[list[_Group], list]:
+    """Groups with one identity folded into the first of them, in order."""
+    first: dict = {}
+    for g, i in zip(groups, ids):
+        if i not in first:
+            first[i] = g
+            continue
+        into = first[i]
+        into.forms += g.forms
+        into.titles += g.titles
+        into.paragraphs |= g.paragraphs
+        into.first = min(into.first, g.first)
+    return list(first.values()), list(first)
 
 
 def slugify(name: str) -> str:

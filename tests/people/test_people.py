@@ -82,3 +82,25 @@ def test_drop_inside_a_person_table_is_explained():
     _, problems = parse_editorial('[[person]]\nname = "X"\ndrop = ["Y"]\n', "content/people.toml")
     assert len(problems) == 1 and "Did you mean the top-level drop list?" in problems[0].message
     assert problems[0].path == "content/people.toml"
+
+
+
+@pytest.mark.corpus
+def test_a_cable_names_each_person_once(tmp_path):
+    """Forms with different surnames can resolve to one person (04BANGKOK8464 names
+    "Than Shwe", "Shwe" and "the Thaksin-Than Shwe meeting"): the cable gets one entry
+    with all its forms, not two, which listed it twice on the person's page and counted
+    it twice among the person's cables."""
+    from collections import Counter
+    from generator.collect import collect
+    from generator.discover import discover
+    src, _ = discover([CORPUS])
+    col = collect(src)
+    twice = [(c.id, k) for c, refs in zip(col.cables, col.cable_persons)
+             for k, n in Counter(p.key for p in refs).items() if n > 1]
+    assert twice == []
+    shwe = [p for c, refs in zip(col.cables, col.cable_persons) if c.id == "04BANGKOK8464"
+            for p in refs if p.key == "than-shwe"]
+    assert shwe and any({"Than Shwe", "Shwe"} <= set(p.forms) for p in shwe)
+    counted = Counter(p.key for refs in col.cable_persons for p in refs)
+    assert all(col.persons[k].cables == n for k, n in counted.items())
