@@ -22,7 +22,7 @@ except ImportError:       # Windows
 
 from . import config as config_mod
 from . import urls
-from .cache import ParseCache, RenderCache, TermCache, render_salt
+from .cache import AnalysisCache, ParseCache, RenderCache, TermCache, render_salt
 from .collect import collect
 from .diagnostics import Report, error, warning
 from .markup import parse_page
@@ -103,6 +103,16 @@ class BuildResult:
     timings: dict = field(default_factory=dict)
     memory: dict = field(default_factory=dict)   # stage -> peak resident MB so far (this process)
     ok: bool = True
+
+
+def _write_known(files, writer: SiteWriter, known: dict, pages_cache: RenderCache | None) -> None:
+    """Write (path, fingerprint, make) files, keeping those whose fingerprint is the one
+    the last build wrote them with (``make`` is not called for them)."""
+    for path, digest, make in files:
+        if not (digest is not None and known.get(path) == digest and writer.keep(path)):
+            writer.add(path, make())
+        if pages_cache is not None and digest is not None:
+            pages_cache.new[path] = digest
 
 
 def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: int = 1,
@@ -206,19 +216,22 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
             progress.step("render", n, len(plan), "pages")
         progress.done("render")
         lap("render")
-        terms = TermCache(cache_dir / "terms.pickle", fresh=clean) if cache_dir is not None else None
-        for path, data in search_parts(site, terms.terms if terms is not None else None, jobs):
-            writer.add(path, data)
+        terms = analysis = None
+        if cache_dir is not None:
+            terms = TermCache(cache_dir / "terms.pickle", fresh=clean)
+            analysis = AnalysisCache(cache_dir / "search.sqlite", fresh=clean)
+        done = False
+        try:
+            _write_known(search_parts(site, terms.terms if terms is not None else None, jobs,
+                                      analysis), writer, known, pages_cache)
+            done = True
+        finally:
+            if analysis is not None:
+                analysis.finish(prune=done)
         if terms is not None:
             terms.save()
         lap("search")
-        for path, digest, make in exports(site):
-            if digest is not None and known.get(path) == digest and writer.keep(path):
-                pass
-            else:
-                writer.add(path, make())
-            if pages_cache is not None and digest is not None:
-                pages_cache.new[path] = digest
+        _write_known(exports(site), writer, known, pages_cache)
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         updated = (datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
                    if epoch and epoch.isdigit() else None)

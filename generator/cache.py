@@ -11,6 +11,7 @@ import hashlib
 import os
 import pickle
 import sqlite3
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -160,6 +161,92 @@ class TermCache:
         tmp = self.path.with_suffix(".tmp")
         tmp.write_bytes(pickle.dumps((self.version, self.terms), protocol=pickle.HIGHEST_PROTOCOL))
         tmp.replace(self.path)
+
+
+class AnalysisCache:
+    """Each search document's analysed fields (:func:`generator.search.postings.analysed`)
+    by the document's fingerprint and the search code's version, in one SQLite file, so
+    a rebuild runs the pipeline only on new and changed cables.  Forked workers read
+    with connections of their own; the building process writes (WAL: readers and the
+    writer do not wait on each other).  :meth:`finish` forgets what this build did not
+    ask for."""
+
+    def __init__(self, path: Path, fresh: bool = False):
+        from array import array
+        self._array = array
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fresh:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        self.salt = _search_version().encode()
+        db = sqlite3.connect(path)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE IF NOT EXISTS docs (key BLOB PRIMARY KEY, value BLOB)")
+        db.commit()
+        self._writer = db
+        self._db: sqlite3.Connection | None = None
+        self._pid = os.getpid()
+        self.used: set[bytes] = set()
+        self.hits = self.misses = 0
+
+    def key(self, fingerprint: bytes) -> bytes:
+        return hashlib.blake2b(self.salt + fingerprint, digest_size=16).digest()
+
+    def get(self, key: bytes):
+        if os.getpid() == self._pid:
+            db = self._writer
+        else:
+            if self._db is None:
+                self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            db = self._db
+        row = db.execute("SELECT value FROM docs WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return self.unpack(row[0])
+
+    def pack(self, fields: tuple) -> bytes:
+        return zlib.compress(pickle.dumps(tuple((n, "\n".join(terms), tf.tobytes())
+                                               for n, terms, tf in fields), protocol=5), 1)
+
+    def unpack(self, data: bytes) -> tuple:
+        out = []
+        for n, terms, tf in pickle.loads(zlib.decompress(data)):
+            counts = self._array("I")
+            counts.frombytes(tf)
+            out.append((n, tuple(terms.split("\n")) if terms else (), counts))
+        return tuple(out)
+
+    def use(self, keys) -> None:
+        """Keep these documents' analyses past :meth:`finish`."""
+        self.used.update(keys)
+
+    def put(self, rows: list[tuple[bytes, bytes]]) -> None:
+        """New analyses (key, packed), from this process or a worker's."""
+        self._writer.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)", rows)
+        self._writer.commit()
+
+    def finish(self, prune: bool = True) -> None:
+        """Forget the documents this build did not use (when ``prune``); close."""
+        if not prune:
+            self._writer.close()
+            return
+        stale = [(k,) for (k,) in self._writer.execute("SELECT key FROM docs") if k not in self.used]
+        self._writer.executemany("DELETE FROM docs WHERE key = ?", stale)
+        self._writer.commit()
+        self._writer.close()
+
+    def __getstate__(self):     # connections do not pickle
+        raise TypeError("an AnalysisCache stays in its process (workers are forked)")
+
+
+def _search_version() -> str:
+    """A digest of the search package's code and lunr's version: what a document's
+    analysis depends on besides the document."""
+    import lunr
+    return f"{code_version(('search',))}:{getattr(lunr, '__VERSION__', '')}"
 
 
 class RenderCache:

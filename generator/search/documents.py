@@ -13,6 +13,7 @@ from functools import partial
 from typing import Callable
 
 from ..registry import tags as tag_table
+from ..render import digest_of
 from ..site import UNDATED, Site
 from .. import urls
 
@@ -46,6 +47,8 @@ class SearchDoc:
     """-> (fields, card): field -> text (the id field holds ready-made terms), and what a
     result shows (its text is for snippets and phrases).  Made when needed, twice per
     build, so a large collection's text is never held a second time."""
+    fingerprint: bytes | None = None
+    """Equal fingerprints, equal documents (fields and card); None: not known."""
 
 
 def tag_text(codes) -> str:
@@ -73,7 +76,10 @@ def documents(site: Site) -> list[SearchDoc]:
         c = site.cables[i]
         year = c.date[:4] if c.date else UNDATED
         key = (year, c.origin or "", c.classification or "", c.date or "", site.keys[i])
+        fingerprint = digest_of((site.digests[i], site.keys[i], [(p.name, p.forms) for p in
+                                                                   site.persons_of[i]])) \
+            if site.digests else None
         out.append(SearchDoc(key, year, c.origin or "", c.classification or "", tuple(c.tags),
-                             partial(_load, site, i)))
+                             partial(_load, site, i), fingerprint))
     out.sort(key=lambda d: d.key)
     return out

@@ -22,9 +22,11 @@ workers, no WASM).  Everything lives under ``search/index/``:
 from __future__ import annotations
 
 import json
-from typing import Iterator
+from functools import partial
+from typing import Callable, Iterator
 
 from ..registry import tags as tag_table
+from ..render import digest_of
 from ..site import Site
 from .documents import BOOST, FIELDS, SearchDoc, documents
 from .pipeline import LABELS, SEPARATOR
@@ -88,18 +90,35 @@ def _index(values) -> dict[str, int]:
     return {v: k for k, v in enumerate(sorted(set(values)))}
 
 
-def search_parts(site: Site, words: dict | None = None, jobs: int = 1) -> Iterator[tuple[str, bytes]]:
-    """Every file of the search index, as (path, bytes).  ``words``: word -> term from
-    earlier builds (see :class:`generator.cache.TermCache`), filled with new words."""
-    docs = documents(site)
-    yield from index_parts(docs, site.config.title, words, jobs)
+def search_parts(site: Site, words: dict | None = None, jobs: int = 1,
+                 cache=None) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
+    """Every file of the search index, as (path, fingerprint, make): ``make()`` gives the
+    bytes, and equal fingerprints (None: unknown) give equal bytes, so a rebuild keeps a
+    result card it wrote before without reading its cable.  ``words``: word -> term from
+    earlier builds (:class:`generator.cache.TermCache`), filled with new words;
+    ``cache``: documents analysed before (:class:`generator.cache.AnalysisCache`)."""
+    yield from _parts(documents(site), site.config.title, words, jobs, cache)
 
 
 def index_parts(docs: list[SearchDoc], title: str = "", words: dict | None = None,
                 jobs: int = 1) -> Iterator[tuple[str, bytes]]:
-    """The index files for ``docs`` (in index order), written as they are made; also
-    used by the benchmark."""
-    postings = analyse(docs, words, jobs)
+    """The index files for ``docs`` (in index order), as (path, bytes), made as they are
+    written; also used by the benchmark."""
+    for path, _, make in _parts(docs, title, words, jobs):
+        yield path, make()
+
+
+def _ready(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
+
+
+def _card(n: int, doc: SearchDoc) -> bytes:
+    return _js("doc", n, doc.load()[1])
+
+
+def _parts(docs: list[SearchDoc], title: str, words: dict | None, jobs: int,
+           cache=None) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
+    postings = analyse(docs, words, jobs, cache)
     firsts = []
     for k, shard in enumerate(_shards(postings.terms())):
         firsts.append(shard[0].term)
@@ -107,12 +126,12 @@ def index_parts(docs: list[SearchDoc], title: str = "", words: dict | None = Non
         for i, t in enumerate(shard):
             rows.append([t.term, t.docs, len(t.tiers), t.tiers[0]])
             for n, tier in enumerate(t.tiers[1:], 1):
-                yield f"{ROOT}/t/{k}/{i}-{n}.js", _js("tier", f"{k}/{i}-{n}", tier)
-        yield f"{ROOT}/t/{k}.js", _js("shard", k, rows)
+                yield f"{ROOT}/t/{k}/{i}-{n}.js", None, _ready(_js("tier", f"{k}/{i}-{n}", tier))
+        yield f"{ROOT}/t/{k}.js", None, _ready(_js("shard", k, rows))
     del postings
     dirs = [firsts[j:j + DIR_SIZE] for j in range(0, len(firsts), DIR_SIZE)]
     for j, part in enumerate(dirs):
-        yield f"{ROOT}/dir/{j}.js", _js("dir", j, part)
+        yield f"{ROOT}/dir/{j}.js", None, _ready(_js("dir", j, part))
     years = _index(d.year for d in docs)
     origins = _index(d.origin for d in docs)
     classes = _index(d.classification for d in docs)
@@ -120,9 +139,10 @@ def index_parts(docs: list[SearchDoc], title: str = "", words: dict | None = Non
     table = tag_table()
     for p in range(0, len(docs), TAG_PART):
         rows = " ".join(".".join(format(tags[t], "x") for t in d.tags) for d in docs[p:p + TAG_PART])
-        yield f"{ROOT}/tags/{p // TAG_PART}.js", _js("tags", p // TAG_PART, rows)
+        yield f"{ROOT}/tags/{p // TAG_PART}.js", None, _ready(_js("tags", p // TAG_PART, rows))
     for n, d in enumerate(docs):
-        yield f"{ROOT}/d/{n // 1000}/{n}.js", _js("doc", n, d.load()[1])
+        yield (f"{ROOT}/d/{n // 1000}/{n}.js", digest_of(("card", n, d.fingerprint)) if d.fingerprint
+               else None, partial(_card, n, d))
     meta = {
         "version": 1, "title": title, "documents": len(docs), "fields": list(FIELDS),
         "boost": [BOOST[f] for f in FIELDS], "pipeline": LABELS, "separator": SEPARATOR.pattern,
@@ -133,4 +153,4 @@ def index_parts(docs: list[SearchDoc], title: str = "", words: dict | None = Non
         "tags": [[t, table[t].name if t in table else ""] for t in sorted(tags, key=tags.get)],
         "runs": _runs(docs, years, origins, classes),
     }
-    yield f"{ROOT}/meta.js", _js("meta", meta)
+    yield f"{ROOT}/meta.js", None, _ready(_js("meta", meta))

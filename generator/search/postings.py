@@ -58,19 +58,20 @@ class Postings:
         self.count = 0
 
     def add(self, fields: dict[str, str]) -> None:
+        self.add_analysed(analysed(self.analyzer, fields))
+
+    def add_analysed(self, fields: tuple) -> None:
+        """A document as :func:`analysed` gives it."""
         d = self.count
         self.count += 1
         vocab = self.vocab
-        for f, name in enumerate(FIELDS):
-            text = fields.get(name) or ""
-            words = text.split() if name == "id" else self.analyzer.terms(text)
-            self.lengths.append(len(words))
-            if not words:
+        for f, (length, terms, tf) in enumerate(fields):
+            self.lengths.append(length)
+            if not terms:
                 continue
-            counts = Counter(words)
-            ids = [vocab.setdefault(t, len(vocab)) for t in counts]
+            ids = [vocab.setdefault(t, len(vocab)) for t in terms]
             self.term.extend(ids)
-            self.tf.extend(counts.values())
+            self.tf.extend(tf)
             self.doc.extend([d] * len(ids))
             self.field.extend([f] * len(ids))
 
@@ -196,6 +197,18 @@ class Postings:
             yield entry
 
 
+def analysed(analyzer: Analyzer, fields: dict[str, str]) -> tuple:
+    """A document's fields as the index counts them: per field of :data:`FIELDS`, its
+    length in terms, its distinct terms (in order of first use) and their counts."""
+    out = []
+    for name in FIELDS:
+        text = fields.get(name) or ""
+        words = text.split() if name == "id" else analyzer.terms(text)
+        counts = Counter(words)
+        out.append((len(words), tuple(counts), array("I", counts.values())))
+    return tuple(out)
+
+
 def _by_term(term: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """``np.argsort(term, kind="stable")`` as uint32, a counting sort done CHUNK postings at
     a time: ``bounds[t]`` is where term t's postings start.  (argsort's int64 result is
@@ -237,37 +250,63 @@ def _encode(delta: np.ndarray, field: np.ndarray, w: np.ndarray) -> tuple[str, n
     return out.tobytes().decode("ascii"), offsets
 
 
-_ANALYSE: tuple | None = None    # (documents, words), inherited by forked workers
+_ANALYSE: tuple | None = None    # (documents, words, cache), inherited by forked workers
 PART = 1000                       # documents analysed per task
 
 
-def _analyse_part(bounds: tuple[int, int]) -> tuple[tuple, list]:
-    docs, words = _ANALYSE
+def _add(postings: Postings, doc, cache, new: list) -> None:
+    """Add ``doc`` to ``postings``, from ``cache`` when it holds the document's analysis;
+    a new analysis is appended to ``new`` as (key, value) for the cache."""
+    fingerprint = getattr(doc, "fingerprint", None)
+    key = cache.key(fingerprint) if cache is not None and fingerprint else None
+    fields = cache.get(key) if key is not None else None
+    if fields is None:
+        fields = analysed(postings.analyzer, doc.load()[0])
+        if key is not None:
+            new.append((key, cache.pack(fields)))
+    postings.add_analysed(fields)
+
+
+def _analyse_part(bounds: tuple[int, int]) -> tuple[tuple, list, list]:
+    docs, words, cache = _ANALYSE
     postings = Postings(words)
+    new: list = []
     for d in docs[bounds[0]:bounds[1]]:
-        postings.add(d.load()[0])
-    return postings.part(), postings.analyzer.learned
+        _add(postings, d, cache, new)
+    return postings.part(), postings.analyzer.learned, new
 
 
-def analyse(docs: list, words: dict | None = None, jobs: int = 1) -> Postings:
-    """The postings of ``docs`` (objects with ``load() -> (fields, card)``), in order,
-    analysed on ``jobs`` forked processes when there are enough documents; ``words``
-    (word -> term) is used and filled as in :class:`Analyzer`.  The result is the same
-    for any ``jobs``."""
+def analyse(docs: list, words: dict | None = None, jobs: int = 1, cache=None) -> Postings:
+    """The postings of ``docs`` (objects with ``load() -> (fields, card)`` and a
+    ``fingerprint``), in order, analysed on ``jobs`` forked processes when there are
+    enough documents; ``words`` (word -> term) is used and filled as in
+    :class:`Analyzer`; ``cache`` (:class:`generator.cache.AnalysisCache`) gives the
+    analysis of documents seen before and takes the new ones.  The result is the same
+    for any ``jobs`` and with or without a cache."""
     words = {} if words is None else words
     postings = Postings(words)
+    if cache is not None:
+        cache.use(cache.key(d.fingerprint) for d in docs if getattr(d, "fingerprint", None))
     if jobs <= 1 or len(docs) < 2 * PART or "fork" not in multiprocessing.get_all_start_methods():
+        new: list = []
         for d in docs:
-            postings.add(d.load()[0])
+            _add(postings, d, cache, new)
+            if len(new) >= PART:
+                cache.put(new)
+                new = []
+        if new:
+            cache.put(new)
         return postings
     global _ANALYSE
-    _ANALYSE = (docs, words)
+    _ANALYSE = (docs, words, cache)
     try:
         tasks = [(a, min(a + PART, len(docs))) for a in range(0, len(docs), PART)]
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for part, learned in pool.imap(_analyse_part, tasks):
+            for part, learned, new in pool.imap(_analyse_part, tasks):
                 postings.merge(part)
                 words.update(learned)
+                if new:
+                    cache.put(new)
     finally:
         _ANALYSE = None
     return postings

@@ -170,3 +170,42 @@ def test_parallel_analysis_gives_the_same_index_and_words(monkeypatch):
     one = dict(parts_mod.index_parts(docs, "t", one_words, jobs=1))
     two = dict(parts_mod.index_parts(docs, "t", two_words, jobs=2))
     assert one == two and one_words == two_words and len(one_words) > 500
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_documents_analysed_once_across_builds(tmp_path, monkeypatch, jobs):
+    """A rebuild takes each unchanged cable's analysed fields from the analysis cache:
+    no change analyses nothing, a new cable is the one analysis, a cable gone is
+    forgotten; and the files are those of a build without any cache.  (jobs=2 with
+    parts of two documents runs the forked workers.)"""
+    import shutil
+    import sqlite3
+    import generator.search.postings as postings
+    from generator.cache import AnalysisCache
+    from tests.test_build import _new_cable, digest
+    monkeypatch.setattr(postings, "PART", 2)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    put = []
+    real_put = AnalysisCache.put
+    monkeypatch.setattr(AnalysisCache, "put", lambda self, rows: put.extend(rows) or real_put(self, rows))
+
+    def rows():
+        with sqlite3.connect(cache / "search.sqlite") as db:
+            return db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+    assert build(content, out, Report(quiet=True), cache_dir=cache, jobs=jobs).ok
+    assert len(put) == 5 == rows()
+    put.clear()
+    assert build(content, out, Report(quiet=True), cache_dir=cache, jobs=jobs).ok
+    assert put == []
+    _new_cable(content)
+    assert build(content, out, Report(quiet=True), cache_dir=cache, jobs=jobs).ok
+    assert len(put) == 1 and rows() == 6
+    fresh = tmp_path / "fresh"
+    assert build(content, fresh, Report(quiet=True), jobs=jobs).ok
+    assert digest(out) == digest(fresh)
+    (content / "cables" / "new.txt").unlink()
+    put.clear()
+    assert build(content, out, Report(quiet=True), cache_dir=cache, jobs=jobs).ok
+    assert put == [] and rows() == 5
