@@ -51,6 +51,33 @@ def _places() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def _by_first_word() -> tuple[dict[str, list[tuple[int, str]]], list[tuple[int, str]]]:
+    """The places longer than three characters, by their first word (``\\w+``), with
+    their rank in :func:`_places`; and those that start with no word character."""
+    first: dict[str, list[tuple[int, str]]] = {}
+    other = []
+    for n, place in enumerate(_places()):
+        if len(place) <= 3:
+            continue
+        m = re.match(r"\w+", place)
+        if m:
+            first.setdefault(m.group(), []).append((n, place))
+        else:
+            other.append((n, place))
+    return first, other
+
+
+def _candidates(low: str) -> list[str]:
+    """The places that could stand as whole words in ``low``, in :func:`_places` order: a
+    place found between word boundaries begins with a whole word of the text."""
+    first, other = _by_first_word()
+    found = list(other)
+    for w in set(re.findall(r"\w+", low)):
+        found += first.get(w, ())
+    return [place for _, place in sorted(found)]
+
+
+@lru_cache(maxsize=1)
 def _capitalised() -> frozenset[str]:
     from .people.lexicon import not_names
     return frozenset(w for w in not_names() if w not in EDGE_WORDS and w not in BOILERPLATE
@@ -117,8 +144,8 @@ def terms_of(text: str) -> list[str]:
         if t and t not in out:
             out.append(t)
     low = fold(text).lower()
-    for place in _places():
-        if len(place) > 3 and place in low and re.search(r"\b" + re.escape(place) + r"\b", low):
+    for place in _candidates(low):
+        if place in low and re.search(r"\b" + re.escape(place) + r"\b", low):
             name = _places()[place]
             if name not in out and key(name) not in {key(o) for o in out}:
                 out.append(name)
