@@ -15,9 +15,11 @@ workers, no WASM).  Everything lives under ``search/index/``:
     tier n (1, 2, ...) of the i-th term of shard k.
 ``tags/<p>.js``
     the tags of documents p*TAG_PART ... (p+1)*TAG_PART-1.
-``d/<n // 1000>/<n>.js``
-    document n's result card: ID, link, subject, date, tags and text (for snippets
-    and phrase checks).
+``d/<y>/<o>-<c>/<k>.js``
+    the result card (ID, link, subject, date, tags and text, for snippets and phrase
+    checks) of the k-th document of the run of year y, origin o and classification c
+    (their numbers in ``meta.js``): a new cable moves only the cards after it in its own
+    run, where a card named by document number would move every card after it.
 """
 from __future__ import annotations
 
@@ -112,8 +114,8 @@ def _ready(data: bytes) -> Callable[[], bytes]:
     return lambda: data
 
 
-def _card(n: int, doc: SearchDoc) -> bytes:
-    return _js("doc", n, doc.load()[1])
+def _card(name: str, doc: SearchDoc) -> bytes:
+    return _js("doc", name, doc.load()[1])
 
 
 def _parts(docs: list[SearchDoc], title: str, words: dict | None, jobs: int,
@@ -140,9 +142,14 @@ def _parts(docs: list[SearchDoc], title: str, words: dict | None, jobs: int,
     for p in range(0, len(docs), TAG_PART):
         rows = " ".join(".".join(format(tags[t], "x") for t in d.tags) for d in docs[p:p + TAG_PART])
         yield f"{ROOT}/tags/{p // TAG_PART}.js", None, _ready(_js("tags", p // TAG_PART, rows))
+    start, last = 0, None
     for n, d in enumerate(docs):
-        yield (f"{ROOT}/d/{n // 1000}/{n}.js", digest_of(("card", n, d.fingerprint)) if d.fingerprint
-               else None, partial(_card, n, d))
+        run = (years[d.year], origins[d.origin], classes[d.classification])
+        if run != last:
+            start, last = n, run
+        name = f"{run[0]}/{run[1]}-{run[2]}/{n - start}"
+        yield (f"{ROOT}/d/{name}.js", digest_of(("card", name, d.fingerprint)) if d.fingerprint
+               else None, partial(_card, name, d))
     meta = {
         "version": 1, "title": title, "documents": len(docs), "fields": list(FIELDS),
         "boost": [BOOST[f] for f in FIELDS], "pipeline": LABELS, "separator": SEPARATOR.pattern,

@@ -65,10 +65,12 @@ def test_every_part_is_a_script_calling_back(built):
         for term, ndocs, tiers, enc in rows:
             assert tiers == 1 and len({d for d, _, _ in decode(enc)}) == ndocs
     assert seen == sorted(seen) and "kosovo" in seen and "07paris3198" in seen
-    docs = sorted(index.glob("d/*/*.js"))
+    docs = sorted(index.glob("d/*/*/*.js"))
     assert len(docs) == 5
-    kind, (n, card) = calls(index / "d" / "0" / "0.js")
-    assert kind == "doc" and n == 0 and card["u"].startswith("cable/") and (built / card["u"]).exists()
+    for path in docs:
+        kind, (name, card) = calls(path)
+        assert kind == "doc" and path.relative_to(index / "d").as_posix() == name + ".js"
+        assert card["u"].startswith("cable/") and (built / card["u"]).exists()
     assert (built / "search.html").exists()
     assert (built / "static" / "search" / "lunr.min.js").exists()
 
@@ -78,11 +80,32 @@ def test_runs_give_each_document_its_year_origin_and_classification(built):
     runs = decode_runs(meta["runs"])
     starts = runs[0::4]
     assert starts == sorted(starts) and starts[0] == 0
+    cards = []
     for n in range(meta["documents"]):
         k = max(i for i, s in enumerate(starts) if s <= n) * 4
-        _, (_, card) = calls(built / "search" / "index" / "d" / str(n // 1000) / f"{n}.js")
+        name = f"{runs[k + 1]}/{runs[k + 2]}-{runs[k + 3]}/{n - runs[k]}"
+        _, (_, card) = calls(built / "search" / "index" / "d" / f"{name}.js")
+        cards.append(card["id"])
         year = meta["years"][runs[k + 1]]
         assert year == (card["d"][:4] if card["d"] else "undated")
+    assert len(set(cards)) == meta["documents"]
+
+
+def test_a_new_cable_moves_only_the_cards_after_it_in_its_run(tmp_path):
+    """Cards are named by run and place in the run: adding a cable writes its own card
+    and moves only the later cards of its run (year, origin, classification)."""
+    import shutil
+    from tests.test_build import _new_cable, digest
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    out = tmp_path / "site"
+    assert build(content, out, Report(quiet=True)).ok
+    before = {p: h for p, h in digest(out / "search" / "index" / "d").items()}
+    _new_cable(content)     # a Paris cable of 2007, one day after the seed it copies
+    assert build(content, out, Report(quiet=True)).ok
+    after = digest(out / "search" / "index" / "d")
+    changed = {p for p in after if before.get(p) != after[p]}
+    assert len(after) == 6 and len(changed) == 1 and all(p in after for p in before)
 
 
 def test_tiers_and_tag_parts_are_written_when_a_collection_is_large(tmp_path, monkeypatch):

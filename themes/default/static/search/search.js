@@ -50,7 +50,7 @@
     dir: function (j, firsts) { store.dirs[j] = firsts; },
     tier: function (name, enc) { store.tiers[name] = enc; },
     tags: function (p, rows) { store.tags[p] = rows.split(" "); },
-    doc: function (n, card) { store.docs[n] = card; }
+    doc: function (name, card) { store.docs[name] = card; }
   };
   function load(path) {
     if (pending[path]) return pending[path];
@@ -375,7 +375,7 @@
       var from = i, some = ranked.slice(i, i + batch);
       return loadAll(some.map(function (r) { return docPath(r.doc); })).then(function () {
         some.forEach(function (r, j) {
-          var good = !!idHits[r.doc] || phrases.every(function (it) { return phraseIn(store.docs[r.doc], it.words); });
+          var good = !!idHits[r.doc] || phrases.every(function (it) { return phraseIn(store.docs[docName(r.doc)], it.words); });
           ok[from + j] = good;
           if (good && counts(from + j)) found++;
         });
@@ -385,7 +385,11 @@
     }
     return Promise.resolve().then(step);
   }
-  function docPath(n) { return "d/" + Math.floor(n / 1000) + "/" + n + ".js"; }
+  function docName(n) {   // the k-th document of its run (year, origin, classification)
+    var r = store.meta.runs, k = runOf(n);
+    return r[k + 1] + "/" + r[k + 2] + "-" + r[k + 3] + "/" + (n - r[k]);
+  }
+  function docPath(n) { return "d/" + docName(n) + ".js"; }
 
   function renderFacets(counts, st, tagsReady, tagsCost) {
     facetsEl.innerHTML = "";
@@ -438,7 +442,7 @@
     var start = (st.page - 1) * PAGE, page = list.slice(start, start + PAGE);
     var ol = el("ol", {start: String(start + 1)});
     page.forEach(function (r) {
-      var c = store.docs[r.doc], m = store.meta, k = runOf(r.doc);
+      var c = store.docs[docName(r.doc)], m = store.meta, k = runOf(r.doc);
       var li = el("li", {"class": "result"});
       var title = c.s || c.id;
       li.appendChild(el("h2", {}, "<a href=\"" + esc(SITE + c.u) + "\">" + esc(title) + "</a>" +
