@@ -12,6 +12,7 @@ import os
 import pickle
 import sqlite3
 import zlib
+from array import array
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,7 +20,7 @@ _CODE = ["cables", "readers", "people", "registry", "names.py", "text.py", "mode
          "diagnostics.py", "collect.py", "cache.py", "__init__.py"]
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=8)
 def code_version(names: tuple[str, ...] = tuple(_CODE)) -> str:
     """A digest of the source and data files of the parser (or of the named parts)."""
     root = Path(__file__).resolve().parent
@@ -91,28 +92,39 @@ class ParseCache:
         self.db.close()
 
 
-class CableStore:
-    """Full cables read back from the parse cache: cable ``i`` is row ``refs[i]`` (file
-    key, position).  Each process opens its own connection (render and search workers
-    are forked)."""
+class _Reader:
+    """A read-only connection to an SQLite file, opened in each process that uses it
+    (render and search workers are forked; a connection must not cross a fork)."""
 
-    def __init__(self, path: Path, refs: list[tuple[str, int]]):
-        self.path, self.refs = path, refs
+    def __init__(self, path: Path):
+        self.path = path
         self._db: sqlite3.Connection | None = None
         self._pid = 0
 
-    def cable(self, i: int):
+    def __call__(self) -> sqlite3.Connection:
         if self._db is None or self._pid != os.getpid():
             self._db, self._pid = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True), os.getpid()
-        row = self._db.execute("SELECT value FROM cables WHERE key = ? AND n = ?",
-                               self.refs[i]).fetchone()
+        return self._db
+
+    def __reduce__(self):     # a copy opens its own
+        return (_Reader, (self.path,))
+
+
+class CableStore:
+    """Full cables read back from the parse cache: cable ``i`` is row ``refs[i]`` (file
+    key, position)."""
+
+    def __init__(self, path: Path, refs: list[tuple[str, int]]):
+        self.path, self.refs = path, refs
+        self._read = _Reader(path)
+
+    def cable(self, i: int):
+        row = self._read().execute("SELECT value FROM cables WHERE key = ? AND n = ?",
+                                   self.refs[i]).fetchone()
         if row is None:
             raise LookupError(f"{self.path}: cable {self.refs[i][1] + 1} of a file is missing; "
                               "was the cache changed by another build? Build again with --clean")
         return pickle.loads(row[0])
-
-    def __getstate__(self):     # a connection does not pickle; the copy opens its own
-        return {"path": self.path, "refs": self.refs, "_db": None, "_pid": 0}
 
 
 class MemoryStore:
@@ -125,13 +137,21 @@ class MemoryStore:
         return self.cables[i]
 
 
-def _pipeline_version() -> str:
-    """A digest of the search pipeline's code and lunr's version: what a word's index
-    term depends on."""
+def _lunr_salted(part: str) -> str:
+    """A digest of a part of the generator's code, and lunr's version."""
     import lunr
-    h = hashlib.sha256((Path(__file__).resolve().parent / "search" / "pipeline.py").read_bytes())
-    h.update(str(getattr(lunr, "__VERSION__", "")).encode())
-    return h.hexdigest()[:16]
+    return f"{code_version((part,))}:{getattr(lunr, '__VERSION__', '')}"
+
+
+def _pipeline_version() -> str:
+    """What a word's index term depends on: the search pipeline's code and lunr."""
+    return _lunr_salted("search/pipeline.py")
+
+
+def _search_version() -> str:
+    """What a document's analysis depends on besides the document: the search package's
+    code and lunr."""
+    return _lunr_salted("search")
 
 
 class TermCache:
@@ -166,55 +186,40 @@ class TermCache:
 class AnalysisCache:
     """Each search document's analysed fields (:func:`generator.search.postings.analysed`)
     by the document's fingerprint and the search code's version, in one SQLite file, so
-    a rebuild runs the pipeline only on new and changed cables.  Forked workers read
-    with connections of their own; the building process writes (WAL: readers and the
-    writer do not wait on each other).  :meth:`finish` forgets what this build did not
-    ask for."""
+    a rebuild runs the pipeline only on new and changed cables.  Every process reads with
+    a connection of its own; the building process writes (WAL: readers and the writer do
+    not wait on each other).  :meth:`finish` forgets what this build did not use."""
 
     def __init__(self, path: Path, fresh: bool = False):
-        from array import array
-        self._array = array
-        self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         if fresh:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         self.salt = _search_version().encode()
-        db = sqlite3.connect(path)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("CREATE TABLE IF NOT EXISTS docs (key BLOB PRIMARY KEY, value BLOB)")
-        db.commit()
-        self._writer = db
-        self._db: sqlite3.Connection | None = None
-        self._pid = os.getpid()
+        self._writer = sqlite3.connect(path)
+        self._writer.execute("PRAGMA journal_mode=WAL")
+        self._writer.execute("CREATE TABLE IF NOT EXISTS docs (key BLOB PRIMARY KEY, value BLOB)")
+        self._writer.commit()
+        self._read = _Reader(path)
         self.used: set[bytes] = set()
-        self.hits = self.misses = 0
 
     def key(self, fingerprint: bytes) -> bytes:
         return hashlib.blake2b(self.salt + fingerprint, digest_size=16).digest()
 
     def get(self, key: bytes):
-        if os.getpid() == self._pid:
-            db = self._writer
-        else:
-            if self._db is None:
-                self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-            db = self._db
-        row = db.execute("SELECT value FROM docs WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            self.misses += 1
-            return None
-        self.hits += 1
-        return self.unpack(row[0])
+        row = self._read().execute("SELECT value FROM docs WHERE key = ?", (key,)).fetchone()
+        return self.unpack(row[0]) if row is not None else None
 
-    def pack(self, fields: tuple) -> bytes:
+    @staticmethod
+    def pack(fields: tuple) -> bytes:
         return zlib.compress(pickle.dumps(tuple((n, "\n".join(terms), tf.tobytes())
                                                for n, terms, tf in fields), protocol=5), 1)
 
-    def unpack(self, data: bytes) -> tuple:
+    @staticmethod
+    def unpack(data: bytes) -> tuple:
         out = []
         for n, terms, tf in pickle.loads(zlib.decompress(data)):
-            counts = self._array("I")
+            counts = array("I")
             counts.frombytes(tf)
             out.append((n, tuple(terms.split("\n")) if terms else (), counts))
         return tuple(out)
@@ -230,23 +235,11 @@ class AnalysisCache:
 
     def finish(self, prune: bool = True) -> None:
         """Forget the documents this build did not use (when ``prune``); close."""
-        if not prune:
-            self._writer.close()
-            return
-        stale = [(k,) for (k,) in self._writer.execute("SELECT key FROM docs") if k not in self.used]
-        self._writer.executemany("DELETE FROM docs WHERE key = ?", stale)
-        self._writer.commit()
+        if prune:
+            stale = [(k,) for (k,) in self._writer.execute("SELECT key FROM docs") if k not in self.used]
+            self._writer.executemany("DELETE FROM docs WHERE key = ?", stale)
+            self._writer.commit()
         self._writer.close()
-
-    def __getstate__(self):     # connections do not pickle
-        raise TypeError("an AnalysisCache stays in its process (workers are forked)")
-
-
-def _search_version() -> str:
-    """A digest of the search package's code and lunr's version: what a document's
-    analysis depends on besides the document."""
-    import lunr
-    return f"{code_version(('search',))}:{getattr(lunr, '__VERSION__', '')}"
 
 
 class RenderCache:

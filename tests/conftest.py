@@ -33,3 +33,18 @@ def parse_text(text: str, fmt_path: str = "t.txt"):
     from generator.readers import read_records
     records = read_records(fmt_path, text.encode("utf-8"))
     return [parse_cable(r) for r in records if r.text.strip()]
+
+
+def resolved_site(tmp_path: Path, roots: list[Path]):
+    """The ``generator.site.Site`` of the cables under ``roots``, parsed through a parse
+    cache in ``tmp_path`` (so full cables are read back from it, as in a build)."""
+    from generator.cache import ParseCache
+    from generator.collect import collect
+    from generator.config import Config
+    from generator.discover import discover
+    from generator.site import resolve
+    sources, _ = discover(roots, base=ROOT)
+    cache = ParseCache(tmp_path / "parse.sqlite")
+    col = collect(sources, cache=cache)
+    cache.close()
+    return resolve(col, Config())

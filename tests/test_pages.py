@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from generator.pages import linked_paragraph
 
+from .conftest import SEEDS, resolved_site
+
 
 def test_forms_link_as_whole_words_once_and_text_stays_escaped():
     html = linked_paragraph("Damien Loras met Loras's friend; LORAS and Floras. <b>x</b>",
@@ -27,26 +29,12 @@ def test_page_numbers_never_make_the_name_of_another_page():
     assert len(names) == 9
 
 
-def _seed_site(tmp_path):
-    from generator.cache import ParseCache
-    from generator.collect import collect
-    from generator.config import Config
-    from generator.discover import discover
-    from generator.site import resolve
-    from .conftest import ROOT
-    sources, _ = discover([ROOT / "content" / "cables"], base=ROOT)
-    cache = ParseCache(tmp_path / "parse.sqlite")
-    col = collect(sources, cache=cache)
-    cache.close()
-    return resolve(col, Config())
-
-
 def test_a_cable_page_reads_its_full_cable_only_when_printed(tmp_path):
     """A page's context holds a CableView: its fingerprint and the summary fields never
     read the full cable from the cache; the paragraphs and raw text do."""
     from generator.pages import routes
     from generator.render import context, fingerprint
-    site = _seed_site(tmp_path)
+    site = resolved_site(tmp_path, [SEEDS])
     reads = []
     store_cable = site.store.cable
     site.store.cable = lambda i: reads.append(i) or store_cable(i)

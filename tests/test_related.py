@@ -5,19 +5,7 @@ import pytest
 
 from generator import pages
 
-
-def _site(tmp_path, roots):
-    from generator.cache import ParseCache
-    from generator.collect import collect
-    from generator.config import Config
-    from generator.discover import discover
-    from generator.site import resolve
-    from .conftest import ROOT
-    sources, _ = discover(roots, base=ROOT)
-    cache = ParseCache(tmp_path / "parse.sqlite")
-    col = collect(sources, cache=cache)
-    cache.close()
-    return resolve(col, Config())
+from .conftest import CORPUS, SEEDS, resolved_site
 
 
 def _by_hand(site, i, limit=5):
@@ -39,8 +27,7 @@ def _by_hand(site, i, limit=5):
 
 @pytest.mark.corpus
 def test_related_cables_match_their_definition_on_the_corpus(tmp_path):
-    from .conftest import CORPUS
-    site = _site(tmp_path, [CORPUS])
+    site = resolved_site(tmp_path, [CORPUS])
     index = pages.related_index(site)
     found = 0
     for i in range(len(site.cables)):
@@ -52,8 +39,7 @@ def test_related_cables_match_their_definition_on_the_corpus(tmp_path):
 
 def test_common_people_and_tags_say_nothing(tmp_path, monkeypatch):
     """Over the cap, a tag or person is too common to relate cables; ties go by key."""
-    from .conftest import ROOT
-    site = _site(tmp_path, [ROOT / "content" / "cables"])
+    site = resolved_site(tmp_path, [SEEDS])
     full = {i: pages.related(site, i) for i in range(len(site.cables))}
     assert any(full.values())
     for i, got in full.items():
