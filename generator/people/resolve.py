@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import Cable, Person, PersonRef
 from .editorial import Editorial, PersonRule, norm
-from .extract import surname_key
+from .extract import surname_key as _surname_key
 from .lexicon import common_words, fold, given_names, not_names
 
 
@@ -26,22 +27,50 @@ class _Group:
     titles: list[str] = field(default_factory=list)
     paragraphs: set[int] = field(default_factory=set)
     first: int = 10 ** 6
+    full: list[str] = field(default_factory=list)     # the forms of two words or more
+    givens: set[str] = field(default_factory=set)     # and their given names
 
-    @property
-    def full(self) -> list[str]:
-        return [f for f in self.forms if len(f.split()) >= 2]
+    def add(self, name: str, title: str | None, paragraph: int | None) -> None:
+        self.forms.append(name)
+        if len(name.split()) >= 2:
+            self.full.append(name)
+            self.givens.add(_given(name))
+        if title:
+            self.titles.append(title)
+        if paragraph is not None:
+            self.paragraphs.add(paragraph)
 
 
 _STRONG = {"title", "given", "signer", "classified_by", "surname"}
 
 
+# Names repeat across a collection (Zipf): the pure functions of a name below are
+# memoised, within a bound, as resolving calls them several times per mention.
+_NAMES = 1 << 16
+
+
+@lru_cache(maxsize=_NAMES)
+def surname_key(name: str) -> str:
+    return _surname_key(name)
+
+
+@lru_cache(maxsize=_NAMES)
 def _given(name: str) -> str:
     first = name.split()[0]
     return fold(first).lower().strip(".")
 
 
+@lru_cache(maxsize=_NAMES)
 def full_key(name: str) -> str:
     return f"{_given(name)} {surname_key(name)}"
+
+
+@lru_cache(maxsize=_NAMES)
+def _names_a_given(full: str) -> bool:
+    """Whether a full name begins with a known given name or an initial: its key then
+    names a person for the others with that surname."""
+    return fold(full.split()[0]).capitalize().strip(".") in given_names() or \
+        re.match(r"^[A-Z]\.", full) is not None
 
 
 def _groups(cable: Cable) -> list[_Group]:
@@ -57,7 +86,7 @@ def _groups(cable: Cable) -> list[_Group]:
         target = None
         if len(m.name.split()) >= 2:
             for g in groups:
-                if not g.full or any(_given(f) == _given(m.name) for f in g.full):
+                if not g.full or _given(m.name) in g.givens:
                     target = g
                     break
         elif groups:
@@ -65,17 +94,15 @@ def _groups(cable: Cable) -> list[_Group]:
         if target is None:
             target = _Group(s)
             groups.append(target)
-        target.forms.append(m.name)
-        if m.title:
-            target.titles.append(m.title)
-        if m.paragraph is not None:
-            target.paragraphs.add(m.paragraph)
+        target.add(m.name, m.title, m.paragraph)
         target.first = min(target.first, order if m.paragraph is None else 1000 + m.paragraph)
         order += 1
     return [g for gs in by_surname.values() for g in gs]
 
 
 def _rule_for(g: _Group, cable: Cable, editorial: Editorial) -> PersonRule | None:
+    if not editorial.persons:
+        return None
     forms = {norm(f) for f in g.forms}
     for rule in editorial.persons:
         if not forms & rule.aliases:
@@ -108,8 +135,7 @@ def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),
     for groups in per_cable:
         for g in groups:
             for f in g.full:
-                if fold(f.split()[0]).capitalize().strip(".") in given_names() or \
-                        re.match(r"^[A-Z]\.", f):
+                if _names_a_given(f):
                     fulls_by_surname[g.surname].add(full_key(f))
     for cable, groups in zip(cables, per_cable):
         ids = []
@@ -151,11 +177,8 @@ def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),
                     ident[k].append(("full", next(iter(fulls_by_surname[s]))))
                 else:
                     ident[k].append(("surname", s))
-            g.forms.append(m.name)
-            if m.title:
-                g.titles.append(m.title)
+            g.add(m.name, m.title, m.paragraph)
             if m.paragraph is not None:
-                g.paragraphs.add(m.paragraph)
                 g.first = min(g.first, 1000 + m.paragraph)
     # 3. one group per person per cable: two surnames can name one person ("Than Shwe"
     #    and a bare "Shwe" resolved to him), and a cable names a person once
@@ -218,6 +241,8 @@ def _merged(groups: list[_Group], ids: list) -> tuple[list[_Group], list]:
             continue
         into = first[i]
         into.forms += g.forms
+        into.full += g.full
+        into.givens |= g.givens
         into.titles += g.titles
         into.paragraphs |= g.paragraphs
         into.first = min(into.first, g.first)
