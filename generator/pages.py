@@ -40,11 +40,43 @@ def cable_path(site: Site, i: int) -> str:
     return urls.cable_path(site.cables[i], site.keys[i])
 
 
-def row(site: Site, i: int) -> dict:
-    c = site.cables[i]
-    return {"path": cable_path(site, i), "key": site.keys[i], "id": c.id, "date": c.date,
-            "subject": c.subject or "(no subject)", "origin": c.origin,
-            "classification": c.classification, "tags": c.tags}
+class Row(dict):
+    """A cable's line in a list: its path, key, ID, date, subject, origin, classification
+    and tags, all made from its summary and key.  One row per cable is shared by every
+    list of a build (see :func:`row`); a list that adds to it (``where``, ``letter``)
+    adds to its own :meth:`copy`.  A page's fingerprint counts a row by its cable's
+    digest, key and those additions (see ``render.fingerprint``)."""
+
+    __slots__ = ("digest",)
+    FIELDS = ("path", "key", "id", "date", "subject", "origin", "classification", "tags")
+
+    def copy(self) -> "Row":
+        r = Row(self)
+        r.digest = self.digest
+        return r
+
+    def facts(self) -> tuple:
+        if len(self) == len(Row.FIELDS):
+            return self.digest, self["key"]
+        return self.digest, self["key"], [(k, v) for k, v in self.items() if k not in _ROW_FIELDS]
+
+
+_ROW_FIELDS = frozenset(Row.FIELDS)
+
+
+def row(site: Site, i: int) -> Row:
+    """Cable ``i``'s row, made once per build (``site.rows``); do not change it."""
+    rows = site.rows
+    if not rows:
+        rows.extend([None] * len(site.cables))
+    r = rows[i]
+    if r is None:
+        c = site.cables[i]
+        r = rows[i] = Row(path=cable_path(site, i), key=site.keys[i], id=c.id, date=c.date,
+                          subject=c.subject or "(no subject)", origin=c.origin,
+                          classification=c.classification, tags=c.tags)
+        r.digest = site.digests[i]
+    return r
 
 
 def tag_info(code: str) -> tuple[str, str]:
@@ -326,7 +358,7 @@ def index_routes(site: Site) -> list[Route]:
         mentions = site.person_cables.get(p.key, [])
         rows = []
         for i, paras in sorted(mentions, key=lambda m: (site.cables[m[0]].date or "9999", site.keys[m[0]])):
-            r = row(site, i)
+            r = row(site, i).copy()
             c = site.cables[i]
             r["where"] = [{"label": f"¶{c.paragraphs[k].number}" if c.paragraphs[k].number
                            is not None else f"block {k + 1}",
@@ -379,14 +411,18 @@ def index_routes(site: Site) -> list[Route]:
     for k, v in site.terms.items():
         rows = []
         for i, paras in v["items"]:
-            r = row(site, i)
+            r = row(site, i).copy()
             c = site.cables[i]
             r["where"] = [{"label": c.paragraphs[p].heading[:60], "path": r["path"] + f"#b{p + 1}"}
                           for p in paras[:4]]
             rows.append(r)
         out += _paginate(site, rows, lambda n, path=term_paths[k]: urls.paged(path, n), "list.html",
                          v["name"], {"heading": v["name"], "crumb": ("Subjects", "subject/index.html")})
-    rows = [dict(row(site, i), letter=_letter(s.lstrip("\"'(").upper())) for s, i in site.subjects]
+    rows = []
+    for s, i in site.subjects:
+        r = row(site, i).copy()
+        r["letter"] = _letter(s.lstrip("\"'(").upper())
+        rows.append(r)
     out += _paginate(site, rows, lambda n: urls.paged("subject/lines.html", n), "subjects.html",
                      "Subject lines", {})
     return out

@@ -10,7 +10,7 @@ import jinja2
 from . import urls
 from .diagnostics import Diagnostic, error
 from .model import Cable
-from .pages import CableView, Route
+from .pages import CableView, Route, Row
 from .site import Site
 
 NAV = [("Cables", "date/index.html"), ("Tags", "tag/index.html"), ("People", "person/index.html"),
@@ -36,8 +36,24 @@ def fingerprint(route: Route, ctx: dict) -> bytes | None:
     code mean equal pages, so a rebuild can keep the page without rendering it; a pickle that
     differs for equal values (set order) only costs a needless render.  A cable in the
     context counts by its digest: a ``CableView`` by the one its file's cache key gives
-    (so the full cable is not read), a ``Cable`` by one of its pickle, made once per build."""
-    return digest_of((route.template, ctx))
+    (so the full cable is not read), a ``Cable`` by one of its pickle, made once per
+    build, and a list ``Row`` by its cable's digest and key (its fields are made from
+    them).  What every page shows, the site's settings and the navigation, counts by a
+    digest made once per navigation state."""
+    rest = {k: v for k, v in ctx.items() if k not in _FRAME_KEYS}
+    return digest_of((route.template, _frame(ctx["site"], ctx["nav"]), rest))
+
+
+_FRAME_KEYS = frozenset({"site", "nav"})
+_FRAMES: dict = {}    # (config's id, navigation) -> (config, digest of both), this build
+
+
+def _frame(config, nav: list[dict]) -> bytes | None:
+    key = (id(config), tuple((n["label"], n["path"], n["current"]) for n in nav))
+    hit = _FRAMES.get(key)
+    if hit is None or hit[0] is not config:
+        hit = _FRAMES[key] = (config, digest_of((config, nav)))
+    return hit[1]
 
 
 def digest_of(value) -> bytes | None:
@@ -72,15 +88,22 @@ def cable_digest(c: Cable) -> bytes:
 
 def forget_cables() -> None:
     _CABLES.clear()
+    _FRAMES.clear()
 
 
 class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj):
-        if type(obj) is CableView:
-            return bytes, (obj.digest,)
-        if type(obj) is Cable:
-            return bytes, (cable_digest(obj),)
-        return NotImplemented
+    """Pickles cables and rows as the facts they are made from (persistent IDs, which,
+    unlike a reduction, need no lookup of a global per object: a list page has 100 rows)."""
+
+    def persistent_id(self, obj):
+        t = type(obj)
+        if t is Row:
+            return obj.facts()
+        if t is CableView:
+            return obj.digest
+        if t is Cable:
+            return cable_digest(obj)
+        return None
 
 
 def render(route: Route, site: Site, env: jinja2.Environment,

@@ -43,6 +43,7 @@ class Site:
     pages: list = field(default_factory=list)
     store: object = None                               # the full cables (``collect.Collection``)
     digests: list[bytes] = field(default_factory=list)  # per cable: equal digests, equal cables
+    rows: list = field(default_factory=list, repr=False)  # per cable, its list row (``pages.row``)
 
     def full(self, i: int) -> Cable:
         """Cable ``i`` with its text and paragraphs (read back from the cache)."""

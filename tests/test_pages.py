@@ -50,3 +50,49 @@ def test_a_cable_page_reads_its_full_cable_only_when_printed(tmp_path):
     # the same page of another cable's digest has another fingerprint
     site.digests[0] = b"x" * 16
     assert fingerprint(pages[0], context(pages[0], site)) != prints[0]
+
+
+def test_lists_share_one_row_per_cable_and_add_to_copies(tmp_path):
+    """Every list of a build holds the same row object for a cable; the lists that add
+    to a row (a person's paragraphs, a subject line's letter) add to their own copy.
+    A page's fingerprint counts a row by its cable's digest, key and those additions."""
+    from generator.pages import Row, row, routes
+    from generator.render import context, fingerprint
+    site = resolved_site(tmp_path, [SEEDS])
+    plan, _ = routes(site)
+    shared = {}
+    added = 0
+    for r in plan:
+        if callable(r.ctx):
+            continue
+        for item in r.ctx.get("items", []):
+            if isinstance(item, Row) and set(item) == set(Row.FIELDS):
+                assert shared.setdefault(item["key"], item) is item
+            elif isinstance(item, Row):
+                added += 1
+                assert item is not row(site, site.keys.index(item["key"]))
+    assert len(shared) == 5 and added
+    assert all(set(row(site, i)) == set(Row.FIELDS) for i in range(len(site.cables)))
+    person = next(r for r in plan if r.template == "person.html")
+    before = fingerprint(person, context(person, site))
+    i = site.keys.index(person.ctx["items"][0]["key"])
+    site.digests[i] = b"y" * 16                 # the cable changed: its row did
+    person.ctx["items"][0].digest = site.digests[i]
+    assert fingerprint(person, context(person, site)) != before
+
+
+def test_the_navigation_counts_in_every_fingerprint(tmp_path):
+    """Pages fingerprint the site's settings and navigation by one digest per navigation
+    state: another current section, or another setting, is another fingerprint."""
+    from dataclasses import replace
+    from generator.pages import routes
+    from generator.render import context, fingerprint
+    site = resolved_site(tmp_path, [SEEDS])
+    plan, _ = routes(site)
+    tags = next(r for r in plan if r.path == "tag/index.html")
+    first = fingerprint(tags, context(tags, site))
+    ctx = context(tags, site)
+    ctx["nav"] = [dict(n, current=not n["current"]) for n in ctx["nav"]]
+    assert fingerprint(tags, ctx) != first
+    site.config = replace(site.config, title=site.config.title + " (draft)")
+    assert fingerprint(tags, context(tags, site)) != first

@@ -69,7 +69,11 @@ class Postings:
             self.lengths.append(length)
             if not terms:
                 continue
-            ids = [vocab.setdefault(t, len(vocab)) for t in terms]
+            ids = list(map(vocab.get, terms))     # most terms are known: one C loop
+            if None in ids:
+                for k, t in enumerate(terms):
+                    if ids[k] is None:
+                        ids[k] = vocab[t] = len(vocab)    # a field's terms are distinct
             self.term.extend(ids)
             self.tf.extend(tf)
             self.doc.extend([d] * len(ids))
