@@ -31,7 +31,7 @@ from .feeds import atom, exports, robots, sitemaps
 from .pages import routes
 from .progress import Progress, Silent
 from .people.editorial import Editorial, parse as parse_editorial
-from .render import context, fingerprint, forget_cables, render
+from .render import context, fingerprint, forget_cables, known_fingerprint, render
 from .search import search_parts
 from .site import resolve
 from .theme import load as load_theme
@@ -43,9 +43,14 @@ _RENDER: tuple | None = None   # (plan, site, env, known), inherited by forked r
 
 def _render_one(route, site, env, known: dict) -> tuple[str, bytes | None, list, bytes | None, bool]:
     """(path, bytes, diagnostics, fingerprint, kept): a page whose fingerprint is the one
-    the last build recorded is kept, not rendered."""
-    ctx = context(route, site)
-    digest = fingerprint(route, ctx)
+    the last build recorded is kept, not rendered (nor its context built, when the route
+    states the facts its context is made from)."""
+    ctx = None
+    if route.facts is not None:
+        digest = known_fingerprint(route, site)
+    else:
+        ctx = context(route, site)
+        digest = fingerprint(route, ctx)
     if digest is not None and known.get(route.path) == digest:
         return route.path, None, [], digest, True
     data, diags = render(route, site, env, ctx)

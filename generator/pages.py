@@ -6,6 +6,7 @@ templates turn paths into relative links with ``link()``.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 from dataclasses import dataclass, field
 from typing import Callable
@@ -34,6 +35,10 @@ class Route:
     template: str
     ctx: dict | Callable[[], dict] = field(default_factory=dict)   # a callable: built when rendered
     title: str = ""
+    # What the context is made from, when that is much smaller than the context: equal
+    # facts (under the same code, templates, settings and navigation), equal pages, so a
+    # rebuild keeps the page without building its context.
+    facts: Callable[[], tuple] | None = None
 
 
 def cable_path(site: Site, i: int) -> str:
@@ -160,13 +165,15 @@ def cable_routes(site: Site) -> list[Route]:
         for n, i in enumerate(idx):
             by_origin_pos[i] = (origin, n)
     index = related_index(site)
+    stamps = RelatedStamps(site)
     for i, c in enumerate(site.cables):
         path = cable_path(site, i)
         out.append(Route(path, "cable.html", partial(cable_context, site, i, listed, position,
                                                          by_origin_pos, index),
-                         c.subject or site.keys[i]))
+                         c.subject or site.keys[i],
+                         partial(cable_facts, site, i, listed, position, by_origin_pos, stamps)))
         out.append(Route(path[:-5] + "-raw.html", "raw.html", partial(raw_context, site, i),
-                         f"{site.keys[i]} (original text)"))
+                         f"{site.keys[i]} (original text)", partial(raw_facts, site, i)))
     return out
 
 
@@ -175,6 +182,11 @@ def raw_context(site: Site, i: int) -> dict:
     path = cable_path(site, i)
     return {"c": c, "key": site.keys[i], "cable_path": path, "text_path": path[:-5] + ".txt",
             "raw": Deferred(raw_view, c)}
+
+
+def raw_facts(site: Site, i: int) -> tuple:
+    """What :func:`raw_context` is made from: the cable (by digest) and its key."""
+    return site.digests[i], site.keys[i]
 
 
 def raw_view(c) -> str:
@@ -285,6 +297,65 @@ def cable_context(site: Site, i: int, listed: list[int], position: dict, by_orig
         "raw_path": path[:-5] + "-raw.html",
     }
     return ctx
+
+
+def _facts(site: Site, j: int | None) -> tuple | None:
+    """A cable another page shows a row or path of, by what they are made from."""
+    return None if j is None else (site.digests[j], site.keys[j])
+
+
+def cable_facts(site: Site, i: int, listed: list[int], position: dict, by_origin_pos: dict,
+                stamps: RelatedStamps) -> tuple:
+    """What :func:`cable_context` is made from, without making it: the cable and every
+    cable it shows (by digest and key), the people it names, and the stamp of the
+    lists its related cables are counted from.  Keep the two functions in step: a test
+    checks on the corpus that equal facts mean equal contexts."""
+    nav = ()
+    if i in position:
+        n = position[i]
+        origin, m = by_origin_pos[i]
+        same = site.origins[origin]
+        nav = tuple(_facts(site, j) for j in (
+            listed[n - 1] if n > 0 else None, listed[n + 1] if n + 1 < len(listed) else None,
+            same[m - 1] if m > 0 else None, same[m + 1] if m + 1 < len(same) else None))
+    return (site.digests[i], site.keys[i], site.persons_of[i],
+            tuple(_facts(site, t) for t in site.ref_targets[i]), nav,
+            tuple(_facts(site, j) for j in site.cited_by.get(i, [])),
+            _facts(site, site.version_of.get(i)), tuple(_facts(site, j) for j in site.versions(i)),
+            stamps.of(i))
+
+
+class RelatedStamps:
+    """What :func:`related` counts for a cable, as a digest: its people and tags, and
+    for each the cables that share it (by digest and key, or "too common" past ``CAP``).
+    Each list's digest is made once, when first asked for."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.lists: dict[tuple[str, str], bytes] = {}
+
+    def _list(self, kind: str, name: str) -> bytes:
+        stamp = self.lists.get((kind, name))
+        if stamp is None:
+            site = self.site
+            members = [j for j, _ in site.person_cables.get(name, ())] if kind == "p" else \
+                site.tags.get(name, ())
+            if len(members) > CAP:
+                stamp = b"common"
+            else:
+                h = hashlib.blake2b(digest_size=16)
+                for j in members:
+                    h.update(site.digests[j])
+                    h.update(site.keys[j].encode())
+                    h.update(b"\0")
+                stamp = h.digest()
+            self.lists[(kind, name)] = stamp
+        return stamp
+
+    def of(self, i: int) -> tuple:
+        site = self.site
+        return (tuple(self._list("p", p.key) for p in site.persons_of[i]),
+                tuple(self._list("t", t) for t in site.cables[i].tags))
 
 
 @dataclass

@@ -18,16 +18,27 @@ NAV = [("Cables", "date/index.html"), ("Tags", "tag/index.html"), ("People", "pe
        ("Classifications", "classification/index.html"), ("Search", "search.html")]
 
 
+def navigation(route: Route, site: Site) -> list[dict]:
+    section = route.path.split("/", 1)[0] + "/" if "/" in route.path else route.path
+    return [{"label": label, "path": p, "current": p.startswith(section)} for label, p in NAV] + \
+        [{"label": pg.title, "path": f"{pg.slug}.html", "current": route.path == f"{pg.slug}.html"}
+         for pg in site.pages if pg.nav]
+
+
 def context(route: Route, site: Site) -> dict:
     """Everything a route's template sees but ``link`` (a function of the route's path)."""
-    section = route.path.split("/", 1)[0] + "/" if "/" in route.path else route.path
     return {
         "site": site.config, "page_path": route.path, "page_title": route.title,
-        "nav": [{"label": label, "path": p, "current": p.startswith(section)} for label, p in NAV]
-        + [{"label": pg.title, "path": f"{pg.slug}.html", "current": route.path == f"{pg.slug}.html"}
-           for pg in site.pages if pg.nav],
+        "nav": navigation(route, site),
         **(route.ctx() if callable(route.ctx) else route.ctx),
     }
+
+
+def known_fingerprint(route: Route, site: Site) -> bytes | None:
+    """The fingerprint of a route that states its facts (``Route.facts``), made without its
+    context: its template, path and title, the settings and navigation, and the facts."""
+    return digest_of((route.template, route.path, route.title,
+                      _frame(site.config, navigation(route, site)), route.facts()))
 
 
 def fingerprint(route: Route, ctx: dict) -> bytes | None:

@@ -21,12 +21,17 @@ class UnsafePath(ValueError):
     pass
 
 
-def _target(root: Path, rel: str) -> Path:
-    """``root / rel`` when ``rel`` is a plain relative path inside ``root`` (``root`` is
-    resolved and was made by us, so no symlink inside it can lead out)."""
+def _check(rel: str) -> None:
+    """Refuse ``rel`` unless it is a plain relative path."""
     parts = rel.replace("\\", "/").split("/")
     if not rel or rel.startswith("/") or "\\" in rel or ".." in parts or ":" in parts[0]:
         raise UnsafePath(f"refusing to write outside the output folder: {rel!r}")
+
+
+def _target(root: Path, rel: str) -> Path:
+    """``root / rel`` when ``rel`` is a plain relative path inside ``root`` (``root`` is
+    resolved and was made by us, so no symlink inside it can lead out)."""
+    _check(rel)
     return root / rel
 
 
@@ -107,7 +112,7 @@ class SiteWriter:
         """Keep the previous site's file as it is; False when there is none to keep."""
         if not self.reuse or rel not in self.previous:
             return False
-        _target(self.tmp, rel)
+        _check(rel)
         self.paths.append(rel)
         self.unchanged += 1
         return True

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from generator.pages import linked_paragraph
 
-from .conftest import SEEDS, resolved_site
+from .conftest import CORPUS, SEEDS, resolved_site
 
 
 def test_forms_link_as_whole_words_once_and_text_stays_escaped():
@@ -96,3 +96,78 @@ def test_the_navigation_counts_in_every_fingerprint(tmp_path):
     assert fingerprint(tags, ctx) != first
     site.config = replace(site.config, title=site.config.title + " (draft)")
     assert fingerprint(tags, context(tags, site)) != first
+
+
+def test_equal_cable_facts_mean_equal_contexts(tmp_path):
+    """A cable page whose facts (``Route.facts``) are those of the last build is kept
+    without building its context, so the facts must say everything the context is made
+    of.  On the corpus, built without and then with more cables (new neighbours, citing
+    cables, people and related cables): wherever a cable page's or raw view's facts are
+    equal between the two sites, so is its context's fingerprint, and many of both kinds
+    differ."""
+    from generator.pages import routes
+    from generator.render import context, fingerprint, forget_cables, known_fingerprint
+    small = resolved_site(tmp_path / "a", [CORPUS / "wikileaks-html-2010", CORPUS / "cables-csv"])
+    large = resolved_site(tmp_path / "b", [CORPUS / "wikileaks-html-2010", CORPUS / "cables-csv",
+                                           CORPUS / "wikileaks-html-2011", CORPUS / "mongo-json"])
+    prints = []
+    for site in (small, large):
+        plan, _ = routes(site)
+        prints.append({r.path: (known_fingerprint(r, site), fingerprint(r, context(r, site)))
+                       for r in plan if r.facts is not None})
+        forget_cables()
+    same_facts = same_ctx = 0
+    for path in prints[0].keys() & prints[1].keys():
+        (facts0, ctx0), (facts1, ctx1) = prints[0][path], prints[1][path]
+        if facts0 == facts1:
+            assert ctx0 == ctx1, path
+            same_facts += 1
+        same_ctx += ctx0 == ctx1
+    common = len(prints[0].keys() & prints[1].keys())
+    assert common > 200 and 50 < same_facts < common and same_ctx >= same_facts
+    # fewer contexts changed than facts did only where the facts say more than needed
+    assert same_ctx - same_facts < common // 2
+
+
+CITING = """R 011200Z JAN 07
+FM AMEMBASSY TOKYO
+TO SECSTATE WASHDC 1
+
+UNCLAS TOKYO 000001
+
+E.O. 12958: N/A
+TAGS: ECON EAGR
+SUBJECT: WHEAT PRICES
+
+REF: 07 PARIS 3198
+
+1. (U) Wheat prices rose in the spring.
+"""
+
+
+def test_a_new_citing_cable_changes_the_facts_of_the_cable_it_cites(tmp_path):
+    """A new cable that shares no tag or person with the cable it cites changes only its
+    "cited by" list: the cited page's facts change, so it is rendered again."""
+    import shutil
+    from generator.pages import routes
+    from generator.render import forget_cables, known_fingerprint
+    root = tmp_path / "cables"
+    shutil.copytree(SEEDS, root)
+    prints = []
+    for n, cite in enumerate((False, True)):
+        if cite:
+            (root / "zz.txt").write_text(CITING, encoding="utf-8")   # first by date; from Tokyo
+        site = resolved_site(tmp_path / str(n), [root])
+        plan, _ = routes(site)
+        cited = site.keys.index("07PARIS3198")
+        assert len(site.cited_by.get(cited, [])) == cite
+        route = next(r for r in plan if r.template == "cable.html"
+                     and r.title == site.cables[cited].subject)
+        others = {r.path: known_fingerprint(r, site) for r in plan
+                  if r.facts is not None and r is not route}
+        prints.append((known_fingerprint(route, site), others))
+        forget_cables()
+    assert prints[0][0] != prints[1][0]
+    # the other seeds' pages keep their facts, but the one the new cable comes before
+    changed = [p for p in prints[0][1] if prints[0][1][p] != prints[1][1].get(p)]
+    assert changed == ["cable/2007/06/07PARIS2726.html"]
