@@ -6,7 +6,6 @@ templates turn paths into relative links with ``link()``.
 """
 from __future__ import annotations
 
-import hashlib
 import html
 from dataclasses import dataclass, field
 from typing import Callable
@@ -165,13 +164,12 @@ def cable_routes(site: Site) -> list[Route]:
         for n, i in enumerate(idx):
             by_origin_pos[i] = (origin, n)
     index = related_index(site)
-    stamps = RelatedStamps(site)
     for i, c in enumerate(site.cables):
         path = cable_path(site, i)
         out.append(Route(path, "cable.html", partial(cable_context, site, i, listed, position,
                                                          by_origin_pos, index),
                          c.subject or site.keys[i],
-                         partial(cable_facts, site, i, listed, position, by_origin_pos, stamps)))
+                         partial(cable_facts, site, i, listed, position, by_origin_pos, index)))
         out.append(Route(path[:-5] + "-raw.html", "raw.html", partial(raw_context, site, i),
                          f"{site.keys[i]} (original text)", partial(raw_facts, site, i)))
     return out
@@ -305,11 +303,10 @@ def _facts(site: Site, j: int | None) -> tuple | None:
 
 
 def cable_facts(site: Site, i: int, listed: list[int], position: dict, by_origin_pos: dict,
-                stamps: RelatedStamps) -> tuple:
+                index: RelatedIndex) -> tuple:
     """What :func:`cable_context` is made from, without making it: the cable and every
-    cable it shows (by digest and key), the people it names, and the stamp of the
-    lists its related cables are counted from.  Keep the two functions in step: a test
-    checks on the corpus that equal facts mean equal contexts."""
+    cable it shows (by digest and key) and the people it names.  Keep the two functions
+    in step: a test checks on the corpus that equal facts mean equal contexts."""
     nav = ()
     if i in position:
         n = position[i]
@@ -322,50 +319,19 @@ def cable_facts(site: Site, i: int, listed: list[int], position: dict, by_origin
             tuple(_facts(site, t) for t in site.ref_targets[i]), nav,
             tuple(_facts(site, j) for j in site.cited_by.get(i, [])),
             _facts(site, site.version_of.get(i)), tuple(_facts(site, j) for j in site.versions(i)),
-            stamps.of(i))
-
-
-class RelatedStamps:
-    """What :func:`related` counts for a cable, as a digest: its people and tags, and
-    for each the cables that share it (by digest and key, or "too common" past ``CAP``).
-    Each list's digest is made once, when first asked for."""
-
-    def __init__(self, site: Site):
-        self.site = site
-        self.lists: dict[tuple[str, str], bytes] = {}
-
-    def _list(self, kind: str, name: str) -> bytes:
-        stamp = self.lists.get((kind, name))
-        if stamp is None:
-            site = self.site
-            members = [j for j, _ in site.person_cables.get(name, ())] if kind == "p" else \
-                site.tags.get(name, ())
-            if len(members) > CAP:
-                stamp = b"common"
-            else:
-                h = hashlib.blake2b(digest_size=16)
-                for j in members:
-                    h.update(site.digests[j])
-                    h.update(site.keys[j].encode())
-                    h.update(b"\0")
-                stamp = h.digest()
-            self.lists[(kind, name)] = stamp
-        return stamp
-
-    def of(self, i: int) -> tuple:
-        site = self.site
-        return (tuple(self._list("p", p.key) for p in site.persons_of[i]),
-                tuple(self._list("t", t) for t in site.cables[i].tags))
+            tuple(_facts(site, j) for j in related(site, i, index=index)))
 
 
 @dataclass
 class RelatedIndex:
     """What ``related`` counts with, built once per site: the cables of each person and
     tag (those in at most ``CAP`` cables; commoner ones say nothing) as integer arrays,
-    and each cable's rank by key for ties."""
+    and each cable's rank by key for ties; ``score`` is ``related``'s scratch pad (zeros
+    between calls)."""
     people: dict
     tags: dict
     key_rank: "np.ndarray"
+    score: "np.ndarray"
 
 
 CAP = 2000
@@ -377,31 +343,36 @@ def related_index(site: Site) -> RelatedIndex:
     tags = {t: np.asarray(cables, np.int64) for t, cables in site.tags.items() if len(cables) <= CAP}
     rank = np.empty(len(site.keys), np.int64)
     rank[sorted(range(len(site.keys)), key=site.keys.__getitem__)] = np.arange(len(site.keys))
-    return RelatedIndex(people, tags, rank)
+    return RelatedIndex(people, tags, rank, np.zeros(len(site.keys), np.int64))
 
 
 def related(site: Site, i: int, limit: int = 5, index: RelatedIndex | None = None) -> list[int]:
     """Cables sharing people (weight 3 each) and tags (weight 1 each): the best ``limit``
     of those scoring at least 2 (one shared tag alone never qualifies), ties by key."""
     index = index or related_index(site)
-    lists, weights = [], []
+    score = index.score
+    lists = []
     for p in site.persons_of[i]:
         a = index.people.get(p.key)
         if a is not None:
+            score[a] += 3                  # a list names each cable once
             lists.append(a)
-            weights.append(np.full(len(a), 3, np.int64))
     for t in site.cables[i].tags:
         a = index.tags.get(t)
         if a is not None:
+            score[a] += 1
             lists.append(a)
-            weights.append(np.ones(len(a), np.int64))
     if not lists:
         return []
-    cables, at = np.unique(np.concatenate(lists), return_inverse=True)
-    score = np.bincount(at.ravel(), weights=np.concatenate(weights))
-    keep = (score >= 2) & (cables != i)
-    cables, score = cables[keep], score[keep]
-    best = np.lexsort((index.key_rank[cables], -score))[:limit]
+    touched = np.concatenate(lists)
+    found = score[touched]
+    score[touched] = 0
+    keep = found >= 2
+    cables, first = np.unique(touched[keep], return_index=True)   # a cable once
+    found = found[keep][first]
+    mine = cables != i
+    cables, found = cables[mine], found[mine]
+    best = np.lexsort((index.key_rank[cables], -found))[:limit]
     return [int(j) for j in cables[best]]
 
 

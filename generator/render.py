@@ -9,7 +9,7 @@ import jinja2
 
 from . import urls
 from .diagnostics import Diagnostic, error
-from .model import Cable
+from .model import Cable, Person, PersonRef
 from .pages import CableView, Route, Row
 from .site import Site
 
@@ -114,6 +114,8 @@ class _Pickler(pickle.Pickler):
             return obj.digest
         if t is Cable:
             return cable_digest(obj)
+        if t is PersonRef or t is Person:        # frozen, slotted: no reduction to look up
+            return t.__name__, *[getattr(obj, f) for f in t.__slots__]
         return None
 
 
