@@ -88,33 +88,62 @@ def tag_info(code: str) -> tuple[str, str]:
     return (info.kind, info.name) if info else ("unknown", "")
 
 
-def _paginate(site: Site, items: list, path_of, template: str, title: str, ctx: dict) -> list[Route]:
+class Lazy:
+    """A list's rows, made when one of its pages is first rendered in this process (pages
+    are planned without them, and render workers share the work of making them).  The
+    process keeps the last list made only: a list's pages are planned, and rendered, one
+    after the other."""
+
+    __slots__ = ("fn", "args")
+    _last: list = [None, None]
+
+    def __init__(self, fn, *args):
+        self.fn, self.args = fn, args
+
+    def get(self) -> list:
+        last = Lazy._last
+        if last[0] is not self:
+            last[0] = last[1] = None          # let the last list go before making this one
+            last[1] = self.fn(*self.args)
+            last[0] = self
+        return last[1]
+
+
+def _paginate(site: Site, items: list | Lazy, total: int, path_of, template: str, title: str,
+              ctx: dict) -> list[Route]:
+    """The pages of a list of ``total`` rows (``items``, or made by a ``Lazy``)."""
     per = site.config.per_page
-    pages = max(1, (len(items) + per - 1) // per)
-    out = []
-    for n in range(1, pages + 1):
-        chunk = items[(n - 1) * per:n * per]
-        pager = {"page": n, "pages": pages, "total": len(items),
-                 "prev": path_of(n - 1) if n > 1 else None,
-                 "next": path_of(n + 1) if n < pages else None,
-                 "all": [path_of(k) for k in range(1, pages + 1)]}
-        groups = []
-        if ctx.get("group_by_year"):
-            for r in chunk:
-                y = r["date"][:4] if r["date"] else "Undated"
-                if not groups or groups[-1][0] != y:
-                    groups.append((y, []))
-                groups[-1][1].append(r)
-        out.append(Route(path_of(n), template, {**ctx, "items": chunk, "pg": pager,
-                                                "groups": groups},
-                         title + (f" (page {n} of {pages})" if pages > 1 else "")))
-    return out
+    pages = max(1, (total + per - 1) // per)
+    return [Route(path_of(n), template, partial(_page, items, n, pages, total, per, path_of, ctx),
+                  title + (f" (page {n} of {pages})" if pages > 1 else ""))
+            for n in range(1, pages + 1)]
+
+
+def _page(items: list | Lazy, n: int, pages: int, total: int, per: int, path_of, ctx: dict) -> dict:
+    items = items.get() if isinstance(items, Lazy) else items
+    chunk = items[(n - 1) * per:n * per]
+    pager = {"page": n, "pages": pages, "total": total,
+             "prev": path_of(n - 1) if n > 1 else None,
+             "next": path_of(n + 1) if n < pages else None,
+             "all": [path_of(k) for k in range(1, pages + 1)]}
+    groups = []
+    if ctx.get("group_by_year"):
+        for r in chunk:
+            y = r["date"][:4] if r["date"] else "Undated"
+            if not groups or groups[-1][0] != y:
+                groups.append((y, []))
+            groups[-1][1].append(r)
+    return {**ctx, "items": chunk, "pg": pager, "groups": groups}
+
+
+def _cable_rows(site: Site, indexes: list[int]) -> list[Row]:
+    return [row(site, i) for i in sorted(indexes, key=lambda i: (site.cables[i].date or "9999",
+                                                                  site.keys[i]))]
 
 
 def cable_list(site: Site, indexes: list[int], path_of, title: str, **ctx) -> list[Route]:
-    rows = [row(site, i) for i in sorted(indexes, key=lambda i: (site.cables[i].date or "9999",
-                                                                  site.keys[i]))]
-    return _paginate(site, rows, path_of, "list.html", title, {"heading": title, **ctx})
+    return _paginate(site, Lazy(_cable_rows, site, indexes), len(indexes), path_of, "list.html",
+                     title, {"heading": title, **ctx})
 
 
 def linked_paragraph(text: str, links: list[tuple[str, str]]) -> Markup:
@@ -398,19 +427,10 @@ def index_routes(site: Site) -> list[Route]:
     out += az_routes("person/index.html", "people.html", entries, "People", {})
     for p in people:
         mentions = site.person_cables.get(p.key, [])
-        rows = []
-        for i, paras in sorted(mentions, key=lambda m: (site.cables[m[0]].date or "9999", site.keys[m[0]])):
-            r = row(site, i).copy()
-            c = site.cables[i]
-            r["where"] = [{"label": f"¶{c.paragraphs[k].number}" if c.paragraphs[k].number
-                           is not None else f"block {k + 1}",
-                           "path": r["path"] + "#" + (f"p{c.paragraphs[k].number}" if
-                                                      c.paragraphs[k].number is not None else f"b{k + 1}")}
-                          for k in paras[:6] if k < len(c.paragraphs)]
-            rows.append(r)
         co = [{"name": site.persons[k].name, "count": n, "path": urls.person_path(k)}
               for k, n in site.co_persons.get(p.key, []) if k in site.persons]
-        out += _paginate(site, rows, lambda n, k=p.key: urls.person_path(k, n), "person.html", p.name,
+        out += _paginate(site, Lazy(_person_rows, site, mentions), len(mentions),
+                         lambda n, k=p.key: urls.person_path(k, n), "person.html", p.name,
                          {"person": p, "co": co})
     # origins
     out.append(Route("origin/index.html", "counts.html", {"heading": "Origins", "entries": [
@@ -451,23 +471,48 @@ def index_routes(site: Site) -> list[Route]:
                      {"top": sorted(entries, key=lambda e: (-e["count"], e["name"]))[:30],
                       "lines": len(site.subjects)})
     for k, v in site.terms.items():
-        rows = []
-        for i, paras in v["items"]:
-            r = row(site, i).copy()
-            c = site.cables[i]
-            r["where"] = [{"label": c.paragraphs[p].heading[:60], "path": r["path"] + f"#b{p + 1}"}
-                          for p in paras[:4]]
-            rows.append(r)
-        out += _paginate(site, rows, lambda n, path=term_paths[k]: urls.paged(path, n), "list.html",
+        out += _paginate(site, Lazy(_term_rows, site, v["items"]), len(v["items"]),
+                         lambda n, path=term_paths[k]: urls.paged(path, n), "list.html",
                          v["name"], {"heading": v["name"], "crumb": ("Subjects", "subject/index.html")})
+    out += _paginate(site, Lazy(_subject_rows, site), len(site.subjects),
+                     lambda n: urls.paged("subject/lines.html", n), "subjects.html", "Subject lines", {})
+    return out
+
+
+def _person_rows(site: Site, mentions: list) -> list[Row]:
+    """A person's cables, with links to the paragraphs that name them."""
+    rows = []
+    for i, paras in sorted(mentions, key=lambda m: (site.cables[m[0]].date or "9999", site.keys[m[0]])):
+        r = row(site, i).copy()
+        c = site.cables[i]
+        r["where"] = [{"label": f"¶{c.paragraphs[k].number}" if c.paragraphs[k].number
+                       is not None else f"block {k + 1}",
+                       "path": r["path"] + "#" + (f"p{c.paragraphs[k].number}" if
+                                                  c.paragraphs[k].number is not None else f"b{k + 1}")}
+                      for k in paras[:6] if k < len(c.paragraphs)]
+        rows.append(r)
+    return rows
+
+
+def _term_rows(site: Site, items: list) -> list[Row]:
+    """A subject term's cables, with links to the headings that name it."""
+    rows = []
+    for i, paras in items:
+        r = row(site, i).copy()
+        c = site.cables[i]
+        r["where"] = [{"label": c.paragraphs[p].heading[:60], "path": r["path"] + f"#b{p + 1}"}
+                      for p in paras[:4]]
+        rows.append(r)
+    return rows
+
+
+def _subject_rows(site: Site) -> list[Row]:
     rows = []
     for s, i in site.subjects:
         r = row(site, i).copy()
         r["letter"] = _letter(s.lstrip("\"'(").upper())
         rows.append(r)
-    out += _paginate(site, rows, lambda n: urls.paged("subject/lines.html", n), "subjects.html",
-                     "Subject lines", {})
-    return out
+    return rows
 
 
 AZ_SPLIT = 3000   # an A-Z index longer than this gets a page per letter
