@@ -20,25 +20,30 @@ from .extract import surname_key as _surname_key
 from .lexicon import common_words, fold, given_names, not_names
 
 
-@dataclass
+@dataclass(slots=True)
 class _Group:
+    """The mentions of one person in one cable.  (Slots and lists, not sets: resolving
+    holds every cable's groups at once.)"""
+
     surname: str
     forms: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
-    paragraphs: set[int] = field(default_factory=set)
+    paragraphs: list[int] = field(default_factory=list)
     first: int = 10 ** 6
     full: list[str] = field(default_factory=list)     # the forms of two words or more
-    givens: set[str] = field(default_factory=set)     # and their given names
+    givens: list[str] = field(default_factory=list)   # and their given names
 
     def add(self, name: str, title: str | None, paragraph: int | None) -> None:
         self.forms.append(name)
         if len(name.split()) >= 2:
             self.full.append(name)
-            self.givens.add(_given(name))
+            given = _given(name)
+            if given not in self.givens:
+                self.givens.append(given)
         if title:
             self.titles.append(title)
         if paragraph is not None:
-            self.paragraphs.add(paragraph)
+            self.paragraphs.append(paragraph)
 
 
 _STRONG = {"title", "given", "signer", "classified_by", "surname"}
@@ -227,7 +232,7 @@ def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),
             if i not in slugs:
                 continue
             out.append(PersonRef(slugs[i], names[i], tuple(dict.fromkeys(g.titles)),
-                                 tuple(dict.fromkeys(g.forms)), tuple(sorted(g.paragraphs))))
+                                 tuple(dict.fromkeys(g.forms)), tuple(sorted(set(g.paragraphs)))))
         refs.append(tuple(out))
     return persons, refs
 
@@ -242,9 +247,9 @@ def _merged(groups: list[_Group], ids: list) -> tuple[list[_Group], list]:
         into = first[i]
         into.forms += g.forms
         into.full += g.full
-        into.givens |= g.givens
+        into.givens += [x for x in g.givens if x not in into.givens]
         into.titles += g.titles
-        into.paragraphs |= g.paragraphs
+        into.paragraphs += g.paragraphs
         into.first = min(into.first, g.first)
     return list(first.values()), list(first)
 
