@@ -51,7 +51,7 @@ class Postings:
         self.analyzer = Analyzer(words)
         self.vocab: dict[str, int] = {}
         self.term = array("I")
-        self.doc = array("I")
+        self.starts = array("I")        # per document, where its postings start
         self.field = array("B")
         self.tf = array("I")
         self.lengths = array("I")       # per document, per field
@@ -62,7 +62,7 @@ class Postings:
 
     def add_analysed(self, fields: tuple) -> None:
         """A document as :func:`analysed` gives it."""
-        d = self.count
+        self.starts.append(len(self.term))
         self.count += 1
         vocab = self.vocab
         for f, (length, terms, tf) in enumerate(fields):
@@ -76,23 +76,22 @@ class Postings:
                         ids[k] = vocab[t] = len(vocab)    # a field's terms are distinct
             self.term.extend(ids)
             self.tf.extend(tf)
-            self.doc.extend([d] * len(ids))
             self.field.extend([f] * len(ids))
 
     def part(self) -> tuple:
         """This collection's postings as plain data (term numbers are this collection's
         own), for :meth:`merge` in another process."""
-        return (list(self.vocab), self.count, self.term.tobytes(), self.doc.tobytes(),
+        return (list(self.vocab), self.count, self.term.tobytes(), self.starts.tobytes(),
                 self.field.tobytes(), self.tf.tobytes(), self.lengths.tobytes())
 
     def merge(self, part: tuple) -> None:
         """Append the documents of a :meth:`part` after those already here, as if they
         had been added one by one."""
-        vocab, count, term, doc, field, tf, lengths = part
+        vocab, count, term, starts, field, tf, lengths = part
         remap = np.fromiter((self.vocab.setdefault(t, len(self.vocab)) for t in vocab),
                             dtype=np.uint32, count=len(vocab))
+        self.starts.frombytes((np.frombuffer(starts, dtype=np.uint32) + np.uint32(len(self.term))).tobytes())
         self.term.frombytes(remap[np.frombuffer(term, dtype=np.uint32)].tobytes())
-        self.doc.frombytes((np.frombuffer(doc, dtype=np.uint32) + np.uint32(self.count)).tobytes())
         self.field.frombytes(field)
         self.tf.frombytes(tf)
         self.lengths.frombytes(lengths)
@@ -111,7 +110,7 @@ class Postings:
         for a in range(0, len(term), CHUNK):
             term[a:a + CHUNK] = rank[term[a:a + CHUNK]]
         del rank
-        self.term_a, self.doc_a = term, np.frombuffer(self.doc, dtype=np.uint32)
+        self.term_a, self.starts_a = term, np.frombuffer(self.starts, dtype=np.uint32)
         self.field_a, self.tf_a = np.frombuffer(self.field, dtype=np.uint8), np.frombuffer(self.tf, dtype=np.uint32)
         self.lengths_a = np.frombuffer(self.lengths, dtype=np.uint32).reshape(n, nf)
         self.postings = np.bincount(term, minlength=len(self.names))      # lunr counts per field
@@ -122,10 +121,16 @@ class Postings:
         norm2 = np.zeros(n * nf)
         for a in range(0, len(term), CHUNK):
             sl = slice(a, a + CHUNK)
-            score = self._score(term[sl], self.doc_a[sl], self.field_a[sl], self.tf_a[sl])
-            norm2 += np.bincount(self._cell(self.doc_a[sl], self.field_a[sl]), weights=score * score,
+            doc = self._docs(np.arange(a, min(a + CHUNK, len(term)), dtype=np.int64))
+            score = self._score(term[sl], doc, self.field_a[sl], self.tf_a[sl])
+            norm2 += np.bincount(self._cell(doc, self.field_a[sl]), weights=score * score,
                                  minlength=n * nf)
         self.norm = np.sqrt(norm2)
+
+    def _docs(self, postings: np.ndarray) -> np.ndarray:
+        """The documents of these postings (by number), from where each document's
+        postings start: a document number per posting would be 4 more bytes each."""
+        return (np.searchsorted(self.starts_a, postings, side="right") - 1).astype(np.uint32)
 
     def _cell(self, doc, field):
         return doc.astype(np.int64) * len(FIELDS) + field
@@ -152,7 +157,7 @@ class Postings:
             t1 = int(np.searchsorted(bounds, bounds[t0] + CHUNK, side="right")) - 1
             t1 = max(t1, t0 + 1)
             sl = order[bounds[t0]:bounds[t1]]
-            yield from self._encode_terms(self.term_a[sl], self.doc_a[sl], self.field_a[sl], self.tf_a[sl])
+            yield from self._encode_terms(self.term_a[sl], self._docs(sl), self.field_a[sl], self.tf_a[sl])
             t0 = t1
 
     def _encode_terms(self, term, doc, field, tf) -> Iterator[Term]:
