@@ -63,13 +63,22 @@ class ParseCache:
     def key(self, path: str, sha256: str) -> str:
         return file_key(path, sha256)
 
-    def get(self, key: str):
-        row = self.db.execute("SELECT value FROM parsed WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            self.misses += 1
-            return None
-        self.hits += 1
-        return pickle.loads(row[0])
+    def get_many(self, keys: list[str], chunk: int = 500):
+        """The entry of each key (None: not cached), in order, a query per ``chunk`` keys
+        (a query per key costs more than the lookup; one query for all would hold every
+        entry's bytes at once)."""
+        for a in range(0, len(keys), chunk):
+            part = keys[a:a + chunk]
+            found = dict(self.db.execute(
+                f"SELECT key, value FROM parsed WHERE key IN ({','.join('?' * len(part))})", part))
+            for key in part:
+                data = found.pop(key, None)
+                if data is None:
+                    self.misses += 1
+                    yield None
+                else:
+                    self.hits += 1
+                    yield pickle.loads(data)
 
     def put(self, key: str, cables: list, value) -> None:
         """A file's full ``cables`` (a row each) and its entry ``value`` (summaries,

@@ -117,8 +117,9 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     lower: set[str] = set()
     keys = {index: file_key(src.path, src.sha256) for index, src in enumerate(sources)}
     todo = []
-    for index, src in enumerate(sources):
-        hit = cache.get(keys[index]) if cache is not None else None
+    hits = cache.get_many([keys[index] for index in range(len(sources))]) if cache is not None \
+        else iter([None] * len(sources))
+    for (index, src), hit in zip(enumerate(sources), hits):
         if hit is not None:
             done[index] = (hit[0], hit[1])
             lower |= hit[2]
