@@ -124,8 +124,7 @@ def _page(items: list | Lazy, n: int, pages: int, total: int, per: int, path_of,
     chunk = items[(n - 1) * per:n * per]
     pager = {"page": n, "pages": pages, "total": total,
              "prev": path_of(n - 1) if n > 1 else None,
-             "next": path_of(n + 1) if n < pages else None,
-             "all": [path_of(k) for k in range(1, pages + 1)]}
+             "next": path_of(n + 1) if n < pages else None}
     groups = []
     if ctx.get("group_by_year"):
         for r in chunk:
