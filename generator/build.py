@@ -178,7 +178,7 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
     cache = None
     if cache_dir is not None:
         if clean:
-            (cache_dir / "parse.sqlite").unlink(missing_ok=True)
+            ParseCache.remove(cache_dir / "parse.sqlite")
         cache = ParseCache(cache_dir / "parse.sqlite")
     try:
         col = collect(sources, editorial, jobs=jobs, progress=progress, cache=cache)

@@ -174,7 +174,7 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     refs = [(keys[index], n) for index in order for n in range(len(done[index][0]))]
     digests = [cable_digest(key, n) for key, n in refs]
     if cache is not None:
-        store: CableStore | MemoryStore = CableStore(cache.path, refs)
+        store: CableStore | MemoryStore = CableStore(cache.cables_path, refs)
     else:
         store = MemoryStore()
         store.cables = [c for index in order for c in full[index]]

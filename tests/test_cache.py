@@ -70,3 +70,27 @@ def test_pruned_files_lose_their_cables_and_a_missing_row_says_what_to_do(tmp_pa
     with pytest.raises(LookupError, match="--clean"):
         col.full(1)
     assert col.digests[1] == cable_digest(file_key(sources[1].path, sources[1].sha256), 0)
+
+
+def test_summaries_and_full_cables_are_kept_in_two_files(tmp_path):
+    """Every build reads every summary; the full cables, read only to print them, live
+    in a file of their own so that the summaries stay together on disk.  An older
+    cache's table of full cables is dropped; ``remove`` deletes both files."""
+    import sqlite3
+    path = tmp_path / "parse.sqlite"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE cables (key TEXT, n INTEGER, value BLOB, PRIMARY KEY (key, n))")
+    old.execute("INSERT INTO cables VALUES ('x', 0, x'00')")
+    old.commit()
+    old.close()
+    cache = ParseCache(path)
+    collect(_seeds(), cache=cache)
+    cache.close()
+    entries, cables = sqlite3.connect(path), sqlite3.connect(cache.cables_path)
+    assert [t for (t,) in entries.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["parsed"]
+    assert entries.execute("SELECT count(*) FROM parsed").fetchone()[0] == 5
+    assert cables.execute("SELECT count(*) FROM cables").fetchone()[0] == 5
+    entries.close()
+    cables.close()
+    ParseCache.remove(path)
+    assert not path.exists() and not cache.cables_path.exists()
