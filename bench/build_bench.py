@@ -28,8 +28,11 @@ CABLESITE = [sys.executable, "-m", "generator"]
 
 
 def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, str]:
+    """Run ``cmd`` in ``cwd``, by default the project beside this script: ``python -m
+    generator`` imports the package from its working folder first, so the code measured
+    is this checkout's whatever the caller's folder."""
     t = time.perf_counter()
-    p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    p = subprocess.run(cmd, cwd=cwd or ROOT, capture_output=True, text=True)
     if p.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{p.stderr[-3000:]}")
     return time.perf_counter() - t, p.stderr
