@@ -31,7 +31,7 @@ from .feeds import atom, exports, robots, sitemaps
 from .pages import routes
 from .progress import Progress, Silent
 from .people.editorial import Editorial, parse as parse_editorial
-from .render import context, fingerprint, forget_cables, known_fingerprint, render
+from .render import context, fingerprint, forget_build, known_fingerprint, render
 from .search import search_parts
 from .site import resolve
 from .theme import load as load_theme
@@ -71,7 +71,7 @@ def render_all(plan, site, env, jobs: int, known: dict | None = None):
             for route in plan:
                 yield _render_one(route, site, env, known)
         finally:
-            forget_cables()
+            forget_build()
         return
     global _RENDER
     _RENDER = (plan, site, env, known)
@@ -83,7 +83,7 @@ def render_all(plan, site, env, jobs: int, known: dict | None = None):
                 yield from part
     finally:
         _RENDER = None
-        forget_cables()
+        forget_build()
 
 
 def release_free_memory() -> None:

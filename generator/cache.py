@@ -6,7 +6,7 @@ entry holds its cables' summaries (what the collection-wide stages need); each f
 cable is a row of its own, loaded by :class:`CableStore` when its text is needed.
 The full cables are in a second SQLite file beside the first (``-cables``): every
 build reads every entry, and with the full cables in the same file the entries' pages
-were spread over all of it (at 250,000 cables, gigabytes read at random from disk).
+would be spread over all of it.
 """
 from __future__ import annotations
 
@@ -73,9 +73,6 @@ class ParseCache:
         """Delete the parse cache in ``path`` (``--clean``)."""
         path.unlink(missing_ok=True)
         cables_path(path).unlink(missing_ok=True)
-
-    def key(self, path: str, sha256: str) -> str:
-        return file_key(path, sha256)
 
     def get_many(self, keys: list[str], chunk: int = 500):
         """The entry of each key (None: not cached), in order, a query per ``chunk`` keys

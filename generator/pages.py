@@ -297,15 +297,9 @@ def cable_context(site: Site, i: int, listed: list[int], position: dict, by_orig
     for r, t in zip(c.references, site.ref_targets[i]):
         refs.append({"label": r.label, "text": r.text, "id": r.id,
                      "path": cable_path(site, t) if t is not None else None})
-    nav = {"prev": None, "next": None, "prev_origin": None, "next_origin": None}
-    if i in position:
-        n = position[i]
-        nav["prev"] = row(site, listed[n - 1]) if n > 0 else None
-        nav["next"] = row(site, listed[n + 1]) if n + 1 < len(listed) else None
-        origin, m = by_origin_pos[i]
-        same = site.origins[origin]
-        nav["prev_origin"] = row(site, same[m - 1]) if m > 0 else None
-        nav["next_origin"] = row(site, same[m + 1]) if m + 1 < len(same) else None
+    nav = {k: row(site, j) if j is not None else None for k, j in
+           zip(("prev", "next", "prev_origin", "next_origin"),
+               _neighbours(i, listed, position, by_origin_pos, site))}
     primary = site.version_of.get(i)
     versions = [row(site, j) for j in site.versions(i)]
     ctx = {
@@ -325,6 +319,19 @@ def cable_context(site: Site, i: int, listed: list[int], position: dict, by_orig
     return ctx
 
 
+def _neighbours(i: int, listed: list[int], position: dict, by_origin_pos: dict,
+                site: Site) -> tuple:
+    """Cable ``i``'s previous and next cables by date, overall and from its origin (None
+    where there is none; all None for a cable that is another version of one)."""
+    if i not in position:
+        return None, None, None, None
+    n = position[i]
+    origin, m = by_origin_pos[i]
+    same = site.origins[origin]
+    return (listed[n - 1] if n > 0 else None, listed[n + 1] if n + 1 < len(listed) else None,
+            same[m - 1] if m > 0 else None, same[m + 1] if m + 1 < len(same) else None)
+
+
 def _facts(site: Site, j: int | None) -> tuple | None:
     """A cable another page shows a row or path of, by what they are made from."""
     return None if j is None else (site.digests[j], site.keys[j])
@@ -335,14 +342,7 @@ def cable_facts(site: Site, i: int, listed: list[int], position: dict, by_origin
     """What :func:`cable_context` is made from, without making it: the cable and every
     cable it shows (by digest and key) and the people it names.  Keep the two functions
     in step: a test checks on the corpus that equal facts mean equal contexts."""
-    nav = ()
-    if i in position:
-        n = position[i]
-        origin, m = by_origin_pos[i]
-        same = site.origins[origin]
-        nav = tuple(_facts(site, j) for j in (
-            listed[n - 1] if n > 0 else None, listed[n + 1] if n + 1 < len(listed) else None,
-            same[m - 1] if m > 0 else None, same[m + 1] if m + 1 < len(same) else None))
+    nav = tuple(_facts(site, j) for j in _neighbours(i, listed, position, by_origin_pos, site))
     return (site.digests[i], site.keys[i], site.persons_of[i],
             tuple(_facts(site, t) for t in site.ref_targets[i]), nav,
             tuple(_facts(site, j) for j in site.cited_by.get(i, [])),

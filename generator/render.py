@@ -97,7 +97,8 @@ def cable_digest(c: Cable) -> bytes:
     return digest
 
 
-def forget_cables() -> None:
+def forget_build() -> None:
+    """Forget this build's cable digests and navigation digests (made once per build)."""
     _CABLES.clear()
     _FRAMES.clear()
 

@@ -103,7 +103,7 @@ def test_equal_cable_facts_mean_equal_contexts(tmp_path):
     equal between the two sites, so is its context's fingerprint, and many of both kinds
     differ."""
     from generator.pages import routes
-    from generator.render import context, fingerprint, forget_cables, known_fingerprint
+    from generator.render import context, fingerprint, forget_build, known_fingerprint
     small = resolved_site(tmp_path / "a", [CORPUS / "wikileaks-html-2010", CORPUS / "cables-csv"])
     large = resolved_site(tmp_path / "b", [CORPUS / "wikileaks-html-2010", CORPUS / "cables-csv",
                                            CORPUS / "wikileaks-html-2011", CORPUS / "mongo-json"])
@@ -112,7 +112,7 @@ def test_equal_cable_facts_mean_equal_contexts(tmp_path):
         plan, _ = routes(site)
         prints.append({r.path: (known_fingerprint(r, site), fingerprint(r, context(r, site)))
                        for r in plan if r.facts is not None})
-        forget_cables()
+        forget_build()
     same_facts = same_ctx = 0
     for path in prints[0].keys() & prints[1].keys():
         (facts0, ctx0), (facts1, ctx1) = prints[0][path], prints[1][path]
@@ -147,7 +147,7 @@ def test_a_new_citing_cable_changes_the_facts_of_the_cable_it_cites(tmp_path):
     "cited by" list: the cited page's facts change, so it is rendered again."""
     import shutil
     from generator.pages import routes
-    from generator.render import forget_cables, known_fingerprint
+    from generator.render import forget_build, known_fingerprint
     root = tmp_path / "cables"
     shutil.copytree(SEEDS, root)
     prints = []
@@ -163,7 +163,7 @@ def test_a_new_citing_cable_changes_the_facts_of_the_cable_it_cites(tmp_path):
         others = {r.path: known_fingerprint(r, site) for r in plan
                   if r.facts is not None and r is not route}
         prints.append((known_fingerprint(route, site), others))
-        forget_cables()
+        forget_build()
     assert prints[0][0] != prints[1][0]
     # the other seeds' pages keep their facts, but the one the new cable comes before
     changed = [p for p in prints[0][1] if prints[0][1][p] != prints[1][1].get(p)]

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from ..model import Cable, Person, PersonRef
 from .editorial import Editorial, PersonRule, norm
-from .extract import surname_key as _surname_key
+from .extract import surname_key
 from .lexicon import common_words, fold, given_names, not_names
 
 
@@ -52,11 +52,6 @@ _STRONG = {"title", "given", "signer", "classified_by", "surname"}
 # Names repeat across a collection (Zipf): the pure functions of a name below are
 # memoised, within a bound, as resolving calls them several times per mention.
 _NAMES = 1 << 16
-
-
-@lru_cache(maxsize=_NAMES)
-def surname_key(name: str) -> str:
-    return _surname_key(name)
 
 
 @lru_cache(maxsize=_NAMES)
