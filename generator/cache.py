@@ -91,13 +91,12 @@ class ParseCache:
                     self.hits += 1
                     yield pickle.loads(data)
 
-    def put(self, key: str, cables: list, value) -> None:
-        """A file's full ``cables`` (a row each) and its entry ``value`` (summaries,
+    def put(self, key: str, blobs: list[bytes], value) -> None:
+        """A file's full cables, pickled (a row each), and its entry ``value`` (summaries,
         problems, words)."""
         self.full.execute("DELETE FROM cables WHERE key = ?", (key,))
         self.full.executemany("INSERT INTO cables VALUES (?, ?, ?)",
-                            [(key, n, pickle.dumps(c, protocol=pickle.HIGHEST_PROTOCOL))
-                             for n, c in enumerate(cables)])
+                              [(key, n, b) for n, b in enumerate(blobs)])
         self.db.execute("INSERT OR REPLACE INTO parsed VALUES (?, ?)",
                         (key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
 
@@ -151,13 +150,14 @@ class CableStore:
 
 
 class MemoryStore:
-    """Full cables held in memory, for a build without a cache (and ``cablesite parse``)."""
+    """Full cables held in memory, pickled, for a build without a cache (and
+    ``cablesite parse``)."""
 
     def __init__(self) -> None:
-        self.cables: list = []
+        self.blobs: list[bytes] = []
 
     def cable(self, i: int):
-        return self.cables[i]
+        return pickle.loads(self.blobs[i])
 
 
 def _lunr_salted(part: str) -> str:

@@ -8,8 +8,9 @@ are resolved across cables.
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .cache import CableStore, MemoryStore, ParseCache, cable_digest, file_key
 from .cables import parse_record
@@ -40,22 +41,33 @@ class Collection:
 
 
 _BIG_FILE = 1 << 20   # a file this large (a cables.csv) is read first, its records spread out
-# A task's result for one file: its index, cables, problems, the common words its cables
-# write in lower case (one set per file, not per cable: a set per cable held ~34 KB a
-# cable until parsing ended), and whether the file is whole (not some records of it).
-Part = tuple[int, list[Cable], list[Diagnostic], frozenset[str], bool]
+# A task's result for one file: its index, its cables' summaries, problems, the common
+# words its cables write in lower case (one set per file, not per cable: a set per cable
+# held ~34 KB a cable until parsing ended), each full cable pickled, the cables' mentions
+# pickled, and whether the file is whole (not some records of it).  The worker summarises
+# and pickles: the process that gathers holds only what it keeps (the summaries) as
+# objects; objects it made and dropped in between (full cables, mentions) would leave its
+# memory fragmented, the summaries spread over mostly empty pages.
+Part = tuple[int, list[Cable], list[Diagnostic], frozenset[str], list[bytes], bytes, bool]
 
 
-def _parse_records(records) -> tuple[list[Cable], list[Diagnostic], frozenset[str]]:
-    cables, diags, words = [], [], set()
+def _dumps(obj) -> bytes:
+    return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _parse_records(records) -> tuple[list[Cable], list[Diagnostic], frozenset[str], list[bytes],
+                                     bytes]:
+    cables, diags, words, blobs, mentions = [], [], set(), [], []
     for raw in records:
         if raw.text.strip():
             cable, lower = parse_record(raw)
-            cables.append(cable)
+            cables.append(summary(cable))
+            blobs.append(_dumps(cable))
+            mentions.append(cable.mentions)
             words |= lower
         else:
             diags.extend(raw.problems)
-    return cables, diags, frozenset(words)
+    return cables, diags, frozenset(words), blobs, _dumps(mentions)
 
 
 def _parse_task(task) -> list[Part]:
@@ -70,7 +82,7 @@ def _parse_task(task) -> list[Part]:
             data = src.read()
         except OSError as exc:    # gone or unreadable since it was found
             out.append((index, [], [error(f"cannot read file ({exc.strerror})", kind="input",
-                                          path=src.path)], frozenset(), True))
+                                          path=src.path)], frozenset(), [], _dumps([]), True))
             continue
         out.append((index, *_parse_records(read_records(src.path, data)), True))
     return out
@@ -103,6 +115,19 @@ class Parsed:
     digests: list[bytes]
     diagnostics: list[Diagnostic]
     lower: set[str]          # the common words the collection writes in lower case
+    mentions: "Mentions"     # each cable's mentions (summaries have none)
+
+
+class Mentions:
+    """Each cable's mentions, in order, kept pickled (a list per file, or per part of a
+    big file) and unpickled a file at a time each time they are read."""
+
+    def __init__(self, blobs: list[bytes]) -> None:
+        self.blobs = blobs
+
+    def __iter__(self):
+        for blob in self.blobs:
+            yield from pickle.loads(blob)
 
 
 def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress | None = None,
@@ -112,8 +137,9 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     (and are read back by a :class:`CableStore`); without one, in memory."""
     progress = progress or Silent()
     done: dict[int, tuple[list[Cable], list[Diagnostic]]] = {}   # index -> summaries, problems
-    full: dict[int, list[Cable]] = {}        # index -> full cables, without a cache
-    split: dict[int, tuple[list[Cable], set[str]]] = {}   # big files parsed in several tasks
+    full: dict[int, list[bytes]] = {}        # index -> full cables pickled, without a cache
+    mentions: dict[int, list[bytes]] = {}    # index -> its cables' mentions pickled
+    split: dict[int, tuple[list[Cable], set[str], list[bytes], list[bytes]]] = {}  # big files
     lower: set[str] = set()
     keys = {index: file_key(src.path, src.sha256) for index, src in enumerate(sources)}
     todo = []
@@ -123,31 +149,35 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
         if hit is not None:
             done[index] = (hit[0], hit[1])
             lower |= hit[2]
+            mentions[index] = hit[3]
         else:
             todo.append((index, src))
     tasks = _tasks(todo)
     count = sum(len(p) for p, _ in done.values())
 
-    def keep(index: int, cables: list[Cable], diags: list[Diagnostic], words: frozenset) -> None:
-        summaries = [summary(c) for c in cables]
+    def keep(index: int, summaries: list[Cable], diags: list[Diagnostic], words: frozenset,
+             blobs: list[bytes], named: list[bytes]) -> None:
         done[index] = (summaries, diags)
+        mentions[index] = named
         if cache is not None:
-            cache.put(keys[index], cables, (summaries, diags, words))
+            cache.put(keys[index], blobs, (summaries, diags, words, named))
         else:
-            full[index] = cables
+            full[index] = blobs
 
     def take(parts: list[Part]) -> None:
         nonlocal count
-        for index, cables, diags, words, whole in parts:
+        for index, summaries, diags, words, blobs, named, whole in parts:
             lower.update(words)
             if whole:
-                keep(index, cables, diags, words)
+                keep(index, summaries, diags, words, blobs, [named])
             else:
-                old = split.setdefault(index, ([], set()))
-                old[0].extend(cables)
+                old = split.setdefault(index, ([], set(), [], []))
+                old[0].extend(summaries)
                 old[1].update(words)
+                old[2].extend(blobs)
+                old[3].append(named)
                 done.setdefault(index, ([], []))[1].extend(diags)
-            count += len(cables)
+            count += len(summaries)
         progress.step("parse", count, 0, "cables")
 
     if jobs > 1 and len(tasks) > 2:
@@ -159,11 +189,11 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     else:
         for parts in map(_parse_task, tasks):
             take(parts)
-    for index, (cables, words) in split.items():
-        keep(index, cables, done[index][1], frozenset(words))
+    for index, (summaries, words, blobs, named) in split.items():
+        keep(index, summaries, done[index][1], frozenset(words), blobs, named)
     for index, _ in todo:
         if index not in done:        # a big file with no records
-            keep(index, [], [], frozenset())
+            keep(index, [], [], frozenset(), [], [])
     if cache is not None:
         cache.prune(set(keys.values()))
     progress.done("parse", count, f"cables from {len(sources)} files ({len(todo)} parsed, "
@@ -177,8 +207,9 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
         store: CableStore | MemoryStore = CableStore(cache.cables_path, refs)
     else:
         store = MemoryStore()
-        store.cables = [c for index in order for c in full[index]]
-    return Parsed(cables, store, digests, diags, lower)
+        store.blobs = [b for index in order for b in full[index]]
+    return Parsed(cables, store, digests, diags, lower,
+                  Mentions([b for index in order for b in mentions[index]]))
 
 
 def fullness(c: Cable) -> tuple:
@@ -218,7 +249,5 @@ def collect(sources: list[SourceFile], editorial: Editorial = Editorial(), jobs:
         diags.extend(c.warnings)
     version_of, dup_diags = settle_duplicates(parsed.cables)
     diags.extend(dup_diags)
-    persons, refs = resolve_people(parsed.cables, editorial, parsed.lower)
-    cables = [replace(c, mentions=()) for c in parsed.cables]   # people are resolved
-    parsed.cables.clear()
-    return Collection(cables, persons, refs, parsed.store, parsed.digests, version_of, diags)
+    persons, refs = resolve_people(parsed.cables, editorial, parsed.lower, parsed.mentions)
+    return Collection(parsed.cables, persons, refs, parsed.store, parsed.digests, version_of, diags)

@@ -123,11 +123,11 @@ class Cable:
 
 def summary(c: Cable) -> Cable:
     """The cable without its text: no original text (``None``), paragraphs as
-    :class:`ParagraphHead` (no text but a heading's).  What the stages that span the
-    collection hold for every cable (about a tenth of its size); pages, search and
-    exports load the full cable when they need its text.  Mentions are kept until
-    people are resolved."""
-    return replace(c, text=None, paragraphs=tuple(
+    :class:`ParagraphHead` (no text but a heading's), no mentions (people are resolved
+    from them once, apart: see ``collect``).  What the stages that span the collection
+    hold for every cable (about a tenth of its size); pages, search and exports load
+    the full cable when they need its text."""
+    return replace(c, text=None, mentions=(), paragraphs=tuple(
         ParagraphHead(p.kind, p.number, p.text if p.kind == "heading" else None, len(p.text))
         for p in c.paragraphs))
 

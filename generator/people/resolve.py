@@ -13,8 +13,9 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Iterable
 
-from ..model import Cable, Person, PersonRef
+from ..model import Cable, Mention, Person, PersonRef
 from .editorial import Editorial, PersonRule, norm
 from .extract import surname_key
 from .lexicon import common_words, fold, given_names, not_names
@@ -73,10 +74,10 @@ def _names_a_given(full: str) -> bool:
         re.match(r"^[A-Z]\.", full) is not None
 
 
-def _groups(cable: Cable) -> list[_Group]:
+def _groups(mentions: tuple[Mention, ...]) -> list[_Group]:
     by_surname: dict[str, list[_Group]] = defaultdict(list)
     order = 0
-    for m in cable.mentions:
+    for m in mentions:
         if m.where == "bare":
             continue
         s = surname_key(m.name)
@@ -121,14 +122,19 @@ def _rule_for(g: _Group, cable: Cable, editorial: Editorial) -> PersonRule | Non
 
 
 def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),
-                   lower_words: set[str] | frozenset[str] = frozenset()) -> tuple[
+                   lower_words: set[str] | frozenset[str] = frozenset(),
+                   mentions: Iterable[tuple[Mention, ...]] | None = None) -> tuple[
         dict[str, Person], list[tuple[PersonRef, ...]]]:
     """Persons by key, and for each cable (same order) the persons it names.
 
     ``lower_words``: common English words the collection writes in lower case;
     a bare capitalised word that is one of them ("Hill", "Report") is not taken
-    for a known surname, while "Putin", never written in lower case, is."""
-    per_cable = [_groups(c) for c in cables]
+    for a known surname, while "Putin", never written in lower case, is.
+    ``mentions``: each cable's mentions, in order, when the cables do not carry them
+    (summaries do not); read twice, so an iterable, not an iterator."""
+    if mentions is None:
+        mentions = [c.mentions for c in cables]
+    per_cable = [_groups(m) for m in mentions]
     # 1. assign each group an identity: ("rule", name) | ("full", key) | ("surname", s)
     ident: list[list[tuple[str, str]]] = []
     fulls_by_surname: dict[str, set[str]] = defaultdict(set)
@@ -154,11 +160,11 @@ def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),
         ident.append(ids)
     # 2. bare candidates whose surname the collection knows as a person's, from strong
     #    evidence (a title, a given name in mixed case, a signer or classifying officer)
-    known = {surname_key(m.name) for c in cables for m in c.mentions if m.evidence in _STRONG}
+    known = {surname_key(m.name) for ms in mentions for m in ms if m.evidence in _STRONG}
     known = {s for s in known if s not in not_names()}
-    for k, cable in enumerate(cables):
+    for k, (cable, ms) in enumerate(zip(cables, mentions)):
         have = {g.surname: g for g in per_cable[k]}
-        for m in cable.mentions:
+        for m in ms:
             if m.where != "bare":
                 continue
             s = surname_key(m.name)
