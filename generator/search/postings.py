@@ -33,6 +33,8 @@ from .pipeline import Analyzer
 K1, B = 1.2, 0.75
 TIER = 4096
 CHUNK = 250_000          # postings scored and encoded at a time (~20 arrays of 8 bytes each)
+STAGE = 1 << 20          # postings added one by one before they are packed
+FIELD_BITS = 3           # a posting's field and count share a number: count << 3 | field
 ALPHABET = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_",
                          dtype=np.uint8)
 
@@ -45,17 +47,41 @@ class Term:
 
 
 class Postings:
-    """Collects documents one by one (:meth:`add`), then scores and encodes them."""
+    """Collects documents one by one (:meth:`add`), then scores and encodes them.
+
+    A posting is its term's number (4 bytes) and ``count << 3 | field`` (2 bytes, 4 once
+    a count reaches 8192): 6 bytes, not the 9 of a term, a field and a count apart
+    (82 million postings at 250,000 cables).  Documents added one by one stage their
+    fields and counts apart, packed every :data:`STAGE` postings."""
 
     def __init__(self, words: dict[str, str | None] | None = None) -> None:
+        assert len(FIELDS) <= 1 << FIELD_BITS
         self.analyzer = Analyzer(words)
         self.vocab: dict[str, int] = {}
         self.term = array("I")
         self.starts = array("I")        # per document, where its postings start
-        self.field = array("B")
+        self.packed = array("H")        # per posting, count << FIELD_BITS | field
+        self.field = array("B")         # staged: postings not yet in ``packed``
         self.tf = array("I")
         self.lengths = array("I")       # per document, per field
         self.count = 0
+
+    def _pack(self) -> None:
+        """Move the staged postings into ``packed``."""
+        if not self.tf:
+            return
+        tf = np.frombuffer(self.tf, dtype=np.uint32).astype(np.uint64)
+        self._put_packed(tf << FIELD_BITS | np.frombuffer(self.field, dtype=np.uint8), int(tf.max()))
+        self.field, self.tf = array("B"), array("I")
+
+    def _put_packed(self, packed: np.ndarray, most: int) -> None:
+        """Append packed postings whose largest count is ``most``."""
+        if self.packed.typecode == "H" and most >= 1 << (16 - FIELD_BITS):
+            wide = array("I")      # a count of 8192 or more: 4 bytes a posting from now on
+            wide.frombytes(np.frombuffer(self.packed, dtype=np.uint16).astype(np.uint32).tobytes())
+            self.packed = wide
+        dtype = np.uint16 if self.packed.typecode == "H" else np.uint32
+        self.packed.frombytes(packed.astype(dtype).tobytes())
 
     def add(self, fields: dict[str, str]) -> None:
         self.add_analysed(analysed(self.analyzer, fields))
@@ -77,29 +103,39 @@ class Postings:
             self.term.extend(ids)
             self.tf.extend(tf)
             self.field.extend([f] * len(ids))
+        if len(self.tf) >= STAGE:
+            self._pack()
 
     def part(self) -> tuple:
         """This collection's postings as plain data (term numbers are this collection's
         own), for :meth:`merge` in another process."""
+        self._pack()
         return (list(self.vocab), self.count, self.term.tobytes(), self.starts.tobytes(),
-                self.field.tobytes(), self.tf.tobytes(), self.lengths.tobytes())
+                self.packed.typecode, self.packed.tobytes(), self.lengths.tobytes())
 
     def merge(self, part: tuple) -> None:
         """Append the documents of a :meth:`part` after those already here, as if they
         had been added one by one."""
-        vocab, count, term, starts, field, tf, lengths = part
+        vocab, count, term, starts, typecode, packed, lengths = part
+        self._pack()
         remap = np.fromiter((self.vocab.setdefault(t, len(self.vocab)) for t in vocab),
                             dtype=np.uint32, count=len(vocab))
         self.starts.frombytes((np.frombuffer(starts, dtype=np.uint32) + np.uint32(len(self.term))).tobytes())
         self.term.frombytes(remap[np.frombuffer(term, dtype=np.uint32)].tobytes())
-        self.field.frombytes(field)
-        self.tf.frombytes(tf)
+        packed = np.frombuffer(packed, dtype=np.uint16 if typecode == "H" else np.uint32)
+        self._put_packed(packed, int(packed.max()) >> FIELD_BITS if len(packed) else 0)
         self.lengths.frombytes(lengths)
         self.count += count
+
+    def _fields(self, sl) -> tuple[np.ndarray, np.ndarray]:
+        """The field and the count of the postings ``sl`` (a slice or index array)."""
+        packed = self.packed_a[sl]
+        return (packed & ((1 << FIELD_BITS) - 1)).astype(np.uint8), packed >> FIELD_BITS
 
     def _prepare(self) -> None:
         """Global statistics: terms renumbered in sorted order, lunr's idf per term, the
         average length of each field and the length of every field vector."""
+        self._pack()
         n, nf = self.count, len(FIELDS)
         self.names = sorted(self.vocab)
         rank = np.empty(len(self.names), dtype=np.uint32)
@@ -111,7 +147,8 @@ class Postings:
             term[a:a + CHUNK] = rank[term[a:a + CHUNK]]
         del rank
         self.term_a, self.starts_a = term, np.frombuffer(self.starts, dtype=np.uint32)
-        self.field_a, self.tf_a = np.frombuffer(self.field, dtype=np.uint8), np.frombuffer(self.tf, dtype=np.uint32)
+        self.packed_a = np.frombuffer(self.packed, dtype=np.uint16 if self.packed.typecode == "H"
+                                      else np.uint32)
         self.lengths_a = np.frombuffer(self.lengths, dtype=np.uint32).reshape(n, nf)
         self.postings = np.bincount(term, minlength=len(self.names))      # lunr counts per field
         self.idf = np.log1p(np.abs((n - self.postings + 0.5) / (self.postings + 0.5)))
@@ -122,9 +159,9 @@ class Postings:
         for a in range(0, len(term), CHUNK):
             sl = slice(a, a + CHUNK)
             doc = self._docs(np.arange(a, min(a + CHUNK, len(term)), dtype=np.int64))
-            score = self._score(term[sl], doc, self.field_a[sl], self.tf_a[sl])
-            norm2 += np.bincount(self._cell(doc, self.field_a[sl]), weights=score * score,
-                                 minlength=n * nf)
+            field, tf = self._fields(sl)
+            score = self._score(term[sl], doc, field, tf)
+            norm2 += np.bincount(self._cell(doc, field), weights=score * score, minlength=n * nf)
         self.norm = np.sqrt(norm2)
 
     def _docs(self, postings: np.ndarray) -> np.ndarray:
@@ -157,7 +194,7 @@ class Postings:
             t1 = int(np.searchsorted(bounds, bounds[t0] + CHUNK, side="right")) - 1
             t1 = max(t1, t0 + 1)
             sl = order[bounds[t0]:bounds[t1]]
-            yield from self._encode_terms(self.term_a[sl], self._docs(sl), self.field_a[sl], self.tf_a[sl])
+            yield from self._encode_terms(self.term_a[sl], self._docs(sl), *self._fields(sl))
             t0 = t1
 
     def _encode_terms(self, term, doc, field, tf) -> Iterator[Term]:

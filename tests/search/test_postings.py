@@ -125,6 +125,51 @@ def test_large_document_numbers_and_gaps_survive_encoding():
     assert [doc for doc, _, _ in decode(t.tiers[0])] == [0, 31, 32, 1023, 1024, 2999]
 
 
+def _terms(p):
+    return [(t.term, t.docs, t.tiers) for t in p.terms()]
+
+
+def test_a_count_too_large_for_two_bytes_widens_the_postings_and_keeps_lunrs_weights():
+    docs = [dict(DOCS[0], body=DOCS[0]["body"] + " embargo" * 9000), DOCS[1], DOCS[2]]
+    p = Postings()
+    for d in docs:
+        p.add(d)
+    p._pack()
+    assert p.packed.typecode == "I"          # 9000 << 3 does not fit in 16 bits
+    mine = {(t.term, doc, field): w for t in p.terms() for tier in t.tiers
+            for doc, field, w in decode(tier)}
+    theirs = lunr_weights(docs)
+    assert set(mine) == set(theirs) and ("embargo", 0, "body") in mine
+    for key, w in theirs.items():
+        assert math.isclose(mine[key], w, rel_tol=0.01, abs_tol=2e-4), key
+    q = Postings()
+    for d in DOCS:
+        q.add(d)
+    q._pack()
+    assert q.packed.typecode == "H"
+
+
+def test_postings_packed_as_they_come_or_merged_from_parts_are_the_same(monkeypatch):
+    docs = DOCS * 7 + [dict(DOCS[1], body="Kosovo " * 9000)] + DOCS * 2
+    whole = Postings()
+    for d in docs:
+        whole.add(d)
+    expected = _terms(whole)
+    monkeypatch.setattr(postings_mod, "STAGE", 5)       # packed every few documents
+    staged = Postings()
+    for d in docs:
+        staged.add(d)
+    assert _terms(staged) == expected
+    merged = Postings()                               # parts of two widths, as workers send
+    for a in range(0, len(docs), 4):
+        part = Postings()
+        for d in docs[a:a + 4]:
+            part.add(d)
+        merged.merge(part.part())
+    assert merged.packed.typecode == "I"
+    assert _terms(merged) == expected
+
+
 def test_id_terms_cover_the_common_forms():
     assert id_terms("07PARIS3198") == ["07paris3198", "paris3198"]
     assert id_terms("08USUNNEWYORK0123") == ["08usunnewyork123", "usunnewyork123"]
