@@ -241,6 +241,31 @@ def settle_duplicates(cables: list[Cable]) -> tuple[dict[int, int], list[Diagnos
     return version_of, diags
 
 
+_PEOPLE: tuple | None = None      # resolve_people's arguments, inherited by a forked process
+_PEOPLE_APART = 2000              # cables from which people are resolved in a process apart
+
+
+def _resolve_people(_=None):
+    return resolve_people(*_PEOPLE)
+
+
+def people_apart(cables: list[Cable], editorial: Editorial, lower: set[str],
+                 mentions: Mentions) -> tuple[dict[str, Person], list[tuple[PersonRef, ...]]]:
+    """``resolve_people`` in a forked process, for a large collection: it makes and drops
+    several times its result's size in working objects (groups of mentions per cable),
+    which would stay in this process's memory, fragmented, for the rest of the build
+    (10,000 cables: 58 MB kept, against 25 MB for the result alone)."""
+    global _PEOPLE
+    if len(cables) < _PEOPLE_APART or "fork" not in multiprocessing.get_all_start_methods():
+        return resolve_people(cables, editorial, lower, mentions)
+    _PEOPLE = (cables, editorial, lower, mentions)
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            return pool.apply(_resolve_people)
+    finally:
+        _PEOPLE = None
+
+
 def collect(sources: list[SourceFile], editorial: Editorial = Editorial(), jobs: int = 1,
             progress: Progress | None = None, cache: ParseCache | None = None) -> Collection:
     parsed = parse_sources(sources, jobs, progress, cache)
@@ -249,5 +274,5 @@ def collect(sources: list[SourceFile], editorial: Editorial = Editorial(), jobs:
         diags.extend(c.warnings)
     version_of, dup_diags = settle_duplicates(parsed.cables)
     diags.extend(dup_diags)
-    persons, refs = resolve_people(parsed.cables, editorial, parsed.lower, parsed.mentions)
+    persons, refs = people_apart(parsed.cables, editorial, parsed.lower, parsed.mentions)
     return Collection(parsed.cables, persons, refs, parsed.store, parsed.digests, version_of, diags)

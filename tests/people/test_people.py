@@ -104,3 +104,26 @@ def test_a_cable_names_each_person_once(tmp_path):
     assert shwe and any({"Than Shwe", "Shwe"} <= set(p.forms) for p in shwe)
     counted = Counter(p.key for refs in col.cable_persons for p in refs)
     assert all(col.persons[k].cables == n for k, n in counted.items())
+
+
+@pytest.mark.corpus
+def test_people_resolved_in_a_process_apart_are_the_same(monkeypatch):
+    """A large collection resolves its people in a forked process (its working objects
+    then leave the build's memory); the result is the one resolved in place."""
+    import multiprocessing
+    import os
+    from generator import collect as collect_mod
+    from generator.discover import discover
+    from generator.people.resolve import resolve_people
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork here: people are always resolved in place")
+    src, _ = discover([CORPUS])
+    parsed = collect_mod.parse_sources(src)
+    inline = resolve_people(parsed.cables, lower_words=parsed.lower, mentions=parsed.mentions)
+    monkeypatch.setattr(collect_mod, "_PEOPLE_APART", 0)
+    monkeypatch.setattr(collect_mod, "resolve_people",       # and say where it ran
+                        lambda *args: (*resolve_people(*args), os.getpid()))
+    *apart, pid = collect_mod.people_apart(parsed.cables, collect_mod.Editorial(), parsed.lower,
+                                           parsed.mentions)
+    assert pid != os.getpid() and collect_mod._PEOPLE is None
+    assert tuple(apart) == inline and len(inline[0]) > 100 and sum(map(len, inline[1])) > 1000
