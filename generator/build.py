@@ -22,7 +22,7 @@ except ImportError:       # Windows
 
 from . import config as config_mod
 from . import urls
-from .cache import AnalysisCache, ParseCache, RenderCache, TermCache, render_salt
+from .cache import AnalysisCache, FileHashes, ParseCache, RenderCache, TermCache, render_salt
 from .collect import collect
 from .diagnostics import Report, error, warning
 from .markup import parse_page
@@ -154,8 +154,12 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
         result.ok = False
         return result
     if (content / "cables").is_dir():
+        hashes = FileHashes(cache_dir / "files.pickle", fresh=clean) if cache_dir is not None \
+            else None
         sources, diags = discover([content / "cables"], base=content.parent, skip=NOT_CABLES,
-                                  keep=False)
+                                  keep=False, hashes=hashes.hashes if hashes is not None else None)
+        if hashes is not None:
+            hashes.save()
     else:
         sources, diags = [], [warning(f"no cables: {content / 'cables'} does not exist; put cable "
                                       "files there, or run `cablesite import SOURCE`",

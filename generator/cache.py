@@ -178,6 +178,30 @@ def _search_version() -> str:
     return _lunr_salted("search")
 
 
+class FileHashes:
+    """The SHA-256 of each content file with its size, time and inode when hashed
+    (``discover``'s ``hashes``), so a rebuild reads only the files that changed.  One
+    pickle file; unreadable, it is started afresh."""
+
+    def __init__(self, path: Path, fresh: bool = False):
+        self.path = path
+        self.hashes: dict[str, tuple] = {}
+        if fresh:
+            return
+        try:
+            hashes = pickle.loads(path.read_bytes())
+            if isinstance(hashes, dict):
+                self.hashes = hashes
+        except (OSError, pickle.UnpicklingError, ValueError, TypeError, EOFError):
+            pass
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(self.hashes, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(self.path)
+
+
 class TermCache:
     """Words and their index terms from earlier builds (running the Porter stemmer on
     every distinct word is most of the search stage's time on a rebuild).  One pickle

@@ -1,0 +1,72 @@
+"""Discovery: every file, sorted, hashed; a file unchanged since the last build is not read."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from generator import discover as discover_mod
+from generator.cache import FileHashes
+from generator.discover import discover
+
+
+def _tree(tmp_path: Path) -> Path:
+    root = tmp_path / "cables"
+    (root / "a").mkdir(parents=True)
+    (root / "a" / "one.txt").write_text("ONE")
+    (root / "two.txt").write_text("TWO")
+    old = 1_600_000_000
+    for f in root.rglob("*.txt"):
+        os.utime(f, (old, old))              # long before this discovery
+    return root
+
+
+def _shas(files):
+    return {Path(f.file).name: f.sha256 for f in files}
+
+
+def test_unchanged_files_are_not_read_again_and_changed_ones_are(tmp_path, monkeypatch):
+    root = _tree(tmp_path)
+    hashes: dict = {}
+    first, diags = discover([root], keep=False, hashes=hashes)
+    assert diags == [] and len(hashes) == 2
+    plain, _ = discover([root], keep=False)
+    assert _shas(first) == _shas(plain)
+    read = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real(self))
+    again, _ = discover([root], keep=False, hashes=hashes)
+    assert read == [] and _shas(again) == _shas(first)
+    assert [f.path for f in again] == [f.path for f in first] and [f.size for f in again] == [3, 3]
+    # a change (same size, a new time) is read and hashed anew
+    (root / "two.txt").write_text("TOO")
+    os.utime(root / "two.txt", (1_600_000_100, 1_600_000_100))
+    third, _ = discover([root], keep=False, hashes=hashes)
+    assert read == ["two.txt"]
+    assert _shas(third)["two.txt"] == _shas(discover([root], keep=False)[0])["two.txt"] \
+        != _shas(first)["two.txt"]
+    # a removed file leaves the table
+    (root / "a" / "one.txt").unlink()
+    discover([root], keep=False, hashes=hashes)
+    assert set(hashes) == {str(root / "two.txt")}
+
+
+def test_a_file_modified_just_now_is_hashed_again_next_time(tmp_path, monkeypatch):
+    root = _tree(tmp_path)
+    (root / "two.txt").write_text("NEW")           # now: within the clock's reach
+    hashes: dict = {}
+    discover([root], keep=False, hashes=hashes)
+    assert set(hashes) == {str(root / "a" / "one.txt")}
+    monkeypatch.setattr(discover_mod, "RECENT_NS", 0)
+    discover([root], keep=False, hashes=hashes)
+    assert len(hashes) == 2
+
+
+def test_the_table_is_kept_beside_the_cache_and_started_afresh_when_unreadable(tmp_path):
+    root = _tree(tmp_path)
+    table = FileHashes(tmp_path / "cache" / "files.pickle")
+    discover([root], keep=False, hashes=table.hashes)
+    table.save()
+    assert FileHashes(tmp_path / "cache" / "files.pickle").hashes == table.hashes
+    assert FileHashes(tmp_path / "cache" / "files.pickle", fresh=True).hashes == {}
+    (tmp_path / "cache" / "files.pickle").write_bytes(b"not a pickle")
+    assert FileHashes(tmp_path / "cache" / "files.pickle").hashes == {}
