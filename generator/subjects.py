@@ -92,6 +92,10 @@ def _singular(w: str) -> str:
     return w
 
 
+_MEMO = 1 << 16    # subjects and headings repeat (SUMMARY, COMMENT, a series' subject)
+
+
+@lru_cache(maxsize=_MEMO)
 def key(term: str) -> str:
     """The normalised key of a term: ``KOSOVO'S`` and ``Kosovo`` -> ``kosovo``."""
     words = [w.lower().rstrip("'’").removesuffix("'s").removesuffix("’s") for w in _WORD.findall(fold(term))]
@@ -99,6 +103,7 @@ def key(term: str) -> str:
     return " ".join(_singular(w) for w in " ".join(words).lower().split())
 
 
+@lru_cache(maxsize=_MEMO)
 def display(term: str) -> str:
     """``RUSSIA-FRANCE RELATIONS`` -> ``Russia-France relations``; acronyms kept."""
     words = []
@@ -136,7 +141,8 @@ def _clean(part: str) -> str | None:
     return text
 
 
-def terms_of(text: str) -> list[str]:
+@lru_cache(maxsize=_MEMO)
+def terms_of(text: str) -> tuple[str, ...]:
     """The terms a subject line or heading names, in their order, as written (cleaned)."""
     out: list[str] = []
     for part in _SPLIT.split(text):
@@ -149,4 +155,4 @@ def terms_of(text: str) -> list[str]:
             name = _places()[place]
             if name not in out and key(name) not in {key(o) for o in out}:
                 out.append(name)
-    return out
+    return tuple(out)

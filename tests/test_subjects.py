@@ -20,7 +20,7 @@ def test_terms_from_a_subject_line():
 
 @pytest.mark.parametrize("heading", ["Comment", "SUMMARY", "Background", "ACTION REQUEST"])
 def test_boilerplate_headings_are_not_terms(heading):
-    assert terms_of(heading) == []
+    assert terms_of(heading) == ()
 
 
 def test_display_keeps_acronyms_and_places():
