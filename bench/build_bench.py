@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -27,19 +26,36 @@ ROOT = Path(__file__).resolve().parent.parent
 CABLESITE = [sys.executable, "-m", "generator"]
 
 
+# Runs a command and reports the largest resident set of it and its descendants (this
+# process's own RUSAGE_CHILDREN would also count every earlier command: Hugo at 10,000
+# cables was counted as the 50,000-cable build's peak).
+_PEAK = ("import resource, subprocess, sys\n"
+         "r = subprocess.run(sys.argv[1:])\n"
+         "kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+         "sys.stderr.write(f'\\npeak-kb {kb}\\n')\n"
+         "sys.exit(r.returncode)\n")
+LAST_PEAK = [0.0]
+
+
 def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, str]:
     """Run ``cmd`` in ``cwd``, by default the project beside this script: ``python -m
     generator`` imports the package from its working folder first, so the code measured
-    is this checkout's whatever the caller's folder."""
+    is this checkout's whatever the caller's folder.  Its peak memory is left in
+    :func:`peak_mb`."""
     t = time.perf_counter()
-    p = subprocess.run(cmd, cwd=cwd or ROOT, capture_output=True, text=True)
+    p = subprocess.run([sys.executable, "-c", _PEAK, *cmd], cwd=cwd or ROOT, capture_output=True,
+                       text=True)
+    took = time.perf_counter() - t
+    err, _, peak = p.stderr.rstrip().rpartition("\npeak-kb ")
+    LAST_PEAK[0] = int(peak) / 1024 if peak.isdigit() else 0.0
     if p.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{p.stderr[-3000:]}")
-    return time.perf_counter() - t, p.stderr
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{err[-3000:]}")
+    return took, err
 
 
 def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    """The largest resident set of the last command run and its descendants, in MB."""
+    return LAST_PEAK[0]
 
 
 def size(folder: Path) -> tuple[int, float]:
@@ -99,10 +115,9 @@ def bench(n: int, work: Path, jobs: int, hugo: bool) -> dict:
     shutil.rmtree(base / "site", ignore_errors=True)
     shutil.rmtree(base / ".cablesite-cache", ignore_errors=True)
     row: dict = {"cables": n}
-    before = peak_mb()
     row["full_s"], err = run([*CABLESITE, "build", "--content", str(content), "--out", str(base / "site"),
                               "--clean", "--jobs", str(jobs), "-q"])
-    row["peak_mb"] = max(peak_mb(), before)
+    row["peak_mb"] = peak_mb()
     row["stages"] = stages(err)
     row["files"], row["size_mb"] = size(base / "site")
     row["largest"] = largest(base / "site")
@@ -118,15 +133,15 @@ def bench(n: int, work: Path, jobs: int, hugo: bool) -> dict:
         row["add_one_s"], err = run([*CABLESITE, "build", "--content", str(content), "--out",
                                      str(base / "site"), "--jobs", str(jobs), "-q"])
         row["add_one_stages"] = stages(err)
+        row["add_one_peak_mb"] = peak_mb()
     finally:
         extra.unlink()
     if hugo and shutil.which("hugo"):
         h = base / "hugo"
         shutil.rmtree(h, ignore_errors=True)
         to_hugo(content, h)
-        before = peak_mb()
         row["hugo_s"], _ = run(["hugo", "--quiet", "--minify=false"], cwd=h)
-        row["hugo_peak_mb"] = peak_mb()   # the largest child so far: compare with care
+        row["hugo_peak_mb"] = peak_mb()
         row["hugo_files"], row["hugo_size_mb"] = size(h / "public")
     return row
 
@@ -145,9 +160,10 @@ def main() -> int:
         r = bench(n, work, args.jobs, args.hugo)
         line = (f"{n:>7} cables: full build {r['full_s']:.1f} s ({n / r['full_s']:,.0f} cables/s), "
                 f"peak {r['peak_mb']:.0f} MB, {r['files']} files, {r['size_mb']:.0f} MB; "
-                f"add one cable {r['add_one_s']:.1f} s")
+                f"add one cable {r['add_one_s']:.1f} s, peak {r['add_one_peak_mb']:.0f} MB")
         if "hugo_s" in r:
-            line += (f"; Hugo {r['hugo_s']:.1f} s ({r['hugo_files']} files, {r['hugo_size_mb']:.0f} MB), "
+            line += (f"; Hugo {r['hugo_s']:.1f} s, peak {r['hugo_peak_mb']:.0f} MB "
+                     f"({r['hugo_files']} files, {r['hugo_size_mb']:.0f} MB), "
                      f"ratio {r['full_s'] / r['hugo_s']:.2f}")
         print(line)
         print(f"         largest file outside data/: {r['largest'][1]}, {r['largest'][0]:,} bytes")

@@ -245,7 +245,7 @@ _PEOPLE: tuple | None = None      # resolve_people's arguments, inherited by a f
 _PEOPLE_APART = 2000              # cables from which people are resolved in a process apart
 
 
-def _resolve_people(_=None):
+def _resolve_people():
     return resolve_people(*_PEOPLE)
 
 

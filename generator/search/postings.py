@@ -35,6 +35,7 @@ TIER = 4096
 CHUNK = 250_000          # postings scored and encoded at a time (~20 arrays of 8 bytes each)
 STAGE = 1 << 20          # postings added one by one before they are packed
 FIELD_BITS = 3           # a posting's field and count share a number: count << 3 | field
+assert len(FIELDS) <= 1 << FIELD_BITS
 ALPHABET = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_",
                          dtype=np.uint8)
 
@@ -55,7 +56,6 @@ class Postings:
     fields and counts apart, packed every :data:`STAGE` postings."""
 
     def __init__(self, words: dict[str, str | None] | None = None) -> None:
-        assert len(FIELDS) <= 1 << FIELD_BITS
         self.analyzer = Analyzer(words)
         self.vocab: dict[str, int] = {}
         self.term = array("I")
