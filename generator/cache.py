@@ -3,7 +3,7 @@
 A rebuild re-parses only the files whose bytes changed; a change to the parser's
 own code (or its data) changes every key, so a stale cache is never used.  A file's
 entry holds its cables' summaries (what the collection-wide stages need), problems,
-lower-case words and mentions (pickled, for people resolution); each full cable is a
+lower-case words and what people resolution needs of its cables (pickled); each full cable is a
 row of its own, loaded by :class:`CableStore` when its text is needed.
 The full cables are in a second SQLite file beside the first (``-cables``): every
 build reads every entry, and with the full cables in the same file the entries' pages
@@ -94,7 +94,7 @@ class ParseCache:
 
     def put(self, key: str, blobs: list[bytes], value) -> None:
         """A file's full cables, pickled (a row each), and its entry ``value`` (summaries,
-        problems, words, mentions)."""
+        problems, words, people inputs)."""
         self.full.execute("DELETE FROM cables WHERE key = ?", (key,))
         self.full.executemany("INSERT INTO cables VALUES (?, ?, ?)",
                               [(key, n, b) for n, b in enumerate(blobs)])

@@ -18,7 +18,7 @@ from .diagnostics import Diagnostic, error, warning
 from .discover import SourceFile
 from .model import Cable, Person, PersonRef, summary
 from .people.editorial import Editorial
-from .people.resolve import resolve_people
+from .people.resolve import people_input, resolve_people
 from .progress import Progress, Silent
 from .readers import read_records
 
@@ -43,8 +43,8 @@ class Collection:
 _BIG_FILE = 1 << 20   # a file this large (a cables.csv) is read first, its records spread out
 # A task's result for one file: its index, its cables' summaries, problems, the common
 # words its cables write in lower case (one set per file, not per cable: a set per cable
-# held ~34 KB a cable until parsing ended), each full cable pickled, the cables' mentions
-# pickled, and whether the file is whole (not some records of it).  The worker summarises
+# held ~34 KB a cable until parsing ended), each full cable pickled, what people resolution
+# needs of its cables pickled (``people_input``), and whether the file is whole (not some records of it).  The worker summarises
 # and pickles: the process that gathers holds only what it keeps (the summaries) as
 # objects; objects it made and dropped in between (full cables, mentions) would leave its
 # memory fragmented, the summaries spread over mostly empty pages.
@@ -57,17 +57,17 @@ def _dumps(obj) -> bytes:
 
 def _parse_records(records) -> tuple[list[Cable], list[Diagnostic], frozenset[str], list[bytes],
                                      bytes]:
-    cables, diags, words, blobs, mentions = [], [], set(), [], []
+    cables, diags, words, blobs, people = [], [], set(), [], []
     for raw in records:
         if raw.text.strip():
             cable, lower = parse_record(raw)
             cables.append(summary(cable))
             blobs.append(_dumps(cable))
-            mentions.append(cable.mentions)
+            people.append(people_input(cable.mentions))
             words |= lower
         else:
             diags.extend(raw.problems)
-    return cables, diags, frozenset(words), blobs, _dumps(mentions)
+    return cables, diags, frozenset(words), blobs, _dumps(people)
 
 
 def _parse_task(task) -> list[Part]:
@@ -115,12 +115,12 @@ class Parsed:
     digests: list[bytes]
     diagnostics: list[Diagnostic]
     lower: set[str]          # the common words the collection writes in lower case
-    mentions: "Mentions"     # each cable's mentions (summaries have none)
+    people: "PeopleInputs"   # each cable's ``people_input`` (summaries have no mentions)
 
 
-class Mentions:
-    """Each cable's mentions, in order, kept pickled (a list per file, or per part of a
-    big file) and unpickled a file at a time each time they are read."""
+class PeopleInputs:
+    """Each cable's ``people_input``, in order, kept pickled (a list per file, or per part
+    of a big file) and unpickled a file at a time each time they are read."""
 
     def __init__(self, blobs: list[bytes]) -> None:
         self.blobs = blobs
@@ -138,7 +138,7 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     progress = progress or Silent()
     done: dict[int, tuple[list[Cable], list[Diagnostic]]] = {}   # index -> summaries, problems
     full: dict[int, list[bytes]] = {}        # index -> full cables pickled, without a cache
-    mentions: dict[int, list[bytes]] = {}    # index -> its cables' mentions pickled
+    people: dict[int, list[bytes]] = {}      # index -> its cables' people inputs pickled
     split: dict[int, tuple[list[Cable], set[str], list[bytes], list[bytes]]] = {}  # big files
     lower: set[str] = set()
     keys = {index: file_key(src.path, src.sha256) for index, src in enumerate(sources)}
@@ -149,7 +149,7 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
         if hit is not None:
             done[index] = (hit[0], hit[1])
             lower |= hit[2]
-            mentions[index] = hit[3]
+            people[index] = hit[3]
         else:
             todo.append((index, src))
     tasks = _tasks(todo)
@@ -158,7 +158,7 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     def keep(index: int, summaries: list[Cable], diags: list[Diagnostic], words: frozenset,
              blobs: list[bytes], named: list[bytes]) -> None:
         done[index] = (summaries, diags)
-        mentions[index] = named
+        people[index] = named
         if cache is not None:
             cache.put(keys[index], blobs, (summaries, diags, words, named))
         else:
@@ -209,7 +209,7 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
         store = MemoryStore()
         store.blobs = [b for index in order for b in full[index]]
     return Parsed(cables, store, digests, diags, lower,
-                  Mentions([b for index in order for b in mentions[index]]))
+                  PeopleInputs([b for index in order for b in people[index]]))
 
 
 def fullness(c: Cable) -> tuple:
@@ -250,15 +250,15 @@ def _resolve_people():
 
 
 def people_apart(cables: list[Cable], editorial: Editorial, lower: set[str],
-                 mentions: Mentions) -> tuple[dict[str, Person], list[tuple[PersonRef, ...]]]:
+                 inputs: PeopleInputs) -> tuple[dict[str, Person], list[tuple[PersonRef, ...]]]:
     """``resolve_people`` in a forked process, for a large collection: it makes and drops
     several times its result's size in working objects (groups of mentions per cable),
     which would stay in this process's memory, fragmented, for the rest of the build
     (10,000 cables: 58 MB kept, against 25 MB for the result alone)."""
     global _PEOPLE
     if len(cables) < _PEOPLE_APART or "fork" not in multiprocessing.get_all_start_methods():
-        return resolve_people(cables, editorial, lower, mentions)
-    _PEOPLE = (cables, editorial, lower, mentions)
+        return resolve_people(cables, editorial, lower, inputs)
+    _PEOPLE = (cables, editorial, lower, inputs)
     try:
         with multiprocessing.get_context("fork").Pool(1) as pool:
             return pool.apply(_resolve_people)
@@ -274,5 +274,5 @@ def collect(sources: list[SourceFile], editorial: Editorial = Editorial(), jobs:
         diags.extend(c.warnings)
     version_of, dup_diags = settle_duplicates(parsed.cables)
     diags.extend(dup_diags)
-    persons, refs = people_apart(parsed.cables, editorial, parsed.lower, parsed.mentions)
+    persons, refs = people_apart(parsed.cables, editorial, parsed.lower, parsed.people)
     return Collection(parsed.cables, persons, refs, parsed.store, parsed.digests, version_of, diags)

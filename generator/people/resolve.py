@@ -101,6 +101,29 @@ def _groups(mentions: tuple[Mention, ...]) -> list[_Group]:
     return [g for gs in by_surname.values() for g in gs]
 
 
+# What resolving needs of one cable, made from its mentions alone (so by the process that
+# parses it, and cached with it): its groups, as tuples of _Group's fields; its bare
+# candidates as (surname, name, title, paragraph), those that can never count left
+# out; the surnames it names on strong evidence.
+PeopleInput = tuple[tuple[tuple, ...], tuple[tuple, ...], tuple[str, ...]]
+
+
+def people_input(mentions: tuple[Mention, ...]) -> PeopleInput:
+    groups = tuple((g.surname, g.forms, g.titles, g.paragraphs, g.first, g.full, g.givens)
+                   for g in _groups(mentions))
+    bare = []
+    for m in mentions:
+        if m.where != "bare":
+            continue
+        s = surname_key(m.name)
+        if len(s) < 4 or s in not_names() or (
+                m.evidence == "bare-caps" and s in common_words() and not m.title):
+            continue
+        bare.append((s, m.name, m.title, m.paragraph))
+    strong = tuple(sorted({surname_key(m.name) for m in mentions if m.evidence in _STRONG}))
+    return groups, tuple(bare), strong
+
+
 def _rule_for(g: _Group, cable: Cable, editorial: Editorial) -> PersonRule | None:
     if not editorial.persons:
         return None
@@ -123,18 +146,24 @@ def _rule_for(g: _Group, cable: Cable, editorial: Editorial) -> PersonRule | Non
 
 def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),
                    lower_words: set[str] | frozenset[str] = frozenset(),
-                   mentions: Iterable[tuple[Mention, ...]] | None = None) -> tuple[
+                   inputs: Iterable[PeopleInput] | None = None) -> tuple[
         dict[str, Person], list[tuple[PersonRef, ...]]]:
     """Persons by key, and for each cable (same order) the persons it names.
 
     ``lower_words``: common English words the collection writes in lower case;
     a bare capitalised word that is one of them ("Hill", "Report") is not taken
     for a known surname, while "Putin", never written in lower case, is.
-    ``mentions``: each cable's mentions, in order, when the cables do not carry them
-    (summaries do not); read twice, so an iterable, not an iterator."""
-    if mentions is None:
-        mentions = [c.mentions for c in cables]
-    per_cable = [_groups(m) for m in mentions]
+    ``inputs``: each cable's ``people_input``, when the cables do not carry their
+    mentions (summaries do not); made from ``cable.mentions`` otherwise."""
+    if inputs is None:
+        inputs = (people_input(c.mentions) for c in cables)
+    per_cable: list[list[_Group]] = []
+    bares: list[tuple[tuple, ...]] = []
+    known: set[str] = set()
+    for groups, bare, strong in inputs:
+        per_cable.append([_Group(*g) for g in groups])
+        bares.append(bare)
+        known.update(strong)
     # 1. assign each group an identity: ("rule", name) | ("full", key) | ("surname", s)
     ident: list[list[tuple[str, str]]] = []
     fulls_by_surname: dict[str, set[str]] = defaultdict(set)
@@ -160,32 +189,30 @@ def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),
         ident.append(ids)
     # 2. bare candidates whose surname the collection knows as a person's, from strong
     #    evidence (a title, a given name in mixed case, a signer or classifying officer)
-    known = {surname_key(m.name) for ms in mentions for m in ms if m.evidence in _STRONG}
-    known = {s for s in known if s not in not_names()}
-    for k, (cable, ms) in enumerate(zip(cables, mentions)):
+    known -= not_names()
+    for k, (cable, bare) in enumerate(zip(cables, bares)):
+        if not bare:
+            continue
         have = {g.surname: g for g in per_cable[k]}
-        for m in ms:
-            if m.where != "bare":
-                continue
-            s = surname_key(m.name)
-            if s not in known or len(s) < 4 or s in lower_words or (
-                    m.evidence == "bare-caps" and s in common_words() and not m.title):
+        for s, name, title, paragraph in bare:
+            if s not in known or s in lower_words:
                 continue
             g = have.get(s)
             if g is None:
                 g = _Group(s)
                 have[s] = g
                 per_cable[k].append(g)
-                rule = _rule_for(_Group(s, [m.name]), cable, editorial)
+                rule = _rule_for(_Group(s, [name]), cable, editorial)
                 if rule:
                     ident[k].append(("rule", rule.name))
                 elif len(fulls_by_surname[s]) == 1:
                     ident[k].append(("full", next(iter(fulls_by_surname[s]))))
                 else:
                     ident[k].append(("surname", s))
-            g.add(m.name, m.title, m.paragraph)
-            if m.paragraph is not None:
-                g.first = min(g.first, 1000 + m.paragraph)
+            g.add(name, title, paragraph)
+            if paragraph is not None:
+                g.first = min(g.first, 1000 + paragraph)
+    del bares
     # 3. one group per person per cable: two surnames can name one person ("Than Shwe"
     #    and a bare "Shwe" resolved to him), and a cable names a person once
     for k, (groups, ids) in enumerate(zip(per_cable, ident)):

@@ -119,11 +119,27 @@ def test_people_resolved_in_a_process_apart_are_the_same(monkeypatch):
         pytest.skip("no fork here: people are always resolved in place")
     src, _ = discover([CORPUS])
     parsed = collect_mod.parse_sources(src)
-    inline = resolve_people(parsed.cables, lower_words=parsed.lower, mentions=parsed.mentions)
+    inline = resolve_people(parsed.cables, lower_words=parsed.lower, inputs=parsed.people)
     monkeypatch.setattr(collect_mod, "_PEOPLE_APART", 0)
     monkeypatch.setattr(collect_mod, "resolve_people",       # and say where it ran
                         lambda *args: (*resolve_people(*args), os.getpid()))
     *apart, pid = collect_mod.people_apart(parsed.cables, collect_mod.Editorial(), parsed.lower,
-                                           parsed.mentions)
+                                           parsed.people)
     assert pid != os.getpid() and collect_mod._PEOPLE is None
     assert tuple(apart) == inline and len(inline[0]) > 100 and sum(map(len, inline[1])) > 1000
+
+
+@pytest.mark.corpus
+def test_people_from_the_parse_workers_inputs_are_those_from_the_mentions():
+    """Parse workers reduce each cable's mentions to its ``people_input`` (cached with the
+    file); resolving from those gives what resolving from the full cables' mentions gives."""
+    from generator import collect as collect_mod
+    from generator.discover import discover
+    from generator.people.resolve import resolve_people
+    src, _ = discover([CORPUS])
+    parsed = collect_mod.parse_sources(src, jobs=2)
+    full = [parsed.store.cable(i) for i in range(len(parsed.cables))]
+    assert all(c.mentions == () for c in parsed.cables) and sum(len(c.mentions) for c in full) > 5000
+    from_inputs = resolve_people(parsed.cables, lower_words=parsed.lower, inputs=parsed.people)
+    assert from_inputs == resolve_people(full, lower_words=parsed.lower)
+    assert sum(map(len, from_inputs[1])) > 1000
