@@ -313,8 +313,7 @@ def extract(paragraphs: tuple[Paragraph, ...], subject: str | None, classified_b
     return tuple(mentions + confirmed + rest), frozenset(lower_common)
 
 
-@lru_cache(maxsize=1 << 18)
-@lru_cache(maxsize=1 << 16)      # names repeat across a collection: resolving asks often
+@lru_cache(maxsize=1 << 18)      # names repeat across a collection: resolving asks often
 def surname_key(name: str) -> str:
     toks = [t for t in name.replace(".", ". ").split() if t.lower() not in _PARTICLES]
     toks = [t for t in toks if t.lower() not in ("jr.", "sr.", "ii", "iii")]
