@@ -234,9 +234,12 @@ class TermCache:
 class AnalysisCache:
     """Each search document's analysed fields (:func:`generator.search.postings.analysed`)
     by the document's fingerprint and the search code's version, in one SQLite file, so
-    a rebuild runs the pipeline only on new and changed cables.  Every process reads with
-    a connection of its own; the building process writes (WAL: readers and the writer do
-    not wait on each other).  :meth:`finish` forgets what this build did not use."""
+    a rebuild runs the pipeline only on new and changed cables; and the postings of each
+    run of documents (:func:`generator.search.postings.runs`) by the run's documents, so
+    a rebuild reads a run's postings at once rather than document by document.  Every
+    process reads with a connection of its own; the building process writes (WAL:
+    readers and the writer do not wait on each other).  :meth:`finish` forgets what this
+    build did not use."""
 
     def __init__(self, path: Path, fresh: bool = False):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -247,9 +250,11 @@ class AnalysisCache:
         self._writer = sqlite3.connect(path)
         self._writer.execute("PRAGMA journal_mode=WAL")
         self._writer.execute("CREATE TABLE IF NOT EXISTS docs (key BLOB PRIMARY KEY, value BLOB)")
+        self._writer.execute("CREATE TABLE IF NOT EXISTS runs (key BLOB PRIMARY KEY, value BLOB)")
         self._writer.commit()
         self._read = _Reader(path)
         self.used: set[bytes] = set()
+        self.used_runs: set[bytes] = set()
 
     def key(self, fingerprint: bytes) -> bytes:
         return hashlib.blake2b(self.salt + fingerprint, digest_size=16).digest()
@@ -281,11 +286,31 @@ class AnalysisCache:
         self._writer.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)", rows)
         self._writer.commit()
 
+    def runs_kept(self, keys: list[bytes]) -> set[bytes]:
+        """Which of these runs the cache has (and keeps past :meth:`finish`)."""
+        wanted = set(keys)
+        have = {k for (k,) in self._writer.execute("SELECT key FROM runs") if k in wanted}
+        self.used_runs |= have
+        return have
+
+    def run(self, key: bytes) -> tuple:
+        """A run's postings (``Postings.part``)."""
+        row = self._writer.execute("SELECT value FROM runs WHERE key = ?", (key,)).fetchone()
+        return pickle.loads(zlib.decompress(row[0]))
+
+    def keep_run(self, key: bytes, part: tuple) -> None:
+        self._writer.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)",
+                             (key, zlib.compress(pickle.dumps(part, protocol=5), 1)))
+        self._writer.commit()
+        self.used_runs.add(key)
+
     def finish(self, prune: bool = True) -> None:
-        """Forget the documents this build did not use (when ``prune``); close."""
+        """Forget the documents and runs this build did not use (when ``prune``); close."""
         if prune:
-            stale = [(k,) for (k,) in self._writer.execute("SELECT key FROM docs") if k not in self.used]
-            self._writer.executemany("DELETE FROM docs WHERE key = ?", stale)
+            for table, used in (("docs", self.used), ("runs", self.used_runs)):
+                stale = [(k,) for (k,) in self._writer.execute(f"SELECT key FROM {table}")
+                         if k not in used]
+                self._writer.executemany(f"DELETE FROM {table} WHERE key = ?", stale)
             self._writer.commit()
         self._writer.close()
 

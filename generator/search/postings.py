@@ -22,6 +22,7 @@ from __future__ import annotations
 import multiprocessing
 from array import array
 from collections import Counter
+from hashlib import blake2b
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -202,23 +203,24 @@ class Postings:
         with np.errstate(invalid="ignore", divide="ignore"):
             w = np.where(score > 0, score / self.norm[self._cell(doc, field)], 0.0)
         boost = np.array([BOOST[f] for f in FIELDS])
-        # Rank each term's documents by their weight in it (fields summed, boosted).
-        order = np.lexsort((doc, term))
-        term, doc, field, w = term[order], doc[order], field[order], w[order]
+        # Rank each term's documents by their weight in it (fields summed, boosted).  The
+        # postings come sorted by term, then document (added in document order, sorted by
+        # term stably), then field: every sort below need only order what differs.
         first = np.ones(len(term), dtype=bool)
         first[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1])
         starts = np.flatnonzero(first)
         group = np.cumsum(first) - 1                                   # (term, doc) group
         gterm, gdoc = term[starts], doc[starts]
         gimpact = np.add.reduceat(w * boost[field], starts)
-        by_impact = np.lexsort((gdoc, -gimpact, gterm))
+        by_impact = np.lexsort((-gimpact, gterm))          # ties stay in document order
         tstart = np.flatnonzero(np.r_[True, gterm[by_impact][1:] != gterm[by_impact][:-1]])
         rank = np.arange(len(by_impact)) - np.repeat(tstart, np.diff(np.r_[tstart, len(by_impact)]))
         gtier = np.empty(len(gterm), dtype=np.int64)
         gtier[by_impact] = rank // TIER
         tier = gtier[group]
-        order = np.lexsort((field, doc, tier, term))
-        term, doc, field, w, tier = term[order], doc[order], field[order], w[order], tier[order]
+        if tier.any():       # a term in more than TIER documents: its tiers one after another
+            order = np.argsort(term.astype(np.int64) * (int(tier.max()) + 1) + tier, kind="stable")
+            term, doc, field, w, tier = term[order], doc[order], field[order], w[order], tier[order]
         # Document deltas within each (term, tier) run.
         newrun = np.ones(len(term), dtype=bool)
         newrun[1:] = (term[1:] != term[:-1]) | (tier[1:] != tier[:-1])
@@ -322,37 +324,90 @@ def _analyse_part(bounds: tuple[int, int]) -> tuple[tuple, list, list]:
     return postings.part(), postings.analyzer.learned, new
 
 
+def runs(docs: list, cache) -> list[tuple[int, int, bytes | None]]:
+    """The documents cut into runs (start, end, key) whose postings the cache keeps whole.
+    A run ends after a document whose analysis key, read as a number, is a multiple of
+    :data:`PART` (about PART documents a run; at most 4 * PART), so the cuts depend on the
+    documents, not on their numbers: a new cable changes the run it falls in, and the
+    other runs are taken whole.  ``key``: of the run's documents' keys; None for a
+    document without a fingerprint, a run of its own that is not kept."""
+    out, a, keys = [], 0, []
+    for n, d in enumerate(docs):
+        fingerprint = getattr(d, "fingerprint", None)
+        if not fingerprint:
+            if n > a:
+                out.append((a, n, blake2b(b"".join(keys), digest_size=16).digest()))
+            out.append((n, n + 1, None))
+            a, keys = n + 1, []
+            continue
+        key = cache.key(fingerprint)
+        keys.append(key)
+        if int.from_bytes(key[:4], "big") % PART == 0 or len(keys) == 4 * PART:
+            out.append((a, n + 1, blake2b(b"".join(keys), digest_size=16).digest()))
+            a, keys = n + 1, []
+    if keys:
+        out.append((a, len(docs), blake2b(b"".join(keys), digest_size=16).digest()))
+    return out
+
+
 def analyse(docs: list, words: dict | None = None, jobs: int = 1, cache=None) -> Postings:
     """The postings of ``docs`` (objects with ``load() -> (fields, card)`` and a
     ``fingerprint``), in order, analysed on ``jobs`` forked processes when there are
     enough documents; ``words`` (word -> term) is used and filled as in
     :class:`Analyzer`; ``cache`` (:class:`generator.cache.AnalysisCache`) gives the
-    analysis of documents seen before and takes the new ones.  The result is the same
-    for any ``jobs`` and with or without a cache."""
+    analysis of documents seen before and takes the new ones, and keeps the postings
+    of each run of documents (see :func:`runs`): a rebuild merges the runs it has and
+    analyses the others.  The result is the same for any ``jobs`` and with or without
+    a cache."""
     words = {} if words is None else words
     postings = Postings(words)
     if cache is not None:
         cache.use(cache.key(d.fingerprint) for d in docs if getattr(d, "fingerprint", None))
+        return _analyse_runs(postings, docs, words, jobs, cache)
     if jobs <= 1 or len(docs) < 2 * PART or "fork" not in multiprocessing.get_all_start_methods():
-        new: list = []
         for d in docs:
-            _add(postings, d, cache, new)
-            if len(new) >= PART:
-                cache.put(new)
-                new = []
-        if new:
-            cache.put(new)
+            postings.add_analysed(analysed(postings.analyzer, d.load()[0]))
         return postings
     global _ANALYSE
     _ANALYSE = (docs, words, cache)
     try:
         tasks = [(a, min(a + PART, len(docs))) for a in range(0, len(docs), PART)]
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for part, learned, new in pool.imap(_analyse_part, tasks):
+            for part, learned, _ in pool.imap(_analyse_part, tasks):
                 postings.merge(part)
                 words.update(learned)
-                if new:
-                    cache.put(new)
     finally:
         _ANALYSE = None
+    return postings
+
+
+def _analyse_runs(postings: Postings, docs: list, words: dict, jobs: int, cache) -> Postings:
+    cut = runs(docs, cache)
+    have = cache.runs_kept([k for _, _, k in cut if k is not None])
+    todo = [(a, z) for a, z, k in cut if k not in have]
+    global _ANALYSE
+    _ANALYSE = (docs, words, cache)
+    pool = None
+    try:
+        if jobs > 1 and sum(z - a for a, z in todo) >= 2 * PART and \
+                "fork" in multiprocessing.get_all_start_methods():
+            pool = multiprocessing.get_context("fork").Pool(jobs)
+            made = pool.imap(_analyse_part, todo)
+        else:
+            made = map(_analyse_part, todo)
+        for a, z, key in cut:
+            if key in have:
+                postings.merge(cache.run(key))
+                continue
+            part, learned, new = next(made)
+            postings.merge(part)
+            words.update(learned)
+            if new:
+                cache.put(new)
+            if key is not None:
+                cache.keep_run(key, part)
+    finally:
+        _ANALYSE = None
+        if pool is not None:
+            pool.terminate()
     return postings

@@ -210,21 +210,24 @@ def test_documents_analysed_once_across_builds(tmp_path, monkeypatch, jobs):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     cache, out = tmp_path / "cache", tmp_path / "site"
-    put = []
-    real_put = AnalysisCache.put
+    put, kept = [], []
+    real_put, real_keep = AnalysisCache.put, AnalysisCache.keep_run
     monkeypatch.setattr(AnalysisCache, "put", lambda self, rows: put.extend(rows) or real_put(self, rows))
+    monkeypatch.setattr(AnalysisCache, "keep_run",
+                        lambda self, key, part: kept.append(key) or real_keep(self, key, part))
 
     def rows():
         with sqlite3.connect(cache / "search.sqlite") as db:
             return db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
     assert build(content, out, Report(quiet=True), cache_dir=cache, jobs=jobs).ok
-    assert len(put) == 5 == rows()
+    assert len(put) == 5 == rows() and kept
     put.clear()
+    kept.clear()
     assert build(content, out, Report(quiet=True), cache_dir=cache, jobs=jobs).ok
-    assert put == []
+    assert put == [] and kept == []             # every run's postings read whole
     _new_cable(content)
     assert build(content, out, Report(quiet=True), cache_dir=cache, jobs=jobs).ok
-    assert len(put) == 1 and rows() == 6
+    assert len(put) == 1 and rows() == 6 and 1 <= len(kept) <= 2
     fresh = tmp_path / "fresh"
     assert build(content, fresh, Report(quiet=True), jobs=jobs).ok
     assert digest(out) == digest(fresh)

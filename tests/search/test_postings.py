@@ -209,3 +209,30 @@ def test_postings_ordered_by_term_in_chunks_as_a_stable_sort(monkeypatch, n, ter
     np.cumsum(np.bincount(term, minlength=terms), out=bounds[1:])
     order = postings_mod._by_term(term, bounds)
     assert order.dtype == np.uint32 and (order == np.argsort(term, kind="stable")).all()
+
+
+class _Doc:
+    def __init__(self, n: int) -> None:
+        self.fingerprint = f"cable {n}".encode()
+
+
+class _Keys:
+    @staticmethod
+    def key(fingerprint: bytes) -> bytes:
+        import hashlib
+        return hashlib.blake2b(fingerprint, digest_size=16).digest()
+
+
+def test_runs_are_cut_by_the_documents_so_an_insertion_changes_one_run(monkeypatch):
+    monkeypatch.setattr(postings_mod, "PART", 8)
+    docs = [_Doc(n) for n in range(400)]
+    before = postings_mod.runs(docs, _Keys)
+    assert [a for a, _, _ in before] == [0] + [z for _, z, _ in before[:-1]]   # they tile
+    assert before[-1][1] == 400 and 20 < len(before) < 200
+    assert max(z - a for a, z, _ in before) <= 4 * 8
+    after = postings_mod.runs(docs[:150] + [_Doc(1000)] + docs[150:], _Keys)
+    changed = {k for _, _, k in after} - {k for _, _, k in before}
+    assert 1 <= len(changed) <= 2          # the run it falls in (cut in two if it ends one)
+    assert len({k for _, _, k in before} - {k for _, _, k in after}) == 1
+    docs[5].fingerprint = None             # not kept: a run of its own, without a key
+    assert (5, 6, None) in postings_mod.runs(docs, _Keys)
