@@ -225,6 +225,7 @@ def test_documents_analysed_once_across_builds(tmp_path, monkeypatch, jobs):
     kept.clear()
     assert build(content, out, Report(quiet=True), cache_dir=cache, jobs=jobs).ok
     assert put == [] and kept == []             # every run's postings read whole
+    run_files = sorted(f.name for f in (cache / "search-runs").iterdir())
     _new_cable(content)
     assert build(content, out, Report(quiet=True), cache_dir=cache, jobs=jobs).ok
     assert len(put) == 1 and rows() == 6 and 1 <= len(kept) <= 2
@@ -235,3 +236,4 @@ def test_documents_analysed_once_across_builds(tmp_path, monkeypatch, jobs):
     put.clear()
     assert build(content, out, Report(quiet=True), cache_dir=cache, jobs=jobs).ok
     assert put == [] and rows() == 5
+    assert sorted(f.name for f in (cache / "search-runs").iterdir()) == run_files  # stale ones gone
