@@ -43,11 +43,12 @@ class Collection:
 _BIG_FILE = 1 << 20   # a file this large (a cables.csv) is read first, its records spread out
 # A task's result for one file: its index, its cables' summaries, problems, the common
 # words its cables write in lower case (one set per file, not per cable: a set per cable
-# held ~34 KB a cable until parsing ended), each full cable pickled, what people resolution
-# needs of its cables pickled (``people_input``), and whether the file is whole (not some records of it).  The worker summarises
-# and pickles: the process that gathers holds only what it keeps (the summaries) as
-# objects; objects it made and dropped in between (full cables, mentions) would leave its
-# memory fragmented, the summaries spread over mostly empty pages.
+# held ~34 KB a cable until parsing ended), each full cable pickled, what people
+# resolution needs of its cables pickled (``people_input``), and whether the file is
+# whole (not some records of it).  The worker summarises and pickles: the process that
+# gathers holds only what it keeps (the summaries) as objects; objects it made and
+# dropped in between (full cables, mentions) would leave its memory fragmented, the
+# summaries spread over mostly empty pages.
 Part = tuple[int, list[Cable], list[Diagnostic], frozenset[str], list[bytes], bytes, bool]
 
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 import multiprocessing
 from array import array
 from collections import Counter
-from hashlib import blake2b
 from dataclasses import dataclass
+from hashlib import blake2b
 from typing import Iterator
 
 import numpy as np

@@ -139,7 +139,8 @@ def test_people_from_the_parse_workers_inputs_are_those_from_the_mentions():
     src, _ = discover([CORPUS])
     parsed = collect_mod.parse_sources(src, jobs=2)
     full = [parsed.store.cable(i) for i in range(len(parsed.cables))]
-    assert all(c.mentions == () for c in parsed.cables) and sum(len(c.mentions) for c in full) > 5000
+    assert all(c.mentions == () for c in parsed.cables)
+    assert sum(len(c.mentions) for c in full) > 5000
     from_inputs = resolve_people(parsed.cables, lower_words=parsed.lower, inputs=parsed.people)
     assert from_inputs == resolve_people(full, lower_words=parsed.lower)
     assert sum(map(len, from_inputs[1])) > 1000
