@@ -301,10 +301,11 @@ class AnalysisCache:
         return pickle.loads(zlib.decompress((self.runs_dir / key.hex()).read_bytes()))
 
     def keep_run(self, key: bytes, part: tuple) -> None:
-        tmp = self.runs_dir / f"{key.hex()}.tmp"
+        """Keep a run's postings (from any process: the building process adds the key to
+        ``used_runs``)."""
+        tmp = self.runs_dir / f"{key.hex()}.{os.getpid()}.tmp"
         tmp.write_bytes(zlib.compress(pickle.dumps(part, protocol=5), 1))
         tmp.replace(self.runs_dir / key.hex())
-        self.used_runs.add(key)
 
     def finish(self, prune: bool = True) -> None:
         """Forget the documents and runs this build did not use (when ``prune``); close."""

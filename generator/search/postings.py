@@ -324,6 +324,15 @@ def _analyse_part(bounds: tuple[int, int]) -> tuple[tuple, list, list]:
     return postings.part(), postings.analyzer.learned, new
 
 
+def _analyse_run(task: tuple[int, int, bytes | None]) -> tuple[tuple, list, list]:
+    """A run of documents analysed, its postings kept in the cache under its key (here,
+    in the worker: the building process would otherwise pickle them again)."""
+    part = _analyse_part(task[:2])
+    if task[2] is not None:
+        _ANALYSE[2].keep_run(task[2], part[0])
+    return part
+
+
 def runs(docs: list, cache) -> list[tuple[int, int, bytes | None]]:
     """The documents cut into runs (start, end, key) whose postings the cache keeps whole.
     A run ends after a document whose analysis key, read as a number, is a multiple of
@@ -384,17 +393,17 @@ def analyse(docs: list, words: dict | None = None, jobs: int = 1, cache=None) ->
 def _analyse_runs(postings: Postings, docs: list, words: dict, jobs: int, cache) -> Postings:
     cut = runs(docs, cache)
     have = cache.runs_kept([k for _, _, k in cut if k is not None])
-    todo = [(a, z) for a, z, k in cut if k not in have]
+    todo = [(a, z, k) for a, z, k in cut if k not in have]
     global _ANALYSE
     _ANALYSE = (docs, words, cache)
     pool = None
     try:
-        if jobs > 1 and sum(z - a for a, z in todo) >= 2 * PART and \
+        if jobs > 1 and sum(z - a for a, z, _ in todo) >= 2 * PART and \
                 "fork" in multiprocessing.get_all_start_methods():
             pool = multiprocessing.get_context("fork").Pool(jobs)
-            made = pool.imap(_analyse_part, todo)
+            made = pool.imap(_analyse_run, todo)
         else:
-            made = map(_analyse_part, todo)
+            made = map(_analyse_run, todo)
         for a, z, key in cut:
             if key in have:
                 postings.merge(cache.run(key))
@@ -405,7 +414,7 @@ def _analyse_runs(postings: Postings, docs: list, words: dict, jobs: int, cache)
             if new:
                 cache.put(new)
             if key is not None:
-                cache.keep_run(key, part)
+                cache.used_runs.add(key)
     finally:
         _ANALYSE = None
         if pool is not None:
