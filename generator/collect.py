@@ -157,26 +157,26 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     count = sum(len(p) for p, _ in done.values())
 
     def keep(index: int, summaries: list[Cable], diags: list[Diagnostic], words: frozenset,
-             blobs: list[bytes], named: list[bytes]) -> None:
+             blobs: list[bytes], inputs: list[bytes]) -> None:
         done[index] = (summaries, diags)
-        people[index] = named
+        people[index] = inputs
         if cache is not None:
-            cache.put(keys[index], blobs, (summaries, diags, words, named))
+            cache.put(keys[index], blobs, (summaries, diags, words, inputs))
         else:
             full[index] = blobs
 
     def take(parts: list[Part]) -> None:
         nonlocal count
-        for index, summaries, diags, words, blobs, named, whole in parts:
+        for index, summaries, diags, words, blobs, inputs, whole in parts:
             lower.update(words)
             if whole:
-                keep(index, summaries, diags, words, blobs, [named])
+                keep(index, summaries, diags, words, blobs, [inputs])
             else:
                 old = split.setdefault(index, ([], set(), [], []))
                 old[0].extend(summaries)
                 old[1].update(words)
                 old[2].extend(blobs)
-                old[3].append(named)
+                old[3].append(inputs)
                 done.setdefault(index, ([], []))[1].extend(diags)
             count += len(summaries)
         progress.step("parse", count, 0, "cables")
@@ -190,8 +190,8 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     else:
         for parts in map(_parse_task, tasks):
             take(parts)
-    for index, (summaries, words, blobs, named) in split.items():
-        keep(index, summaries, done[index][1], frozenset(words), blobs, named)
+    for index, (summaries, words, blobs, inputs) in split.items():
+        keep(index, summaries, done[index][1], frozenset(words), blobs, inputs)
     for index, _ in todo:
         if index not in done:        # a big file with no records
             keep(index, [], [], frozenset(), [], [])

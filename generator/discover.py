@@ -56,7 +56,8 @@ NOT_CABLES = {".md", ".markdown", ".tsv", ".toml", ".yml", ".yaml", ".py", ".sh"
 
 
 def discover(paths: list[str | Path], base: Path | None = None, skip: set[str] = frozenset(),
-             keep: bool = True, hashes: dict | None = None) -> tuple[list[SourceFile], list[Diagnostic]]:
+             keep: bool = True, hashes: dict | None = None
+             ) -> tuple[list[SourceFile], list[Diagnostic]]:
     """Every file below ``paths``; files whose suffix is in ``skip`` are reported, not read.
     With ``keep=False`` the files' bytes are hashed, not held (a build reads again only
     the files its cache does not have: 250,000 cables are 1.7 GB).
@@ -69,7 +70,8 @@ def discover(paths: list[str | Path], base: Path | None = None, skip: set[str] =
     files: list[SourceFile] = []
     diags: list[Diagnostic] = []
     known = {}
-    if hashes is not None and not keep:
+    reuse = hashes is not None and not keep
+    if reuse:
         known = dict(hashes)
         hashes.clear()
     recent = time.time_ns() - RECENT_NS
@@ -85,7 +87,7 @@ def discover(paths: list[str | Path], base: Path | None = None, skip: set[str] =
                 continue
             try:
                 stamp = None
-                if hashes is not None and not keep:
+                if reuse:
                     st = f.stat()      # before reading: a change meanwhile shows next time
                     stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
                     hit = known.get(str(f))
