@@ -18,6 +18,7 @@ from .diagnostics import Diagnostic, error, warning
 from .discover import SourceFile
 from .model import Cable, Person, PersonRef, summary
 from .people.editorial import Editorial
+from .people.lexicon import common_in_mask, common_mask
 from .people.resolve import people_input, resolve_people
 from .progress import Progress, Silent
 from .readers import read_records
@@ -42,22 +43,21 @@ class Collection:
 
 _BIG_FILE = 1 << 20   # a file this large (a cables.csv) is read first, its records spread out
 # A task's result for one file: its index, its cables' summaries, problems, the common
-# words its cables write in lower case (one set per file, not per cable: a set per cable
-# held ~34 KB a cable until parsing ended), each full cable pickled, what people
+# words its cables write in lower case (one ``common_mask`` per file, not a set per cable:
+# a set per cable held ~34 KB a cable until parsing ended), each full cable pickled, what people
 # resolution needs of its cables pickled (``people_input``), and whether the file is
 # whole (not some records of it).  The worker summarises and pickles: the process that
 # gathers holds only what it keeps (the summaries) as objects; objects it made and
 # dropped in between (full cables, mentions) would leave its memory fragmented, the
 # summaries spread over mostly empty pages.
-Part = tuple[int, list[Cable], list[Diagnostic], frozenset[str], list[bytes], bytes, bool]
+Part = tuple[int, list[Cable], list[Diagnostic], int, list[bytes], bytes, bool]
 
 
 def _dumps(obj) -> bytes:
     return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _parse_records(records) -> tuple[list[Cable], list[Diagnostic], frozenset[str], list[bytes],
-                                     bytes]:
+def _parse_records(records) -> tuple[list[Cable], list[Diagnostic], int, list[bytes], bytes]:
     cables, diags, words, blobs, people = [], [], set(), [], []
     for raw in records:
         if raw.text.strip():
@@ -68,7 +68,7 @@ def _parse_records(records) -> tuple[list[Cable], list[Diagnostic], frozenset[st
             words |= lower
         else:
             diags.extend(raw.problems)
-    return cables, diags, frozenset(words), blobs, _dumps(people)
+    return cables, diags, common_mask(words), blobs, _dumps(people)
 
 
 def _parse_task(task) -> list[Part]:
@@ -83,7 +83,7 @@ def _parse_task(task) -> list[Part]:
             data = src.read()
         except OSError as exc:    # gone or unreadable since it was found
             out.append((index, [], [error(f"cannot read file ({exc.strerror})", kind="input",
-                                          path=src.path)], frozenset(), [], _dumps([]), True))
+                                          path=src.path)], 0, [], _dumps([]), True))
             continue
         out.append((index, *_parse_records(read_records(src.path, data)), True))
     return out
@@ -115,7 +115,7 @@ class Parsed:
     store: CableStore | MemoryStore
     digests: list[bytes]
     diagnostics: list[Diagnostic]
-    lower: set[str]          # the common words the collection writes in lower case
+    lower: frozenset[str]    # the common words the collection writes in lower case
     people: "PeopleInputs"   # each cable's ``people_input`` (summaries have no mentions)
 
 
@@ -140,8 +140,8 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     done: dict[int, tuple[list[Cable], list[Diagnostic]]] = {}   # index -> summaries, problems
     full: dict[int, list[bytes]] = {}        # index -> full cables pickled, without a cache
     people: dict[int, list[bytes]] = {}      # index -> its cables' people inputs pickled
-    split: dict[int, tuple[list[Cable], set[str], list[bytes], list[bytes]]] = {}  # big files
-    lower: set[str] = set()
+    split: dict[int, tuple[list[Cable], list[int], list[bytes], list[bytes]]] = {}  # big files
+    lower = 0                                # common words in lower case (``common_mask``)
     keys = {index: file_key(src.path, src.sha256) for index, src in enumerate(sources)}
     todo = []
     hits = cache.get_many([keys[index] for index in range(len(sources))]) if cache is not None \
@@ -156,7 +156,7 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     tasks = _tasks(todo)
     count = sum(len(p) for p, _ in done.values())
 
-    def keep(index: int, summaries: list[Cable], diags: list[Diagnostic], words: frozenset,
+    def keep(index: int, summaries: list[Cable], diags: list[Diagnostic], words: int,
              blobs: list[bytes], inputs: list[bytes]) -> None:
         done[index] = (summaries, diags)
         people[index] = inputs
@@ -166,15 +166,15 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
             full[index] = blobs
 
     def take(parts: list[Part]) -> None:
-        nonlocal count
+        nonlocal count, lower
         for index, summaries, diags, words, blobs, inputs, whole in parts:
-            lower.update(words)
+            lower |= words
             if whole:
                 keep(index, summaries, diags, words, blobs, [inputs])
             else:
-                old = split.setdefault(index, ([], set(), [], []))
+                old = split.setdefault(index, ([], [0], [], []))
                 old[0].extend(summaries)
-                old[1].update(words)
+                old[1][0] |= words
                 old[2].extend(blobs)
                 old[3].append(inputs)
                 done.setdefault(index, ([], []))[1].extend(diags)
@@ -191,10 +191,10 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
         for parts in map(_parse_task, tasks):
             take(parts)
     for index, (summaries, words, blobs, inputs) in split.items():
-        keep(index, summaries, done[index][1], frozenset(words), blobs, inputs)
+        keep(index, summaries, done[index][1], words[0], blobs, inputs)
     for index, _ in todo:
         if index not in done:        # a big file with no records
-            keep(index, [], [], frozenset(), [], [])
+            keep(index, [], [], 0, [], [])
     if cache is not None:
         cache.prune(set(keys.values()))
     progress.done("parse", count, f"cables from {len(sources)} files ({len(todo)} parsed, "
@@ -209,7 +209,7 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     else:
         store = MemoryStore()
         store.blobs = [b for index in order for b in full[index]]
-    return Parsed(cables, store, digests, diags, lower,
+    return Parsed(cables, store, digests, diags, common_in_mask(lower),
                   PeopleInputs([b for index in order for b in people[index]]))
 
 

@@ -136,6 +136,34 @@ def common_words() -> frozenset[str]:
     return frozenset(w.lower() for w in _data_lines("common_words.txt"))
 
 
+@lru_cache(maxsize=1)
+def _common_order() -> tuple[tuple[str, ...], dict[str, int]]:
+    order = tuple(sorted(common_words()))
+    return order, {w: i for i, w in enumerate(order)}
+
+
+def common_mask(words) -> int:
+    """A set of common words (see :func:`common_words`; others are left out) as an int
+    whose bit ``i`` stands for the ``i``-th of them A-Z.  What a parsed file keeps of the
+    words it writes in lower case: one object to pickle and load instead of hundreds of
+    strings (at 50,000 cables, loading them as sets took 7 s of every rebuild), and a
+    collection's union is an ``|`` of ints."""
+    order, bit = _common_order()
+    bits = bytearray((len(order) + 7) // 8)
+    for w in words:
+        i = bit.get(w)
+        if i is not None:
+            bits[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(bits, "little")
+
+
+def common_in_mask(mask: int) -> frozenset[str]:
+    """The words of a :func:`common_mask`."""
+    order, _ = _common_order()
+    bits = mask.to_bytes((len(order) + 7) // 8, "little")
+    return frozenset(order[i] for i in range(len(order)) if bits[i >> 3] >> (i & 7) & 1)
+
+
 FUNCTION_WORDS = frozenset("""
 a about above after again against all am an and any are as at be because been before being below
 between both but by can did do does doing down during each few for from further had has have having

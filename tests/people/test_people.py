@@ -144,3 +144,40 @@ def test_people_from_the_parse_workers_inputs_are_those_from_the_mentions():
     from_inputs = resolve_people(parsed.cables, lower_words=parsed.lower, inputs=parsed.people)
     assert from_inputs == resolve_people(full, lower_words=parsed.lower)
     assert sum(map(len, from_inputs[1])) > 1000
+
+
+def test_common_mask_keeps_the_common_words_of_a_set():
+    from generator.people.lexicon import common_in_mask, common_mask, common_words
+    words = sorted(common_words())
+    some = {words[0], words[7], words[8], words[-1], "zzzz-not-a-common-word"}
+    mask = common_mask(some)
+    assert common_in_mask(mask) == some - {"zzzz-not-a-common-word"}
+    assert common_in_mask(mask | common_mask({words[100]})) == \
+        some - {"zzzz-not-a-common-word"} | {words[100]}
+    assert common_in_mask(0) == frozenset() and common_in_mask(common_mask(words)) == set(words)
+
+
+@pytest.mark.corpus
+def test_the_collections_lower_case_words_are_those_its_cables_write(tmp_path):
+    """Parse workers hand back each file's lower-case common words as a ``common_mask``
+    (also what the cache keeps); the collection's are the union of each cable's, whether
+    parsed here, on workers (a big file's records spread over them) or from the cache."""
+    from generator.cables import parse_record
+    from generator.cache import ParseCache
+    from generator.collect import parse_sources
+    from generator.discover import discover
+    from generator.readers import read_records
+    src, _ = discover([CORPUS])
+    expected: set[str] = set()
+    for s in src:
+        for raw in read_records(s.path, s.read()):
+            if raw.text.strip():
+                expected |= parse_record(raw)[1]
+    assert len(expected) > 1000
+    assert parse_sources(src).lower == expected
+    cache = ParseCache(tmp_path / "parse.sqlite")
+    assert parse_sources(src, jobs=2, cache=cache).lower == expected
+    cache.close()
+    cache = ParseCache(tmp_path / "parse.sqlite")
+    assert parse_sources(src, cache=cache).lower == expected and cache.misses == 0
+    cache.close()
