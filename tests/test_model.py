@@ -1,11 +1,13 @@
 """The model's summary of a cable: what the collection-wide stages hold."""
 from __future__ import annotations
 
+import pytest
+
 from generator.collect import collect
 from generator.discover import discover
 from generator.model import ParagraphHead, summary
 
-from .conftest import ROOT
+from .conftest import CORPUS, ROOT
 
 
 def test_a_summary_keeps_every_field_but_the_text_and_mentions():
@@ -23,3 +25,24 @@ def test_a_summary_keeps_every_field_but_the_text_and_mentions():
     for name in ("id", "date", "origin", "subject", "tags", "references", "signer", "source",
                  "warnings", "header", "footer", "classified_by"):
         assert getattr(s, name) == getattr(full, name)
+
+
+@pytest.mark.corpus
+def test_cables_and_summaries_come_back_from_a_pickle_as_they_were():
+    """A cable pickles with its paragraphs, REF items and mentions as plain tuples
+    (faster to load); they come back as their named tuples, equal and of their types."""
+    import pickle
+    from generator.model import Cable, CitedRef, Mention, Paragraph
+    sources, _ = discover([CORPUS])
+    col = collect(sources[:80])
+    fulls = [col.full(i) for i in range(len(col.cables))]
+    assert sum(bool(c.references) for c in fulls) > 10 and sum(bool(c.mentions) for c in fulls) > 50
+    for c in [*fulls, *map(summary, fulls)]:
+        back = pickle.loads(pickle.dumps(c, protocol=pickle.HIGHEST_PROTOCOL))
+        assert type(back) is Cable and back == c and back.year == c.year
+        assert {type(p) for p in back.paragraphs} <= \
+            {ParagraphHead if c.is_summary else Paragraph} and len(back.paragraphs) == len(c.paragraphs)
+        assert all(type(r) is CitedRef for r in back.references)
+        assert all(type(m) is Mention for m in back.mentions) and \
+            [m.evidence for m in back.mentions] == [m.evidence for m in c.mentions]
+    assert sum(bool(c.paragraphs) for c in fulls) > 50
