@@ -8,9 +8,11 @@ Only discover (reading) and write touch the disk.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -96,6 +98,28 @@ def release_free_memory() -> None:
         pass
 
 
+@contextmanager
+def gathering():
+    """The cyclic garbage collector off while the collection's model is gathered (read
+    from the cache, resolved, planned), then that model frozen (``gc.freeze``) and the
+    collector on again; the caller unfreezes when the build is over.  The model is
+    millions of long-lived objects and little garbage: collections that traverse it
+    again and again found nothing, and took about a third of a rebuild (10,000 cables,
+    nothing changed: parse 2.8 s to 1.5 s and render 2.8 to 2.0 s with it off, at the
+    same memory).  Frozen, the model is also left alone by the collections of the
+    render and search workers forked later, which would otherwise write to every page
+    they share with this process.  Worker processes forked meanwhile turn the
+    collector back on (``initializer=gc.enable``)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 @dataclass
 class BuildResult:
     cables: int = 0
@@ -125,6 +149,14 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
           clean: bool = False) -> BuildResult:
     """Build ``content`` into ``out``.  Parsed files are cached in ``cache_dir`` (no cache
     when None); ``clean`` drops the cache and writes every file anew."""
+    try:
+        return _build(content, out, report, strict, jobs, progress, cache_dir, clean)
+    finally:
+        gc.unfreeze()    # what ``gathering`` froze is garbage now (``serve`` builds again)
+
+
+def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
+           progress: Progress | None, cache_dir: Path | None, clean: bool) -> BuildResult:
     result = BuildResult()
     t = time.perf_counter()
 
@@ -179,26 +211,27 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
             report.add(diags)
             pages.append(page)
     lap("discover")
-    cache = None
-    if cache_dir is not None:
-        if clean:
-            ParseCache.remove(cache_dir / "parse.sqlite")
-        cache = ParseCache(cache_dir / "parse.sqlite")
-    try:
-        col = collect(sources, editorial, jobs=jobs, progress=progress, cache=cache)
-    finally:
-        if cache is not None:
-            result.parsed = cache.misses
-            cache.close()
-    del sources
-    release_free_memory()
-    report.add(col.diagnostics)
-    result.cables = len(col.cables)
-    lap("parse")
-    site = resolve(col, cfg)
-    site.pages = sorted(pages, key=lambda p: (p.weight, p.title, p.slug))
-    lap("resolve")
-    plan, diags = routes(site)
+    with gathering():
+        cache = None
+        if cache_dir is not None:
+            if clean:
+                ParseCache.remove(cache_dir / "parse.sqlite")
+            cache = ParseCache(cache_dir / "parse.sqlite")
+        try:
+            col = collect(sources, editorial, jobs=jobs, progress=progress, cache=cache)
+        finally:
+            if cache is not None:
+                result.parsed = cache.misses
+                cache.close()
+        del sources
+        release_free_memory()
+        report.add(col.diagnostics)
+        result.cables = len(col.cables)
+        lap("parse")
+        site = resolve(col, cfg)
+        site.pages = sorted(pages, key=lambda p: (p.weight, p.title, p.slug))
+        lap("resolve")
+        plan, diags = routes(site)
     report.add(diags)
     progress = progress or Silent()
     writer = SiteWriter(out, reuse=not clean)

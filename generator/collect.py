@@ -7,6 +7,7 @@ are resolved across cables.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import pickle
 from collections import defaultdict
@@ -184,7 +185,7 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     if jobs > 1 and len(tasks) > 2:
         ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                           else None)
-        with ctx.Pool(jobs) as pool:
+        with ctx.Pool(jobs, initializer=gc.enable) as pool:   # see build.gathering
             for parts in pool.imap(_parse_task, tasks):
                 take(parts)
     else:
@@ -260,8 +261,9 @@ def people_apart(cables: list[Cable], editorial: Editorial, lower: set[str],
     if len(cables) < _PEOPLE_APART or "fork" not in multiprocessing.get_all_start_methods():
         return resolve_people(cables, editorial, lower, inputs)
     _PEOPLE = (cables, editorial, lower, inputs)
+    gc.freeze()      # the child's collections then leave the summaries' pages unwritten
     try:
-        with multiprocessing.get_context("fork").Pool(1) as pool:
+        with multiprocessing.get_context("fork").Pool(1, initializer=gc.enable) as pool:
             return pool.apply(_resolve_people)
     finally:
         _PEOPLE = None

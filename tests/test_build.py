@@ -433,3 +433,32 @@ def test_a_rebuild_reads_only_the_cables_it_prints(tmp_path, monkeypatch):
     # every read is a page rendered (a cable page or raw view), the new cable's .json and
     # .txt (one read), the data part it joins (cables.jsonl, every cable) or the feed
     assert len(reads) <= third.rendered + 1 + third.cables + 5 and len(set(reads)) == 6
+
+
+def test_the_model_is_frozen_for_the_garbage_collector_while_pages_are_rendered(tmp_path,
+                                                                                 monkeypatch):
+    """``gathering``: the collector is off while the model is gathered, the model frozen
+    before the render workers are forked, and a build leaves the collector as it found
+    it (on, or off) with nothing frozen (``serve`` builds again in one process)."""
+    import gc
+    import generator.build
+    seen = []
+    render_all = generator.build.render_all
+
+    def watched(*args, **kwargs):
+        seen.append((gc.isenabled(), gc.get_freeze_count()))
+        return render_all(*args, **kwargs)
+
+    monkeypatch.setattr(generator.build, "render_all", watched)
+    assert gc.isenabled()
+    assert build(ROOT / "content", tmp_path / "site", Report(quiet=True)).ok
+    enabled, frozen = seen[0]
+    assert enabled and frozen > 10_000
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        assert build(ROOT / "content", tmp_path / "site", Report(quiet=True)).ok
+        assert not seen[1][0] and seen[1][1] > 10_000
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
