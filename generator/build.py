@@ -108,8 +108,9 @@ def gathering():
     nothing changed: parse 2.8 s to 1.5 s and render 2.8 to 2.0 s with it off, at the
     same memory).  Frozen, the model is also left alone by the collections of the
     render and search workers forked later, which would otherwise write to every page
-    they share with this process.  Worker processes forked meanwhile turn the
-    collector back on (``initializer=gc.enable``)."""
+    they share with this process.  Parse workers forked meanwhile turn the collector
+    back on (``initializer=gc.enable``: each makes and drops the objects of thousands
+    of files); the people process keeps it off (it makes no cycles, and exits)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

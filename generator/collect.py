@@ -44,13 +44,13 @@ class Collection:
 
 _BIG_FILE = 1 << 20   # a file this large (a cables.csv) is read first, its records spread out
 # A task's result for one file: its index, its cables' summaries, problems, the common
-# words its cables write in lower case (one ``common_mask`` per file, not a set per cable:
-# a set per cable held ~34 KB a cable until parsing ended), each full cable pickled, what people
-# resolution needs of its cables pickled (``people_input``), and whether the file is
-# whole (not some records of it).  The worker summarises and pickles: the process that
-# gathers holds only what it keeps (the summaries) as objects; objects it made and
-# dropped in between (full cables, mentions) would leave its memory fragmented, the
-# summaries spread over mostly empty pages.
+# words its cables write in lower case (one ``common_mask`` per file, not a set per
+# cable: a set per cable held ~34 KB a cable until parsing ended), each full cable
+# pickled, what people resolution needs of its cables pickled (``people_input``), and
+# whether the file is whole (not some records of it).  The worker summarises and
+# pickles: the process that gathers holds only what it keeps (the summaries) as objects;
+# objects it made and dropped in between (full cables, mentions) would leave its memory
+# fragmented, the summaries spread over mostly empty pages.
 Part = tuple[int, list[Cable], list[Diagnostic], int, list[bytes], bytes, bool]
 
 
@@ -262,8 +262,8 @@ def people_apart(cables: list[Cable], editorial: Editorial, lower: set[str],
         return resolve_people(cables, editorial, lower, inputs)
     _PEOPLE = (cables, editorial, lower, inputs)
     gc.freeze()      # the child's collections then leave the summaries' pages unwritten
-    try:
-        with multiprocessing.get_context("fork").Pool(1, initializer=gc.enable) as pool:
+    try:      # the child keeps the collector as this process has it: it makes no cycles
+        with multiprocessing.get_context("fork").Pool(1) as pool:
             return pool.apply(_resolve_people)
     finally:
         _PEOPLE = None
