@@ -3,8 +3,9 @@
 A rebuild re-parses only the files whose bytes changed; a change to the parser's
 own code (or its data) changes every key, so a stale cache is never used.  A file's
 entry holds its cables' summaries (what the collection-wide stages need), problems,
-lower-case words and what people resolution needs of its cables (pickled); each full
-cable is a row of its own, loaded by :class:`CableStore` when its text is needed.
+lower-case common words (a ``common_mask``) and what people resolution needs of its
+cables (pickled); each full cable is a row of its own, loaded by :class:`CableStore`
+when its text is needed.
 The full cables are in a second SQLite file beside the first (``-cables``): every
 build reads every entry, and with the full cables in the same file the entries' pages
 would be spread over all of it.
