@@ -97,10 +97,30 @@ def cable_digest(c: Cable) -> bytes:
     return digest
 
 
+_LINKS: dict[str, dict[str, str]] = {}   # folder -> target -> relative link, this process
+LINKS_KEPT = 200_000                       # links remembered, about 40 MB; then start again
+
+
+def _links(path: str) -> dict[str, str]:
+    """The links made so far from pages in the folder of ``path`` (a link depends on the
+    folder only): every page links the same dozen pages of the frame, and a cable is
+    listed on many pages of a folder."""
+    folder = path.rpartition("/")[0]
+    links = _LINKS.get(folder)
+    if links is None:
+        if sum(map(len, _LINKS.values())) > LINKS_KEPT:
+            _LINKS.clear()
+        links = _LINKS[folder] = {}
+    elif len(links) > LINKS_KEPT:
+        links.clear()
+    return links
+
+
 def forget_build() -> None:
-    """Forget this build's cable digests and navigation digests (made once per build)."""
+    """Forget this build's cable digests, navigation digests and links."""
     _CABLES.clear()
     _FRAMES.clear()
+    _LINKS.clear()
 
 
 def _row(facts):           # markers of what a fingerprint counts an object by (never called)
@@ -140,8 +160,13 @@ class _Pickler(pickle.Pickler):
 
 def render(route: Route, site: Site, env: jinja2.Environment,
            ctx: dict | None = None) -> tuple[bytes | None, list[Diagnostic]]:
+    links = _links(route.path)
+
     def link(to: str) -> str:
-        return urls.rel(route.path, to)
+        out = links.get(to)
+        if out is None:
+            out = links[to] = urls.rel(route.path, to)
+        return out
 
     ctx = dict(context(route, site) if ctx is None else ctx, link=link)
     try:

@@ -44,10 +44,17 @@ class Site:
     store: object = None                               # the full cables (``collect.Collection``)
     digests: list[bytes] = field(default_factory=list)  # per cable: equal digests, equal cables
     rows: list = field(default_factory=list, repr=False)  # per cable, its list row (``pages.row``)
+    last_full: tuple = field(default=(None, None), repr=False)   # (i, cable): see ``full``
 
     def full(self, i: int) -> Cable:
-        """Cable ``i`` with its text and paragraphs (read back from the cache)."""
-        return self.store.cable(i)
+        """Cable ``i`` with its text and paragraphs (read back from the cache).  The last
+        one read is kept: a cable's page and its raw view are rendered one after the
+        other, and read it once.  Do not change what it returns."""
+        if self.last_full[0] == i:
+            return self.last_full[1]
+        cable = self.store.cable(i)
+        self.last_full = (i, cable)
+        return cable
 
     def versions(self, i: int) -> list[int]:
         return sorted(j for j, p in self.version_of.items() if p == i)

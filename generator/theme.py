@@ -6,6 +6,7 @@ templates by putting a file of the same name in ``content/templates/``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -28,6 +29,35 @@ class Theme:
                       for p in static.rglob("*") if p.is_file())
 
 
+class Environment(jinja2.Environment):
+    """Jinja's environment, with ``row.date`` on a dict looking the key up at once.
+
+    Jinja's ``getattr`` tries the attribute first and the key when that raises
+    AttributeError: on the dicts that are most of a page's context (rows, links, nav
+    items) every lookup raised and caught an exception, a fifth of rendering a cable page.
+    The meaning is Jinja's: a name that is an attribute of the dict's type (``items``,
+    ``copy``...) is still the attribute; a missing key is undefined.  Types that are not
+    plain dicts (or subclasses with instance attributes or ``__getattr__``) go Jinja's way."""
+
+    def getattr(self, obj, attribute):
+        names = _dict_attributes(type(obj))
+        if names is not None and attribute not in names:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+@cache
+def _dict_attributes(t: type) -> frozenset | None:
+    """The attribute names of a dict type whose instances have no others; None for other
+    types."""
+    if not issubclass(t, dict) or t.__dictoffset__ or hasattr(t, "__getattr__"):
+        return None
+    return frozenset(dir(t))
+
+
 def themes_root() -> Path:
     return Path(__file__).resolve().parent.parent / "themes"
 
@@ -41,9 +71,12 @@ def load(name: str, content: Path, roots: list[Path] | None = None) -> tuple[The
             overrides = content / "templates"
             dirs = ((overrides,) if overrides.is_dir() else ()) + (root / "templates",)
             loaders = [jinja2.FileSystemLoader(str(d)) for d in dirs]
-            env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
-                                     undefined=jinja2.StrictUndefined, trim_blocks=True,
-                                     lstrip_blocks=True, keep_trailing_newline=True)
+            # auto_reload off: a build loads its theme once (``serve`` loads it anew for
+            # every rebuild), and each page's template, base and macros were otherwise
+            # stat()ed again every time a page was rendered.
+            env = Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True,
+                              lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
             return Theme(name, root, env, dirs), []
     known = sorted({p.name for b in search if b.is_dir() for p in b.iterdir()
                     if (p / "templates").is_dir()})
