@@ -109,14 +109,42 @@ class Lazy:
         return last[1]
 
 
+class LazyFacts(Lazy):
+    """What a list's rows are made from (see ``ROW_FACTS``), made when first asked for;
+    kept apart from the last list of rows made (a page's facts, then its rows)."""
+
+    __slots__ = ()
+    _last: list = [None, None]
+
+    def get(self) -> list:
+        last = LazyFacts._last
+        if last[0] is not self:
+            last[0] = last[1] = None
+            last[1] = self.fn(*self.args)
+            last[0] = self
+        return last[1]
+
+
 def _paginate(site: Site, items: list | Lazy, total: int, path_of, template: str, title: str,
               ctx: dict) -> list[Route]:
     """The pages of a list of ``total`` rows (``items``, or made by a ``Lazy``)."""
     per = site.config.per_page
     pages = max(1, (total + per - 1) // per)
+    facts = None
+    if isinstance(items, Lazy) and items.fn in ROW_FACTS:
+        facts = LazyFacts(ROW_FACTS[items.fn], *items.args)
     return [Route(path_of(n), template, partial(_page, items, n, pages, total, per, path_of, ctx),
-                  title + (f" (page {n} of {pages})" if pages > 1 else ""))
+                  title + (f" (page {n} of {pages})" if pages > 1 else ""),
+                  partial(_page_facts, facts, n, pages, total, per, path_of, ctx) if facts else None)
             for n in range(1, pages + 1)]
+
+
+def _page_facts(facts: LazyFacts, n: int, pages: int, total: int, per: int, path_of,
+                ctx: dict) -> tuple:
+    """What :func:`_page` makes page ``n``'s context from, without making its rows: the
+    pager, the list's settings, and the facts of the page's rows (``ROW_FACTS``)."""
+    return (n, pages, total, path_of(n - 1) if n > 1 else None,
+            path_of(n + 1) if n < pages else None, ctx, facts.get()[(n - 1) * per:n * per])
 
 
 def _page(items: list | Lazy, n: int, pages: int, total: int, per: int, path_of, ctx: dict) -> dict:
@@ -135,9 +163,16 @@ def _page(items: list | Lazy, n: int, pages: int, total: int, per: int, path_of,
     return {**ctx, "items": chunk, "pg": pager, "groups": groups}
 
 
+def _by_date(site: Site, indexes: list[int]) -> list[int]:
+    return sorted(indexes, key=lambda i: (site.cables[i].date or "9999", site.keys[i]))
+
+
 def _cable_rows(site: Site, indexes: list[int]) -> list[Row]:
-    return [row(site, i) for i in sorted(indexes, key=lambda i: (site.cables[i].date or "9999",
-                                                                  site.keys[i]))]
+    return [row(site, i) for i in _by_date(site, indexes)]
+
+
+def _cable_row_facts(site: Site, indexes: list[int]) -> list[tuple]:
+    return [(site.digests[i], site.keys[i]) for i in _by_date(site, indexes)]
 
 
 def cable_list(site: Site, indexes: list[int], path_of, title: str, **ctx) -> list[Route]:
@@ -478,10 +513,14 @@ def index_routes(site: Site) -> list[Route]:
     return out
 
 
+def _by_date_of_cable(site: Site, items: list) -> list:
+    return sorted(items, key=lambda m: (site.cables[m[0]].date or "9999", site.keys[m[0]]))
+
+
 def _person_rows(site: Site, mentions: list) -> list[Row]:
     """A person's cables, with links to the paragraphs that name them."""
     rows = []
-    for i, paras in sorted(mentions, key=lambda m: (site.cables[m[0]].date or "9999", site.keys[m[0]])):
+    for i, paras in _by_date_of_cable(site, mentions):
         r = row(site, i).copy()
         c = site.cables[i]
         r["where"] = [{"label": f"¶{c.paragraphs[k].number}" if c.paragraphs[k].number
@@ -512,6 +551,26 @@ def _subject_rows(site: Site) -> list[Row]:
         r["letter"] = _letter(s.lstrip("\"'(").upper())
         rows.append(r)
     return rows
+
+
+def _person_row_facts(site: Site, mentions: list) -> list[tuple]:
+    return [(site.digests[i], site.keys[i], tuple(paras[:6]))
+            for i, paras in _by_date_of_cable(site, mentions)]
+
+
+def _term_row_facts(site: Site, items: list) -> list[tuple]:
+    return [(site.digests[i], site.keys[i], tuple(paras[:4])) for i, paras in items]
+
+
+def _subject_row_facts(site: Site) -> list[tuple]:
+    return [(site.digests[i], site.keys[i], s) for s, i in site.subjects]
+
+
+# The facts of each kind of list's rows: what a row is made from (its cable's digest and
+# key, and what the list adds), in the list's order.  Keep each in step with the function
+# it stands for: a test checks on the corpus that equal facts mean equal contexts.
+ROW_FACTS = {_cable_rows: _cable_row_facts, _person_rows: _person_row_facts,
+             _term_rows: _term_row_facts, _subject_rows: _subject_row_facts}
 
 
 AZ_SPLIT = 3000   # an A-Z index longer than this gets a page per letter

@@ -165,6 +165,7 @@ def test_a_new_citing_cable_changes_the_facts_of_the_cable_it_cites(tmp_path):
         prints.append((known_fingerprint(route, site), others))
         forget_build()
     assert prints[0][0] != prints[1][0]
-    # the other seeds' pages keep their facts, but the one the new cable comes before
+    # the other seeds' pages keep their facts, but the one the new cable comes before, and
+    # the lists it joins: its year (January 2007 is a new list) and the subject lines
     changed = [p for p in prints[0][1] if prints[0][1][p] != prints[1][1].get(p)]
-    assert changed == ["cable/2007/06/07PARIS2726.html"]
+    assert changed == ["cable/2007/06/07PARIS2726.html", "date/2007.html", "subject/lines.html"]
