@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ctypes
 import gc
-import multiprocessing
 import os
 import time
 from contextlib import contextmanager
@@ -23,8 +22,9 @@ except ImportError:       # Windows
     resource = None
 
 from . import config as config_mod
-from . import urls
-from .cache import AnalysisCache, FileHashes, ParseCache, RenderCache, TermCache, render_salt
+from . import forked, urls
+from .cache import (AnalysisCache, FileHashes, ParseCache, RelatedCache, RenderCache, TermCache,
+                    render_salt)
 from .collect import collect
 from .diagnostics import Report, error, warning
 from .markup import parse_page
@@ -32,15 +32,13 @@ from .discover import NOT_CABLES, discover, read_text
 from .feeds import atom, exports, robots, sitemaps
 from .pages import routes
 from .progress import Progress, Silent
+from .related import related_all
 from .people.editorial import Editorial, parse as parse_editorial
 from .render import context, fingerprint, forget_build, known_fingerprint, render
 from .search import search_parts
 from .site import resolve
 from .theme import load as load_theme
 from .write import MARKER, SiteWriter, unsafe_output
-
-
-_RENDER: tuple | None = None   # (plan, site, env, known), inherited by forked render workers
 
 
 def _render_one(route, site, env, known: dict) -> tuple[str, bytes | None, list, bytes | None, bool]:
@@ -59,32 +57,20 @@ def _render_one(route, site, env, known: dict) -> tuple[str, bytes | None, list,
     return route.path, data, diags, digest, False
 
 
-def _render_chunk(bounds: tuple[int, int]) -> list:
-    plan, site, env, known = _RENDER
-    return [_render_one(route, site, env, known) for route in plan[bounds[0]:bounds[1]]]
-
-
 def render_all(plan, site, env, jobs: int, known: dict | None = None):
     """Render every route, in order, on ``jobs`` forked processes when there is enough work;
     routes whose fingerprint is in ``known`` under their path are kept (see ``_render_one``)."""
     known = known or {}
-    if jobs <= 1 or len(plan) < 400 or "fork" not in multiprocessing.get_all_start_methods():
-        try:
+
+    def work(start: int, stop: int) -> list:
+        return [_render_one(route, site, env, known) for route in plan[start:stop]]
+    try:
+        if jobs <= 1 or len(plan) < 400 or not forked.available():
             for route in plan:
                 yield _render_one(route, site, env, known)
-        finally:
-            forget_build()
-        return
-    global _RENDER
-    _RENDER = (plan, site, env, known)
-    try:
-        size = 100
-        chunks = [(k, min(k + size, len(plan))) for k in range(0, len(plan), size)]
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for part in pool.imap(_render_chunk, chunks):
-                yield from part
+        else:
+            yield from forked.chunks(work, len(plan), jobs, 100)
     finally:
-        _RENDER = None
         forget_build()
 
 
@@ -231,6 +217,11 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         lap("parse")
         site = resolve(col, cfg)
         site.pages = sorted(pages, key=lambda p: (p.weight, p.title, p.slug))
+        kept = RelatedCache(cache_dir / "related.pickle", fresh=clean) if cache_dir else None
+        site.related, answers, _ = related_all(site, kept.known if kept else None, jobs)
+        if kept is not None:
+            kept.save(answers)     # a pure function's answers: right whatever the build does
+        del kept, answers
         lap("resolve")
         plan, diags = routes(site)
     report.add(diags)

@@ -41,6 +41,26 @@ def code_version(names: tuple[str, ...] = tuple(_CODE)) -> str:
     return h.hexdigest()[:16]
 
 
+_UNREADABLE = (OSError, pickle.UnpicklingError, ValueError, TypeError, EOFError, AttributeError)
+
+
+def read_pickle(path: Path, default=None):
+    """What ``path`` holds pickled; ``default`` when it is missing or unreadable (a cache
+    file that cannot be read is started afresh)."""
+    try:
+        return pickle.loads(path.read_bytes())
+    except _UNREADABLE:
+        return default
+
+
+def write_pickle(path: Path, value) -> None:
+    """Pickle ``value`` into ``path``, whole or not at all (written aside, then renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    tmp.replace(path)
+
+
 def file_key(path: str, sha256: str) -> str:
     """What a file's parse depends on: the parser's code, the file's bytes and its path."""
     return f"{code_version()}:{sha256}:{path}"
@@ -187,21 +207,27 @@ class FileHashes:
 
     def __init__(self, path: Path, fresh: bool = False):
         self.path = path
-        self.hashes: dict[str, tuple] = {}
-        if fresh:
-            return
-        try:
-            hashes = pickle.loads(path.read_bytes())
-            if isinstance(hashes, dict):
-                self.hashes = hashes
-        except (OSError, pickle.UnpicklingError, ValueError, TypeError, EOFError):
-            pass
+        hashes = None if fresh else read_pickle(path)
+        self.hashes: dict[str, tuple] = hashes if isinstance(hashes, dict) else {}
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps(self.hashes, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(self.path)
+        write_pickle(self.path, self.hashes)
+
+
+class RelatedCache:
+    """Each cable's related cables from earlier builds, by the digest of what they are
+    made from (``related.inputs``), so a rebuild scores only the cables whose people's or
+    tags' cables changed.  One pickle file; unreadable, it is started afresh."""
+
+    def __init__(self, path: Path, fresh: bool = False):
+        self.path = path
+        known = None if fresh else read_pickle(path)
+        self.known: dict[bytes, str] = known if isinstance(known, dict) else {}
+
+    def save(self, answers: dict[bytes, str]) -> None:
+        """Keep ``answers`` (those of this build only) when they differ from those read."""
+        if answers != self.known:
+            write_pickle(self.path, answers)
 
 
 class TermCache:
@@ -216,21 +242,14 @@ class TermCache:
         self.loaded = -1
         if fresh:
             return
-        try:
-            version, terms = pickle.loads(path.read_bytes())
-            if version == self.version:
-                self.terms = terms
-        except (OSError, pickle.UnpicklingError, ValueError, TypeError, EOFError):
-            pass
+        kept = read_pickle(path)
+        if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == self.version:
+            self.terms = kept[1]
         self.loaded = len(self.terms)
 
     def save(self) -> None:
-        if len(self.terms) == self.loaded:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps((self.version, self.terms), protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(self.path)
+        if len(self.terms) != self.loaded:
+            write_pickle(self.path, (self.version, self.terms))
 
 
 class AnalysisCache:
@@ -340,20 +359,14 @@ class RenderCache:
         self.new: dict[str, bytes] = {}
         if fresh:
             return
-        try:
-            salt0, stamp, old = pickle.loads(path.read_bytes())
-        except (OSError, pickle.UnpicklingError, ValueError, TypeError, EOFError):
-            return
-        if salt0 == salt and stamp == _stamp(marker):
-            self.old = old
+        kept = read_pickle(path)
+        if isinstance(kept, tuple) and len(kept) == 3 and kept[0] == salt and \
+                kept[1] == _stamp(marker):
+            self.old = kept[2]
 
     def save(self) -> None:
         """Record the digests against the output folder the build just committed."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps((self.salt, _stamp(self.marker), self.new),
-                                     protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(self.path)
+        write_pickle(self.path, (self.salt, _stamp(self.marker), self.new))
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)

@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 from functools import partial
 
-import numpy as np
 from markupsafe import Markup
 
-from . import urls
+from . import related, urls
 from .diagnostics import Diagnostic, error
 from .highlight import raw_html
 from .markup import render_markdown
@@ -226,13 +225,12 @@ def cable_routes(site: Site) -> list[Route]:
     for origin, idx in site.origins.items():
         for n, i in enumerate(idx):
             by_origin_pos[i] = (origin, n)
-    index = related_index(site)
     for i, c in enumerate(site.cables):
         path = cable_path(site, i)
         out.append(Route(path, "cable.html", partial(cable_context, site, i, listed, position,
-                                                         by_origin_pos, index),
+                                                         by_origin_pos),
                          c.subject or site.keys[i],
-                         partial(cable_facts, site, i, listed, position, by_origin_pos, index)))
+                         partial(cable_facts, site, i, listed, position, by_origin_pos)))
         out.append(Route(path[:-5] + "-raw.html", "raw.html", partial(raw_context, site, i),
                          f"{site.keys[i]} (original text)", partial(raw_facts, site, i)))
     return out
@@ -321,8 +319,8 @@ def paragraph_rows(c: Cable, persons: tuple, path: str) -> list[dict]:
     return paragraphs
 
 
-def cable_context(site: Site, i: int, listed: list[int], position: dict, by_origin_pos: dict,
-                  index: RelatedIndex | None = None) -> dict:
+def cable_context(site: Site, i: int, listed: list[int], position: dict,
+                  by_origin_pos: dict) -> dict:
     c = CableView(site, i)
     path = cable_path(site, i)
     persons = site.persons_of[i]
@@ -346,7 +344,7 @@ def cable_context(site: Site, i: int, listed: list[int], position: dict, by_orig
         "origin_path": urls.origin_path(c.origin) if c.origin else None,
         "class_path": urls.classification_path(c.classification) if c.classification else None,
         "date_path": urls.month_path(c.date[:4], c.date[5:7]) if c.date else None,
-        "neighbours": nav, "related": [row(site, j) for j in related(site, i, index=index)],
+        "neighbours": nav, "related": [row(site, j) for j in related.of(site, i)],
         "primary": row(site, primary) if primary is not None else None, "versions": versions,
         "json_path": path[:-5] + ".json", "text_path": path[:-5] + ".txt",
         "raw_path": path[:-5] + "-raw.html",
@@ -372,8 +370,8 @@ def _facts(site: Site, j: int | None) -> tuple | None:
     return None if j is None else (site.digests[j], site.keys[j])
 
 
-def cable_facts(site: Site, i: int, listed: list[int], position: dict, by_origin_pos: dict,
-                index: RelatedIndex) -> tuple:
+def cable_facts(site: Site, i: int, listed: list[int], position: dict,
+                by_origin_pos: dict) -> tuple:
     """What :func:`cable_context` is made from, without making it: the cable and every
     cable it shows (by digest and key) and the people it names.  Keep the two functions
     in step: a test checks on the corpus that equal facts mean equal contexts."""
@@ -382,61 +380,7 @@ def cable_facts(site: Site, i: int, listed: list[int], position: dict, by_origin
             tuple(_facts(site, t) for t in site.ref_targets[i]), nav,
             tuple(_facts(site, j) for j in site.cited_by.get(i, [])),
             _facts(site, site.version_of.get(i)), tuple(_facts(site, j) for j in site.versions(i)),
-            tuple(_facts(site, j) for j in related(site, i, index=index)))
-
-
-@dataclass
-class RelatedIndex:
-    """What ``related`` counts with, built once per site: the cables of each person and
-    tag (those in at most ``CAP`` cables; commoner ones say nothing) as integer arrays,
-    and each cable's rank by key for ties; ``score`` is ``related``'s scratch pad (zeros
-    between calls)."""
-    people: dict
-    tags: dict
-    key_rank: "np.ndarray"
-    score: "np.ndarray"
-
-
-CAP = 2000
-
-
-def related_index(site: Site) -> RelatedIndex:
-    people = {k: np.fromiter((j for j, _ in cables), np.int64, len(cables))
-              for k, cables in site.person_cables.items() if len(cables) <= CAP}
-    tags = {t: np.asarray(cables, np.int64) for t, cables in site.tags.items() if len(cables) <= CAP}
-    rank = np.empty(len(site.keys), np.int64)
-    rank[sorted(range(len(site.keys)), key=site.keys.__getitem__)] = np.arange(len(site.keys))
-    return RelatedIndex(people, tags, rank, np.zeros(len(site.keys), np.int64))
-
-
-def related(site: Site, i: int, limit: int = 5, index: RelatedIndex | None = None) -> list[int]:
-    """Cables sharing people (weight 3 each) and tags (weight 1 each): the best ``limit``
-    of those scoring at least 2 (one shared tag alone never qualifies), ties by key."""
-    index = index or related_index(site)
-    score = index.score
-    lists = []
-    for p in site.persons_of[i]:
-        a = index.people.get(p.key)
-        if a is not None:
-            score[a] += 3                  # a list names each cable once
-            lists.append(a)
-    for t in site.cables[i].tags:
-        a = index.tags.get(t)
-        if a is not None:
-            score[a] += 1
-            lists.append(a)
-    if not lists:
-        return []
-    touched = np.concatenate(lists)
-    found = score[touched]
-    score[touched] = 0
-    keep = found >= 2
-    cables, first = np.unique(touched[keep], return_index=True)   # a cable once
-    found = found[keep][first]
-    mine = cables != i
-    cables, found = cables[mine], found[mine]
-    best = np.lexsort((index.key_rank[cables], -found))[:limit]
-    return [int(j) for j in cables[best]]
+            tuple(_facts(site, j) for j in related.of(site, i)))
 
 
 def index_routes(site: Site) -> list[Route]:

@@ -45,6 +45,7 @@ class Site:
     digests: list[bytes] = field(default_factory=list)  # per cable: equal digests, equal cables
     rows: list = field(default_factory=list, repr=False)  # per cable, its list row (``pages.row``)
     last_full: tuple = field(default=(None, None), repr=False)   # (i, cable): see ``full``
+    related: object = field(default=None, repr=False)   # array: per cable, ``related.related_all``
 
     def full(self, i: int) -> Cable:
         """Cable ``i`` with its text and paragraphs (read back from the cache).  The last

@@ -1,0 +1,34 @@
+"""Work spread over forked processes that inherit what it needs.
+
+The function and everything it reads are inherited by ``fork`` (nothing of them is
+pickled); only the bounds of each chunk go to a worker and its list of results comes
+back, in order.
+"""
+from __future__ import annotations
+
+import multiprocessing
+from typing import Callable, Iterator
+
+_WORK: Callable[[int, int], list] | None = None     # inherited by the forked workers
+
+
+def available() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _chunk(bounds: tuple[int, int]) -> list:
+    return _WORK(*bounds)
+
+
+def chunks(work: Callable[[int, int], list], count: int, jobs: int, size: int) -> Iterator:
+    """The results of ``work(start, stop)`` over ``range(count)`` cut in chunks of
+    ``size``, one after the other, on ``jobs`` forked processes."""
+    global _WORK
+    _WORK = work
+    try:
+        bounds = [(k, min(k + size, count)) for k in range(0, count, size)]
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for part in pool.imap(_chunk, bounds):
+                yield from part
+    finally:
+        _WORK = None
