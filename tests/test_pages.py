@@ -1,6 +1,8 @@
 """Linking people inside cable text."""
 from __future__ import annotations
 
+import pytest
+
 from generator.pages import linked_paragraph
 
 from .conftest import CORPUS, SEEDS, resolved_site
@@ -95,6 +97,7 @@ def test_the_navigation_counts_in_every_fingerprint(tmp_path):
     assert fingerprint(tags, context(tags, site)) != first
 
 
+@pytest.mark.corpus
 def test_equal_cable_facts_mean_equal_contexts(tmp_path):
     """A cable page whose facts (``Route.facts``) are those of the last build is kept
     without building its context, so the facts must say everything the context is made
