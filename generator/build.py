@@ -217,7 +217,8 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         lap("parse")
         site = resolve(col, cfg)
         site.pages = sorted(pages, key=lambda p: (p.weight, p.title, p.slug))
-        kept = RelatedCache(cache_dir / "related.pickle", fresh=clean) if cache_dir else None
+        kept = RelatedCache(cache_dir / "related.pickle", fresh=clean) if cache_dir is not None \
+            else None
         site.related, answers, _ = related_all(site, kept.known if kept else None, jobs)
         if kept is not None:
             kept.save(answers)     # a pure function's answers: right whatever the build does

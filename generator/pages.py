@@ -100,7 +100,7 @@ class Lazy:
         self.fn, self.args = fn, args
 
     def get(self) -> list:
-        last = Lazy._last
+        last = type(self)._last                # each kind keeps its own last list
         if last[0] is not self:
             last[0] = last[1] = None          # let the last list go before making this one
             last[1] = self.fn(*self.args)
@@ -114,14 +114,6 @@ class LazyFacts(Lazy):
 
     __slots__ = ()
     _last: list = [None, None]
-
-    def get(self) -> list:
-        last = LazyFacts._last
-        if last[0] is not self:
-            last[0] = last[1] = None
-            last[1] = self.fn(*self.args)
-            last[0] = self
-        return last[1]
 
 
 def _paginate(site: Site, items: list | Lazy, total: int, path_of, template: str, title: str,
@@ -162,8 +154,13 @@ def _page(items: list | Lazy, n: int, pages: int, total: int, per: int, path_of,
     return {**ctx, "items": chunk, "pg": pager, "groups": groups}
 
 
+def _when(site: Site, i: int) -> tuple[str, str]:
+    """Cable ``i``'s place in a list: by date (undated last), then by key."""
+    return site.cables[i].date or "9999", site.keys[i]
+
+
 def _by_date(site: Site, indexes: list[int]) -> list[int]:
-    return sorted(indexes, key=lambda i: (site.cables[i].date or "9999", site.keys[i]))
+    return sorted(indexes, key=lambda i: _when(site, i))
 
 
 def _cable_rows(site: Site, indexes: list[int]) -> list[Row]:
@@ -458,7 +455,7 @@ def index_routes(site: Site) -> list[Route]:
 
 
 def _by_date_of_cable(site: Site, items: list) -> list:
-    return sorted(items, key=lambda m: (site.cables[m[0]].date or "9999", site.keys[m[0]]))
+    return sorted(items, key=lambda m: _when(site, m[0]))
 
 
 def _person_rows(site: Site, mentions: list) -> list[Row]:
