@@ -13,6 +13,7 @@ import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -29,7 +30,8 @@ from .collect import collect
 from .diagnostics import Report, error, warning
 from .markup import parse_page
 from .discover import NOT_CABLES, discover, read_text
-from .feeds import atom, exports, robots, sitemaps
+from .export import write_exports
+from .feeds import atom, robots, sitemaps
 from .pages import routes
 from .progress import Progress, Silent
 from .related import related_all
@@ -121,14 +123,22 @@ class BuildResult:
     ok: bool = True
 
 
+def _kept(writer: SiteWriter, known: dict, pages_cache: RenderCache | None, path: str,
+          digest: bytes | None) -> bool:
+    """Whether the file at ``path``, whose bytes ``digest`` fingerprints, is the last
+    build's (then kept by ``writer``; else the caller adds it).  The fingerprint is
+    recorded for the next build either way."""
+    if pages_cache is not None and digest is not None:
+        pages_cache.new[path] = digest
+    return digest is not None and known.get(path) == digest and writer.keep(path)
+
+
 def _write_known(files, writer: SiteWriter, known: dict, pages_cache: RenderCache | None) -> None:
     """Write (path, fingerprint, make) files, keeping those whose fingerprint is the one
     the last build wrote them with (``make`` is not called for them)."""
     for path, digest, make in files:
-        if not (digest is not None and known.get(path) == digest and writer.keep(path)):
+        if not _kept(writer, known, pages_cache, path, digest):
             writer.add(path, make())
-        if pages_cache is not None and digest is not None:
-            pages_cache.new[path] = digest
 
 
 def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: int = 1,
@@ -268,7 +278,7 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         if terms is not None:
             terms.save()
         lap("search")
-        _write_known(exports(site), writer, known, pages_cache)
+        write_exports(site, partial(_kept, writer, known, pages_cache), writer.add, jobs)
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         updated = (datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
                    if epoch and epoch.isdigit() else None)

@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape
 from . import urls
 from .contract import cable_dict, dumps
 from .model import Cable
-from .pages import cable_path, data_parts
+from .pages import cable_path
 from .render import digest_of
 from .site import Site
 
@@ -22,62 +22,52 @@ def cable_json(site: Site, i: int, c: Cable | None = None) -> bytes:
     return (dumps(d) + "\n").encode("utf-8")
 
 
+def cable_text(c: Cable) -> bytes:
+    """A cable's original text, as its ``.txt`` file."""
+    return c.text.encode("utf-8") + (b"" if c.text.endswith("\n") else b"\n")
+
+
+def export_prints(site: Site, i: int) -> tuple[str, bytes | None, str, bytes | None]:
+    """Cable ``i``'s ``.json`` and ``.txt`` files as (path, fingerprint, path,
+    fingerprint): equal fingerprints mean equal bytes, so a rebuild keeps the files
+    without reading the cable.  A cable counts by its digest."""
+    path = cable_path(site, i)[:-5]
+    primary = site.version_of.get(i)
+    return (path + ".json", digest_of(("json", site.digests[i], site.persons_of[i],
+                                       site.cables[primary].id if primary is not None else None)),
+            path + ".txt", digest_of(("txt", site.digests[i])))
+
+
+def cable_exports(site: Site, i: int, json: bool = True, text: bool = True) -> tuple[bytes | None,
+                                                                                     bytes | None]:
+    """Cable ``i``'s ``.json`` and ``.txt`` bytes (None for the one not asked for), the
+    cable read once."""
+    c = site.full(i)
+    return (cable_json(site, i, c) if json else None, cable_text(c) if text else None)
+
+
+def jsonl_print(prints: list[bytes | None]) -> bytes | None:
+    """The fingerprint of a data part's JSON lines, from its cables' ``.json`` ones."""
+    return digest_of(("jsonl", prints))
+
+
 CSV_HEADER = ["id", "date", "origin", "classification", "caveats", "tags", "subject", "references",
               "cited_by", "persons", "path"]
 
 
-def exports(site: Site):
-    """Per-cable ``.json`` and ``.txt``, then the collection as JSON lines and CSV cut
-    into the parts of :func:`data_parts`, one part at a time (a large collection is never
-    held as one string): ``(path, fingerprint, make)``, where ``make()`` gives the bytes
-    and equal fingerprints mean equal bytes (so a rebuild keeps the file without reading
-    its cables; None: compare the bytes).  A cable's files count it by its digest."""
-    for name, idx in data_parts(site):
-        lines: dict[int, bytes] = {}
-        prints = []
-        rows = io.StringIO()
-        w = csv.writer(rows, lineterminator="\n")
-        w.writerow(CSV_HEADER)
-        for i in idx:
-            c = site.cables[i]
-            path = cable_path(site, i)
-            primary = site.version_of.get(i)
-            json_print = digest_of(("json", site.digests[i], site.persons_of[i],
-                                   site.cables[primary].id if primary is not None else None))
-            prints.append(json_print)
-            full = _Once(site, i)
-
-            def json_data(i=i, full=full) -> bytes:
-                lines[i] = cable_json(site, i, full())
-                return lines[i]
-
-            def text_data(full=full) -> bytes:
-                text = full().text
-                return text.encode("utf-8") + (b"" if text.endswith("\n") else b"\n")
-            yield path[:-5] + ".json", json_print, json_data
-            yield path[:-5] + ".txt", digest_of(("txt", site.digests[i])), text_data
-            w.writerow([c.id or "", c.date or "", c.origin or "", c.classification or "",
-                        "|".join(c.caveats), "|".join(c.tags), c.subject or "",
-                        "|".join(r.id for r in c.references if r.id),
-                        "|".join(site.keys[j] for j in site.cited_by.get(i, [])),
-                        "|".join(p.name for p in site.persons_of[i]), path])
-        yield (f"data/{name}.jsonl", digest_of(("jsonl", prints)),
-               lambda idx=idx, lines=lines: b"".join(lines.get(i) or cable_json(site, i) for i in idx))
-        yield f"data/{name}.csv", None, lambda rows=rows: rows.getvalue().encode("utf-8")
-
-
-class _Once:
-    """Cable ``i``'s full cable, read from the store at most once (its .json and .txt)."""
-
-    __slots__ = ("site", "i", "cable")
-
-    def __init__(self, site: Site, i: int):
-        self.site, self.i, self.cable = site, i, None
-
-    def __call__(self) -> Cable:
-        if self.cable is None:
-            self.cable = self.site.full(self.i)
-        return self.cable
+def csv_part(site: Site, idx: list[int]) -> bytes:
+    """The CSV of a data part's cables (made from their summaries)."""
+    rows = io.StringIO()
+    w = csv.writer(rows, lineterminator="\n")
+    w.writerow(CSV_HEADER)
+    for i in idx:
+        c = site.cables[i]
+        w.writerow([c.id or "", c.date or "", c.origin or "", c.classification or "",
+                    "|".join(c.caveats), "|".join(c.tags), c.subject or "",
+                    "|".join(r.id for r in c.references if r.id),
+                    "|".join(site.keys[j] for j in site.cited_by.get(i, [])),
+                    "|".join(p.name for p in site.persons_of[i]), cable_path(site, i)])
+    return rows.getvalue().encode("utf-8")
 
 
 SITEMAP_URLS = 40000      # below the protocol's 50,000 URLs and 50 MB per file

@@ -7,6 +7,7 @@ back, in order.
 from __future__ import annotations
 
 import multiprocessing
+from collections import deque
 from typing import Callable, Iterator
 
 _WORK: Callable[[int, int], list] | None = None     # inherited by the forked workers
@@ -20,15 +21,28 @@ def _chunk(bounds: tuple[int, int]) -> list:
     return _WORK(*bounds)
 
 
-def chunks(work: Callable[[int, int], list], count: int, jobs: int, size: int) -> Iterator:
+def chunks(work: Callable[[int, int], list], count: int, jobs: int, size: int,
+           ahead: int | None = None) -> Iterator:
     """The results of ``work(start, stop)`` over ``range(count)`` cut in chunks of
-    ``size``, one after the other, on ``jobs`` forked processes."""
+    ``size``, one after the other, on ``jobs`` forked processes.  ``ahead``: at most
+    this many chunks asked for and not yet taken by the caller (the results of a slow
+    caller otherwise pile up in its memory); None: no bound."""
     global _WORK
     _WORK = work
     try:
         bounds = [(k, min(k + size, count)) for k in range(0, count, size)]
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for part in pool.imap(_chunk, bounds):
+            if ahead is None:
+                for part in pool.imap(_chunk, bounds):
+                    yield from part
+                return
+            todo = iter(bounds)
+            asked = deque(pool.apply_async(_chunk, (b,)) for _, b in zip(range(ahead), todo))
+            while asked:
+                part = asked.popleft().get()
+                nxt = next(todo, None)
+                if nxt is not None:
+                    asked.append(pool.apply_async(_chunk, (nxt,)))
                 yield from part
     finally:
         _WORK = None
