@@ -133,6 +133,11 @@ def _kept(writer: SiteWriter, known: dict, pages_cache: RenderCache | None, path
     return digest is not None and known.get(path) == digest and writer.keep(path)
 
 
+def _wanted(writer: SiteWriter, known: dict, path: str, digest: bytes | None) -> bool:
+    """Whether ``_kept`` will say the file must be made (asked without keeping it)."""
+    return not (digest is not None and known.get(path) == digest and writer.has(path))
+
+
 def _write_known(files, writer: SiteWriter, known: dict, pages_cache: RenderCache | None) -> None:
     """Write (path, fingerprint, make) files, keeping those whose fingerprint is the one
     the last build wrote them with (``make`` is not called for them)."""
@@ -270,7 +275,8 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         done = False
         try:
             _write_known(search_parts(site, terms.terms if terms is not None else None, jobs,
-                                      analysis), writer, known, pages_cache)
+                                      analysis, partial(_wanted, writer, known)),
+                         writer, known, pages_cache)
             done = True
         finally:
             if analysis is not None:

@@ -183,10 +183,10 @@ class MemoryStore:
         return pickle.loads(self.blobs[i])
 
 
-def _lunr_salted(part: str) -> str:
-    """A digest of a part of the generator's code, and lunr's version."""
+def _lunr_salted(*parts: str) -> str:
+    """A digest of parts of the generator's code, and lunr's version."""
     import lunr
-    return f"{code_version((part,))}:{getattr(lunr, '__VERSION__', '')}"
+    return f"{code_version(parts)}:{getattr(lunr, '__VERSION__', '')}"
 
 
 def _pipeline_version() -> str:
@@ -195,9 +195,10 @@ def _pipeline_version() -> str:
 
 
 def _search_version() -> str:
-    """What a document's analysis depends on besides the document: the search package's
-    code and lunr."""
-    return _lunr_salted("search")
+    """What a document's analysis depends on besides the document: the code that makes
+    its fields, analyses them and keeps their postings, and lunr (not the code that cuts
+    the index into files: changing it does not make every cable analysed again)."""
+    return _lunr_salted("search/documents.py", "search/pipeline.py", "search/postings.py")
 
 
 class FileHashes:

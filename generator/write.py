@@ -108,9 +108,13 @@ class SiteWriter:
         self.staged.append(rel)
         self.changed += 1
 
+    def has(self, rel: str) -> bool:
+        """Whether the previous site has a file at ``rel`` that this build may keep."""
+        return self.reuse and rel in self.previous
+
     def keep(self, rel: str) -> bool:
         """Keep the previous site's file as it is; False when there is none to keep."""
-        if not self.reuse or rel not in self.previous:
+        if not self.has(rel):
             return False
         _check(rel)
         self.paths.append(rel)

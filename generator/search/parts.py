@@ -27,6 +27,7 @@ import json
 from functools import partial
 from typing import Callable, Iterator
 
+from .. import forked
 from ..registry import tags as tag_table
 from ..render import digest_of
 from ..site import Site
@@ -43,6 +44,9 @@ TAG_PART = 4096             # documents per tags part
 AUTO_TIER_DOCS = 60_000
 AUTO_TAG_PARTS = 4
 ROOT = "search/index"
+CARDS_FORK_AT = 400         # cards to make before the work is spread over processes
+CARDS_CHUNK = 50            # cards a worker makes at a time
+CARDS_AHEAD = 8             # chunks made and not yet written, at most
 
 
 def _js(call: str, *args) -> bytes:
@@ -92,14 +96,17 @@ def _index(values) -> dict[str, int]:
     return {v: k for k, v in enumerate(sorted(set(values)))}
 
 
-def search_parts(site: Site, words: dict | None = None, jobs: int = 1,
-                 cache=None) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
+def search_parts(site: Site, words: dict | None = None, jobs: int = 1, cache=None,
+                 wanted: Callable[[str, bytes | None], bool] | None = None
+                 ) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
     """Every file of the search index, as (path, fingerprint, make): ``make()`` gives the
     bytes, and equal fingerprints (None: unknown) give equal bytes, so a rebuild keeps a
     result card it wrote before without reading its cable.  ``words``: word -> term from
     earlier builds (:class:`generator.cache.TermCache`), filled with new words;
-    ``cache``: documents analysed before (:class:`generator.cache.AnalysisCache`)."""
-    yield from _parts(documents(site), site.config.title, words, jobs, cache)
+    ``cache``: documents analysed before (:class:`generator.cache.AnalysisCache`);
+    ``wanted(path, fingerprint)``: whether the build will make the file (None: every
+    file), so the cards it will make are made beforehand on ``jobs`` processes."""
+    yield from _parts(documents(site), site.config.title, words, jobs, cache, wanted)
 
 
 def index_parts(docs: list[SearchDoc], title: str = "", words: dict | None = None,
@@ -118,8 +125,20 @@ def _card(name: str, doc: SearchDoc) -> bytes:
     return _js("doc", name, doc.load()[1])
 
 
+def _made_cards(cards: list[tuple[str, SearchDoc]], jobs: int) -> Iterator[bytes]:
+    """The bytes of ``cards`` ((name, document) pairs), in order, made on ``jobs`` forked
+    processes when there are enough (each reads its cable), at most a few chunks ahead
+    of the caller."""
+    def make(start: int, stop: int) -> list[bytes]:
+        return [_card(name, d) for name, d in cards[start:stop]]
+    if jobs > 1 and len(cards) >= CARDS_FORK_AT and forked.available():
+        return forked.chunks(make, len(cards), jobs, CARDS_CHUNK, ahead=CARDS_AHEAD)
+    return (data for a in range(0, len(cards), CARDS_CHUNK) for data in make(a, a + CARDS_CHUNK))
+
+
 def _parts(docs: list[SearchDoc], title: str, words: dict | None, jobs: int,
-           cache=None) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
+           cache=None, wanted: Callable[[str, bytes | None], bool] | None = None
+           ) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
     postings = analyse(docs, words, jobs, cache)
     firsts = []
     for k, shard in enumerate(_shards(postings.terms())):
@@ -142,14 +161,20 @@ def _parts(docs: list[SearchDoc], title: str, words: dict | None, jobs: int,
     for p in range(0, len(docs), TAG_PART):
         rows = " ".join(".".join(format(tags[t], "x") for t in d.tags) for d in docs[p:p + TAG_PART])
         yield f"{ROOT}/tags/{p // TAG_PART}.js", None, _ready(_js("tags", p // TAG_PART, rows))
-    start, last = 0, None
+    cards, start, last = [], 0, None
     for n, d in enumerate(docs):
         run = (years[d.year], origins[d.origin], classes[d.classification])
         if run != last:
             start, last = n, run
         name = f"{run[0]}/{run[1]}-{run[2]}/{n - start}"
-        yield (f"{ROOT}/d/{name}.js", digest_of(("card", name, d.fingerprint)) if d.fingerprint
-               else None, partial(_card, name, d))
+        path = f"{ROOT}/d/{name}.js"
+        digest = digest_of(("card", name, d.fingerprint)) if d.fingerprint else None
+        cards.append((path, digest, name, d, wanted is None or wanted(path, digest)))
+    made = _made_cards([(name, d) for _, _, name, d, want in cards if want], jobs)
+    for path, digest, name, d, want in cards:
+        yield path, digest, _ready(next(made)) if want else partial(_card, name, d)
+    for _ in made:      # none left; closes the pool
+        pass
     meta = {
         "version": 1, "title": title, "documents": len(docs), "fields": list(FIELDS),
         "boost": [BOOST[f] for f in FIELDS], "pipeline": LABELS, "separator": SEPARATOR.pattern,

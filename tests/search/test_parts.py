@@ -241,3 +241,32 @@ def test_documents_analysed_once_across_builds(tmp_path, monkeypatch, jobs):
     assert build(content, out, Report(quiet=True), cache_dir=cache, jobs=jobs).ok
     assert put == [] and rows() == 5
     assert sorted(f.name for f in (cache / "search-runs").iterdir()) == run_files  # stale ones gone
+
+
+def test_cards_made_on_forked_processes_and_only_those_wanted(tmp_path, monkeypatch):
+    """The cards the build will write are made beforehand, on two processes a few at a
+    time, with the bytes one process makes; a card not wanted (kept by the build) is
+    made, reading its cable, only if its ``make`` is called."""
+    from tests.conftest import SEEDS, resolved_site
+    site = resolved_site(tmp_path, [SEEDS])
+    one = {p: (digest, make()) for p, digest, make in parts_mod.search_parts(site)}
+    monkeypatch.setattr(parts_mod, "CARDS_FORK_AT", 1)
+    monkeypatch.setattr(parts_mod, "CARDS_CHUNK", 2)
+    monkeypatch.setattr(parts_mod, "CARDS_AHEAD", 1)
+    two = {p: (digest, make()) for p, digest, make in parts_mod.search_parts(site, jobs=2)}
+    assert two == one and sum("/d/" in p for p in one) == 5
+    skip = sorted(p for p in one if "/d/" in p)[:3]
+    asked = []
+
+    def wanted(path, digest):
+        asked.append(path)
+        return path not in skip
+    reads = []
+    full = type(site).full
+    monkeypatch.setattr(type(site), "full", lambda self, i: reads.append(i) or full(self, i))
+    files = list(parts_mod.search_parts(site, jobs=1, wanted=wanted))
+    assert sorted(asked) == sorted(p for p in one if "/d/" in p)      # only cards are asked
+    assert len(reads) == 5 + 2      # the analysis reads each cable; the cards wanted, theirs
+    reads.clear()
+    assert {p: make() for p, _, make in files if p in skip} == {p: one[p][1] for p in skip}
+    assert len(reads) == 3
