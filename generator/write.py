@@ -84,27 +84,34 @@ class SiteWriter:
         self.reuse = self.previous is not None
         self.tmp = self.out.parent / f".{self.out.name}.building-{os.getpid()}"
         self.tmp.mkdir()
-        self.made: set[Path] = set()
+        self._out, self._tmp = str(self.out), str(self.tmp)
+        self.made: set[str] = set()         # folders made in the staging folder
         self.paths: list[str] = []
         self.staged: list[str] = []
         self.changed = 0
         self.unchanged = 0
 
     def add(self, rel: str, data: bytes) -> None:
-        target = _target(self.tmp, rel)
+        """Stage ``data`` as the file ``rel`` (paths as strings, not ``Path``s: a large
+        site's main process spends its time here)."""
+        _check(rel)
         self.paths.append(rel)
         if self.reuse and rel in self.previous:
             try:
-                old = self.out / rel
-                if old.stat().st_size == len(data) and old.read_bytes() == data:
-                    self.unchanged += 1
-                    return
+                old = f"{self._out}/{rel}"
+                if os.stat(old).st_size == len(data):
+                    with open(old, "rb") as f:
+                        if f.read() == data:
+                            self.unchanged += 1
+                            return
             except OSError:
                 pass
-        if target.parent not in self.made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.made.add(target.parent)
-        target.write_bytes(data)
+        folder = rel.rpartition("/")[0]
+        if folder not in self.made:
+            os.makedirs(f"{self._tmp}/{folder}", exist_ok=True)
+            self.made.add(folder)
+        with open(f"{self._tmp}/{rel}", "wb") as f:
+            f.write(data)
         self.staged.append(rel)
         self.changed += 1
 
