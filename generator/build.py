@@ -67,11 +67,7 @@ def render_all(plan, site, env, jobs: int, known: dict | None = None):
     def work(start: int, stop: int) -> list:
         return [_render_one(route, site, env, known) for route in plan[start:stop]]
     try:
-        if jobs <= 1 or len(plan) < 400 or not forked.available():
-            for route in plan:
-                yield _render_one(route, site, env, known)
-        else:
-            yield from forked.chunks(work, len(plan), jobs, 100)
+        yield from forked.results(work, len(plan), jobs, 100, 400)
     finally:
         forget_build()
 
@@ -130,12 +126,18 @@ def _kept(writer: SiteWriter, known: dict, pages_cache: RenderCache | None, path
     recorded for the next build either way."""
     if pages_cache is not None and digest is not None:
         pages_cache.new[path] = digest
-    return digest is not None and known.get(path) == digest and writer.keep(path)
+    return _keepable(writer, known, path, digest) and writer.keep(path)
+
+
+def _keepable(writer: SiteWriter, known: dict, path: str, digest: bytes | None) -> bool:
+    """Whether the last build wrote ``path`` with the fingerprint ``digest`` and its file
+    is there to keep."""
+    return digest is not None and known.get(path) == digest and writer.has(path)
 
 
 def _wanted(writer: SiteWriter, known: dict, path: str, digest: bytes | None) -> bool:
     """Whether ``_kept`` will say the file must be made (asked without keeping it)."""
-    return not (digest is not None and known.get(path) == digest and writer.has(path))
+    return not _keepable(writer, known, path, digest)
 
 
 def _write_known(files, writer: SiteWriter, known: dict, pages_cache: RenderCache | None) -> None:

@@ -39,10 +39,7 @@ def write_exports(site: Site, kept: Callable[[str, bytes | None], bool],
 
     def export(start: int, stop: int) -> list:
         return [cable_exports(site, i, json, text) for i, json, text in work[start:stop]]
-    if jobs > 1 and len(work) >= FORK_AT and forked.available():
-        made = forked.chunks(export, len(work), jobs, CHUNK, ahead=AHEAD)
-    else:
-        made = (x for a in range(0, len(work), CHUNK) for x in export(a, a + CHUNK))
+    made = forked.results(export, len(work), jobs, CHUNK, FORK_AT, AHEAD)
     for name, idx, whole, rows in parts:
         lines = []
         for json_path, text_path in rows:

@@ -46,3 +46,12 @@ def chunks(work: Callable[[int, int], list], count: int, jobs: int, size: int,
                 yield from part
     finally:
         _WORK = None
+
+
+def results(work: Callable[[int, int], list], count: int, jobs: int, size: int, fork_at: int,
+            ahead: int | None = None) -> Iterator:
+    """:func:`chunks` when there are ``jobs`` > 1, at least ``fork_at`` items and ``fork``;
+    else the same chunks made one after the other in this process."""
+    if jobs > 1 and count >= fork_at and available():
+        return chunks(work, count, jobs, size, ahead)
+    return (x for a in range(0, count, size) for x in work(a, min(a + size, count)))

@@ -131,9 +131,8 @@ def related_all(site: Site, known: dict[bytes, str] | None = None,
 def _score_all(site: Site, index: RelatedIndex, cables: list[int], jobs: int) -> list[list[int]]:
     def work(start: int, stop: int) -> list[list[int]]:
         return [related(site, i, index=index) for i in cables[start:stop]]
-    if jobs <= 1 or len(cables) < 1000 or not forked.available():
-        return work(0, len(cables))
-    return list(forked.chunks(work, len(cables), jobs, max(100, len(cables) // (4 * jobs))))
+    return list(forked.results(work, len(cables), jobs, max(100, len(cables) // (4 * max(jobs, 1))),
+                               1000))
 
 
 def of(site: Site, i: int) -> list[int]:

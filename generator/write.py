@@ -96,7 +96,7 @@ class SiteWriter:
         site's main process spends its time here)."""
         _check(rel)
         self.paths.append(rel)
-        if self.reuse and rel in self.previous:
+        if self.has(rel):
             try:
                 old = f"{self._out}/{rel}"
                 if os.stat(old).st_size == len(data):

@@ -36,3 +36,14 @@ def test_at_most_ahead_chunks_wait_for_the_caller(tmp_path):
     started = sorted(int(p.name) for p in tmp_path.iterdir())
     assert started and max(started) <= 10
     assert list(it) == list(range(1, 50))
+
+
+def test_results_fork_only_when_there_is_enough_work():
+    here = os.getpid()
+
+    def work(a, z):
+        return [(k, os.getpid() != here) for k in range(a, z)]
+    for jobs, count, elsewhere in ((1, 50, False), (2, 9, False), (2, 50, True)):
+        got = list(forked.results(work, count, jobs, 7, fork_at=10, ahead=2))
+        assert [k for k, _ in got] == list(range(count))
+        assert all(e == elsewhere for _, e in got), (jobs, count)

@@ -131,9 +131,7 @@ def _made_cards(cards: list[tuple[str, SearchDoc]], jobs: int) -> Iterator[bytes
     of the caller."""
     def make(start: int, stop: int) -> list[bytes]:
         return [_card(name, d) for name, d in cards[start:stop]]
-    if jobs > 1 and len(cards) >= CARDS_FORK_AT and forked.available():
-        return forked.chunks(make, len(cards), jobs, CARDS_CHUNK, ahead=CARDS_AHEAD)
-    return (data for a in range(0, len(cards), CARDS_CHUNK) for data in make(a, a + CARDS_CHUNK))
+    return forked.results(make, len(cards), jobs, CARDS_CHUNK, CARDS_FORK_AT, CARDS_AHEAD)
 
 
 def _parts(docs: list[SearchDoc], title: str, words: dict | None, jobs: int,
