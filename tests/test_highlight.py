@@ -26,6 +26,28 @@ def test_tokens_add_up_over_the_corpus():
         assert "".join(v for _, _, v in tokens(raw.text)) == raw.text, raw.path
 
 
+def _pygments_loop(text):
+    """The tokens of Pygments' own ``RegexLexer`` loop over the same state table."""
+    from pygments.lexer import RegexLexer
+    return list(RegexLexer.get_tokens_unprocessed(TelegramLexer(), text))
+
+
+EDGES = ["", "x", "\n", "\n\n", "a\n\n\nb\n", "1. (C) x\r\nTAGS: A\r\n", "<'\"&>\n", "\x00\n",
+         "VZCZC\nPP RUEHC\nDE RUEHFR #3198/01 2081545\n1.\n\u00b6 2. (S//NF) x\nPAGE 02 x\n"]
+
+
+@pytest.mark.parametrize("text", EDGES + [(SEEDS / name).read_text() for name in sorted(
+    p.name for p in SEEDS.iterdir())])
+def test_one_regex_a_state_gives_pygments_tokens(text):
+    assert tokens(text) == _pygments_loop(text)
+
+
+@pytest.mark.corpus
+def test_one_regex_a_state_gives_pygments_tokens_over_the_corpus():
+    texts = [raw.text for raw, _ in load()]
+    assert [t for t in texts if tokens(t) != _pygments_loop(t)] == []
+
+
 def test_field_token_types():
     text = ("O 270913Z JUL 07\nFM AMEMBASSY PARIS\nC O N F I D E N T I A L PARIS 003198\nSIPDIS\n"
             "TAGS: PREL FR\nSUBJECT: X\n\n1. (C) Text.\n")
