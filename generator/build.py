@@ -40,13 +40,15 @@ from .render import context, fingerprint, forget_build, known_fingerprint, rende
 from .search import search_parts
 from .site import resolve
 from .theme import load as load_theme
-from .write import MARKER, SiteWriter, unsafe_output
+from .write import MARKER, SiteWriter, Staged, unsafe_output
 
 
-def _render_one(route, site, env, known: dict) -> tuple[str, bytes | None, list, bytes | None, bool]:
+def _render_one(route, site, env, known: dict, put=None
+                ) -> tuple[str, bytes | Staged | None, list, bytes | None, bool]:
     """(path, bytes, diagnostics, fingerprint, kept): a page whose fingerprint is the one
     the last build recorded is kept, not rendered (nor its context built, when the route
-    states the facts its context is made from)."""
+    states the facts its context is made from).  With ``put`` (:meth:`SiteWriter.put`)
+    the page is staged here, and what ``put`` did comes back instead of its bytes."""
     ctx = None
     if route.facts is not None:
         digest = known_fingerprint(route, site)
@@ -56,16 +58,20 @@ def _render_one(route, site, env, known: dict) -> tuple[str, bytes | None, list,
     if digest is not None and known.get(route.path) == digest:
         return route.path, None, [], digest, True
     data, diags = render(route, site, env, ctx)
+    if put is not None and data is not None:
+        data = put(route.path, data)
     return route.path, data, diags, digest, False
 
 
-def render_all(plan, site, env, jobs: int, known: dict | None = None):
+def render_all(plan, site, env, jobs: int, known: dict | None = None, put=None):
     """Render every route, in order, on ``jobs`` forked processes when there is enough work;
-    routes whose fingerprint is in ``known`` under their path are kept (see ``_render_one``)."""
+    routes whose fingerprint is in ``known`` under their path are kept (see ``_render_one``).
+    ``put``: stage each page where it is rendered (the workers write the files; only
+    what they did comes back to this process)."""
     known = known or {}
 
     def work(start: int, stop: int) -> list:
-        return [_render_one(route, site, env, known) for route in plan[start:stop]]
+        return [_render_one(route, site, env, known, put) for route in plan[start:stop]]
     try:
         yield from forked.results(work, len(plan), jobs, 100, 400)
     finally:
@@ -252,7 +258,7 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
     try:
         known = pages_cache.old if pages_cache is not None else {}
         for n, (path, data, diags, digest, kept) in enumerate(
-                render_all(plan, site, theme.env, jobs, known), 1):
+                render_all(plan, site, theme.env, jobs, known, writer.put), 1):
             report.add(diags)
             if kept and not writer.keep(path):
                 data, diags = render(plan[n - 1], site, theme.env)   # yielded in plan order
@@ -277,7 +283,7 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         done = False
         try:
             _write_known(search_parts(site, terms.terms if terms is not None else None, jobs,
-                                      analysis, partial(_wanted, writer, known)),
+                                      analysis, partial(_wanted, writer, known), writer.put),
                          writer, known, pages_cache)
             done = True
         finally:
@@ -286,7 +292,8 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         if terms is not None:
             terms.save()
         lap("search")
-        write_exports(site, partial(_kept, writer, known, pages_cache), writer.add, jobs)
+        write_exports(site, partial(_kept, writer, known, pages_cache), writer.add, jobs,
+                      writer.put)
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         updated = (datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
                    if epoch and epoch.isdigit() else None)

@@ -21,9 +21,13 @@ AHEAD = 8          # chunks exported and not yet written, at most (a bound on me
 
 
 def write_exports(site: Site, kept: Callable[[str, bytes | None], bool],
-                  add: Callable[[str, bytes], None], jobs: int = 1) -> None:
+                  add: Callable[[str, object], None], jobs: int = 1,
+                  put: Callable[[str, bytes], object] | None = None) -> None:
     """Write the export with ``add(path, data)``, but the files for which
-    ``kept(path, fingerprint)`` says the last build's file stays."""
+    ``kept(path, fingerprint)`` says the last build's file stays.  ``put``
+    (:meth:`generator.write.SiteWriter.put`): each cable's files are staged where they
+    are made, and ``add`` records what ``put`` did (their bytes do not come back to this
+    process, but the ``.json`` of a part whose JSON lines are made anew)."""
     parts, work = [], []
     for name, idx in data_parts(site):
         prints = [export_prints(site, i) for i in idx]
@@ -33,25 +37,36 @@ def write_exports(site: Site, kept: Callable[[str, bytes | None], bool],
             json_new = not kept(json_path, json_print)
             text_new = not kept(text_path, text_print)
             if json_new or text_new or not whole:
-                work.append((i, json_new or not whole, text_new))
+                work.append((i, json_path if json_new else None, not whole,
+                             text_path if text_new else None))
             rows.append((json_path if json_new else None, text_path if text_new else None))
         parts.append((name, idx, whole, rows))
 
     def export(start: int, stop: int) -> list:
-        return [cable_exports(site, i, json, text) for i, json, text in work[start:stop]]
+        out = []
+        for i, json_path, lines, text_path in work[start:stop]:
+            json_data, text_data = cable_exports(site, i, json_path is not None or lines,
+                                                 text_path is not None)
+            if put is None:
+                out.append((json_data, json_data, text_data))
+                continue
+            out.append((put(json_path, json_data) if json_path is not None else None,
+                        json_data if lines else None,
+                        put(text_path, text_data) if text_path is not None else None))
+        return out
     made = forked.results(export, len(work), jobs, CHUNK, FORK_AT, AHEAD)
     for name, idx, whole, rows in parts:
         lines = []
         for json_path, text_path in rows:
             if json_path is None and text_path is None and whole:
                 continue
-            json_data, text_data = next(made)
+            json_file, json_line, text_file = next(made)
             if json_path is not None:
-                add(json_path, json_data)
+                add(json_path, json_file)
             if text_path is not None:
-                add(text_path, text_data)
+                add(text_path, text_file)
             if not whole:
-                lines.append(json_data)
+                lines.append(json_line)
         if not whole:
             add(f"data/{name}.jsonl", b"".join(lines))
         add(f"data/{name}.csv", csv_part(site, idx))

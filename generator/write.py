@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -51,6 +52,15 @@ def unsafe_output(out_dir: Path, content: Path) -> str | None:
                 "choose an empty folder or remove it first, so that nothing in it is lost")
     return None
 
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """What :meth:`SiteWriter.put` did with a file: written to the staging folder
+    (``changed``), or left as the previous site has it."""
+    changed: bool
+
+
+CHANGED, UNCHANGED = Staged(True), Staged(False)
 
 JOURNAL = ".cablesite-apply"   # in the output folder while a build's changes are moved in
 
@@ -91,19 +101,32 @@ class SiteWriter:
         self.changed = 0
         self.unchanged = 0
 
-    def add(self, rel: str, data: bytes) -> None:
-        """Stage ``data`` as the file ``rel`` (paths as strings, not ``Path``s: a large
-        site's main process spends its time here)."""
-        _check(rel)
+    def add(self, rel: str, data: "bytes | Staged") -> None:
+        """Stage ``data`` as the file ``rel``, or record a file a worker process staged
+        (``data`` is then what :meth:`put` told it)."""
+        if not isinstance(data, Staged):
+            data = self.put(rel, data)
         self.paths.append(rel)
+        if data.changed:
+            self.staged.append(rel)
+            self.changed += 1
+        else:
+            self.unchanged += 1
+
+    def put(self, rel: str, data: bytes) -> "Staged":
+        """Write ``data`` as ``rel`` in the staging folder, unless the previous site has
+        those bytes there.  Only the staging folder changes, not this writer's lists: a
+        forked worker of the build may call it, and the building process then records
+        the result with :meth:`add`.  (Paths as strings, not ``Path``s: every file of a
+        large site passes here.)"""
+        _check(rel)
         if self.has(rel):
             try:
                 old = f"{self._out}/{rel}"
                 if os.stat(old).st_size == len(data):
                     with open(old, "rb") as f:
                         if f.read() == data:
-                            self.unchanged += 1
-                            return
+                            return UNCHANGED
             except OSError:
                 pass
         folder = rel.rpartition("/")[0]
@@ -112,8 +135,7 @@ class SiteWriter:
             self.made.add(folder)
         with open(f"{self._tmp}/{rel}", "wb") as f:
             f.write(data)
-        self.staged.append(rel)
-        self.changed += 1
+        return CHANGED
 
     def has(self, rel: str) -> bool:
         """Whether the previous site has a file at ``rel`` that this build may keep."""

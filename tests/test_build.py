@@ -462,3 +462,46 @@ def test_the_model_is_frozen_for_the_garbage_collector_while_pages_are_rendered(
         assert not gc.isenabled() and gc.get_freeze_count() == 0
     finally:
         gc.enable()
+
+
+def test_files_staged_by_workers_are_counted_as_one_process_counts_them(tmp_path, monkeypatch):
+    """Render, export, search cards and term ranges on two processes, whose workers stage
+    the files they make: a rebuild after one new cable counts, keeps and replaces the same
+    files as one process does, and the site equals a full build."""
+    import generator.export
+    import generator.search.parts
+    import generator.search.postings
+    monkeypatch.setattr(generator.export, "FORK_AT", 10)
+    monkeypatch.setattr(generator.search.parts, "CARDS_FORK_AT", 10)
+    monkeypatch.setattr(generator.search.postings, "ENCODE_FORK_AT", 2)
+    monkeypatch.setattr(generator.search.postings, "CHUNK", 2000)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    base = (content / "cables/000_fedcf07303434e2b.txt").read_text()
+    for k in range(150):      # over 400 routes: the pages are rendered on the workers too
+        (content / "cables" / f"copy{k:03d}.txt").write_text(base.replace("003198", f"{4000 + k:06d}"))
+
+    def inodes(out: Path) -> dict[str, int]:
+        return {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*")
+                if p.is_file() and p.name != ".cablesite-site"}
+    before = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"site{jobs}"
+        assert build(content, out, Report(quiet=True), jobs=jobs, cache_dir=tmp_path / f"c{jobs}").ok
+        before[jobs] = inodes(out)
+    (content / "cables/new.txt").write_text(base.replace("003198", "003299").replace("270913Z", "280913Z"))
+    counts = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"site{jobs}"
+        r = build(content, out, Report(quiet=True), jobs=jobs, cache_dir=tmp_path / f"c{jobs}")
+        assert r.ok
+        after = inodes(out)
+        replaced = sum(1 for p, ino in after.items() if before[jobs].get(p) != ino)
+        assert replaced == r.changed and 0 < r.changed < r.files
+        counts[jobs] = (r.files, r.changed, r.unchanged)
+        assert r.pages > 400
+    assert counts[1] == counts[2]
+    assert digest(tmp_path / "site1") == digest(tmp_path / "site2")
+    full = tmp_path / "full"
+    assert build(content, full, Report(quiet=True), jobs=2).ok
+    assert digest(full) == digest(tmp_path / "site2")

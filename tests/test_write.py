@@ -46,3 +46,23 @@ def test_the_file_list_lives_beside_the_site_and_a_moved_site_is_walked(tmp_path
     w.add("p/1.html", b"x")
     w.commit()
     assert sorted(p.name for p in (moved / "p").iterdir()) == ["1.html"]   # the others removed
+
+
+def test_a_file_staged_by_another_process_is_recorded_and_moved_in(tmp_path):
+    """``put`` in a forked worker writes the staging folder only; ``add`` of what it
+    returned records the file, changed or not, in the building process."""
+    import multiprocessing
+
+    from generator.write import Staged
+    out = tmp_path / "site"
+    w = SiteWriter(out)
+    w.add("a/same.html", b"same")
+    w.commit()
+    w = SiteWriter(out)
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        new, same = pool.starmap(w.put, [("b/new.html", b"new"), ("a/same.html", b"same")])
+    assert (new, same) == (Staged(True), Staged(False)) and w.paths == []
+    w.add("b/new.html", new)
+    w.add("a/same.html", same)
+    assert w.commit() == 2 and (w.changed, w.unchanged) == (1, 1)
+    assert (out / "b/new.html").read_bytes() == b"new" and (out / "a/same.html").read_bytes() == b"same"

@@ -97,7 +97,8 @@ def _index(values) -> dict[str, int]:
 
 
 def search_parts(site: Site, words: dict | None = None, jobs: int = 1, cache=None,
-                 wanted: Callable[[str, bytes | None], bool] | None = None
+                 wanted: Callable[[str, bytes | None], bool] | None = None,
+                 put: Callable[[str, bytes], object] | None = None
                  ) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
     """Every file of the search index, as (path, fingerprint, make): ``make()`` gives the
     bytes, and equal fingerprints (None: unknown) give equal bytes, so a rebuild keeps a
@@ -105,8 +106,10 @@ def search_parts(site: Site, words: dict | None = None, jobs: int = 1, cache=Non
     earlier builds (:class:`generator.cache.TermCache`), filled with new words;
     ``cache``: documents analysed before (:class:`generator.cache.AnalysisCache`);
     ``wanted(path, fingerprint)``: whether the build will make the file (None: every
-    file), so the cards it will make are made beforehand on ``jobs`` processes."""
-    yield from _parts(documents(site), site.config.title, words, jobs, cache, wanted)
+    file), so the cards it will make are made beforehand on ``jobs`` processes;
+    ``put(path, bytes)`` (:meth:`generator.write.SiteWriter.put`): those cards are staged
+    by the processes that make them, and their ``make()`` gives what ``put`` returned."""
+    yield from _parts(documents(site), site.config.title, words, jobs, cache, wanted, put)
 
 
 def index_parts(docs: list[SearchDoc], title: str = "", words: dict | None = None,
@@ -125,21 +128,24 @@ def _card(name: str, doc: SearchDoc) -> bytes:
     return _js("doc", name, doc.load()[1])
 
 
-def _made_cards(cards: list[tuple[str, SearchDoc]], jobs: int) -> Iterator[bytes]:
-    """The bytes of ``cards`` ((name, document) pairs), in order, made on ``jobs`` forked
+def _made_cards(cards: list[tuple[str, str, SearchDoc]], jobs: int, put=None) -> Iterator:
+    """The bytes of ``cards`` ((path, name, document)), in order, made on ``jobs`` forked
     processes when there are enough (each reads its cable), at most a few chunks ahead
-    of the caller."""
-    def make(start: int, stop: int) -> list[bytes]:
-        return [_card(name, d) for name, d in cards[start:stop]]
+    of the caller; with ``put``, each card is staged where it is made and what ``put``
+    returned comes back instead of its bytes."""
+    def make(start: int, stop: int) -> list:
+        if put is None:
+            return [_card(name, d) for _, name, d in cards[start:stop]]
+        return [put(path, _card(name, d)) for path, name, d in cards[start:stop]]
     return forked.results(make, len(cards), jobs, CARDS_CHUNK, CARDS_FORK_AT, CARDS_AHEAD)
 
 
 def _parts(docs: list[SearchDoc], title: str, words: dict | None, jobs: int,
-           cache=None, wanted: Callable[[str, bytes | None], bool] | None = None
+           cache=None, wanted: Callable[[str, bytes | None], bool] | None = None, put=None
            ) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
     postings = analyse(docs, words, jobs, cache)
     firsts = []
-    for k, shard in enumerate(_shards(postings.terms())):
+    for k, shard in enumerate(_shards(postings.terms(jobs))):
         firsts.append(shard[0].term)
         rows = []
         for i, t in enumerate(shard):
@@ -168,7 +174,7 @@ def _parts(docs: list[SearchDoc], title: str, words: dict | None, jobs: int,
         path = f"{ROOT}/d/{name}.js"
         digest = digest_of(("card", name, d.fingerprint)) if d.fingerprint else None
         cards.append((path, digest, name, d, wanted is None or wanted(path, digest)))
-    made = _made_cards([(name, d) for _, _, name, d, want in cards if want], jobs)
+    made = _made_cards([(path, name, d) for path, _, name, d, want in cards if want], jobs, put)
     for path, digest, name, d, want in cards:
         yield path, digest, _ready(next(made)) if want else partial(_card, name, d)
     for _ in made:      # none left; closes the pool

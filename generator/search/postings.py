@@ -28,12 +28,14 @@ from typing import Iterator
 
 import numpy as np
 
+from .. import forked
 from .documents import BOOST, FIELDS
 from .pipeline import Analyzer
 
 K1, B = 1.2, 0.75
 TIER = 4096
 CHUNK = 250_000          # postings scored and encoded at a time (~20 arrays of 8 bytes each)
+ENCODE_FORK_AT = 4       # ranges of CHUNK postings to encode before the work is spread
 STAGE = 1 << 20          # postings added one by one before they are packed
 FIELD_BITS = 3           # a posting's field and count share a number: count << 3 | field
 assert len(FIELDS) <= 1 << FIELD_BITS
@@ -180,23 +182,35 @@ class Postings:
         score = self.idf[term] * ((K1 + 1) * tf) / (K1 * (1 - B + B * length / self.avg[field]) + tf)
         return np.floor(score * 1000 + 0.5) / 1000
 
-    def terms(self) -> Iterator[Term]:
+    def terms(self, jobs: int = 1) -> Iterator[Term]:
         """Every term in sorted order with its postings encoded in tiers, computed a range
         of terms at a time (about CHUNK postings), so memory stays near the size of the
-        posting arrays themselves."""
+        posting arrays themselves.  The ranges are encoded on ``jobs`` forked processes
+        when there are enough of them (they read the arrays they inherit), at most a few
+        ranges ahead of the caller."""
         if not self.count or not len(self.term):
             return
         self._prepare()
         bounds = np.zeros(len(self.names) + 1, dtype=np.int64)
         np.cumsum(self.postings, out=bounds[1:])
         order = _by_term(self.term_a, bounds)
-        t0 = 0
+        ranges, t0 = [], 0
         while t0 < len(self.names):
             t1 = int(np.searchsorted(bounds, bounds[t0] + CHUNK, side="right")) - 1
             t1 = max(t1, t0 + 1)
-            sl = order[bounds[t0]:bounds[t1]]
-            yield from self._encode_terms(self.term_a[sl], self._docs(sl), *self._fields(sl))
+            ranges.append((int(bounds[t0]), int(bounds[t1])))
             t0 = t1
+
+        def encode(start: int, stop: int) -> list[tuple]:     # tuples: they pickle in C
+            out = []
+            for a, z in ranges[start:stop]:
+                sl = order[a:z]
+                out.extend((t.term, t.docs, t.tiers) for t in
+                           self._encode_terms(self.term_a[sl], self._docs(sl), *self._fields(sl)))
+            return out
+        for term, docs, tiers in forked.results(encode, len(ranges), jobs, 1, ENCODE_FORK_AT,
+                                                2 * jobs):
+            yield Term(term, docs, tiers)
 
     def _encode_terms(self, term, doc, field, tf) -> Iterator[Term]:
         score = self._score(term, doc, field, tf)
@@ -229,17 +243,18 @@ class Postings:
         delta[newrun] = doc[newrun]
         text, offsets = _encode(delta, field, w)
         offsets = offsets.tolist()
-        runs = np.flatnonzero(newrun).tolist()
+        starts = np.flatnonzero(newrun)
+        runs = starts.tolist()
         ends = runs[1:] + [len(term)]
-        ndocs = np.bincount(gterm - gterm.min(), minlength=1)
         base = int(gterm.min())
-        entry = None
-        for a, z in zip(runs, ends):
-            t = int(term[a])
-            if entry is None or entry.term != self.names[t]:
+        ndocs = np.bincount(gterm - base, minlength=1).tolist()
+        names = self.names
+        entry, last = None, -1
+        for a, z, t in zip(runs, ends, term[starts].tolist()):   # plain ints: one C loop each
+            if t != last:
                 if entry is not None:
                     yield entry
-                entry = Term(self.names[t], int(ndocs[t - base]), [])
+                entry, last = Term(names[t], ndocs[t - base], []), t
             entry.tiers.append(text[offsets[a]:offsets[z]])
         if entry is not None:
             yield entry

@@ -236,3 +236,25 @@ def test_runs_are_cut_by_the_documents_so_an_insertion_changes_one_run(monkeypat
     assert len({k for _, _, k in before} - {k for _, _, k in after}) == 1
     docs[5].fingerprint = None             # not kept: a run of its own, without a key
     assert (5, 6, None) in postings_mod.runs(docs, _Keys)
+
+
+def test_ranges_encoded_on_two_processes_equal_one(monkeypatch):
+    """The forked workers encode the same terms, in the same order, as this process."""
+    p_one, p_two = Postings(), Postings()
+    for d in DOCS * 40:
+        p_one.add(d)
+        p_two.add(d)
+    monkeypatch.setattr(postings_mod, "CHUNK", 20)
+    monkeypatch.setattr(postings_mod, "TIER", 16)
+    monkeypatch.setattr(postings_mod, "ENCODE_FORK_AT", 2)
+    seen = []
+    real = postings_mod.forked.results
+
+    def watched(work, count, jobs, *args):
+        seen.append((count, jobs))
+        return real(work, count, jobs, *args)
+    monkeypatch.setattr(postings_mod.forked, "results", watched)
+    one = [(t.term, t.docs, t.tiers) for t in p_one.terms(1)]
+    two = [(t.term, t.docs, t.tiers) for t in p_two.terms(2)]
+    assert seen[0][0] > 2 and [j for _, j in seen] == [1, 2]     # many ranges; forked the second time
+    assert one == two and len(one) > 30 and any(len(t[2]) > 1 for t in one)
