@@ -201,18 +201,19 @@ class Postings:
             ranges.append((int(bounds[t0]), int(bounds[t1])))
             t0 = t1
 
-        def encode(start: int, stop: int) -> list[tuple]:     # tuples: they pickle in C
+        def encode(start: int, stop: int) -> list[tuple]:
             out = []
             for a, z in ranges[start:stop]:
                 sl = order[a:z]
-                out.extend((t.term, t.docs, t.tiers) for t in
-                           self._encode_terms(self.term_a[sl], self._docs(sl), *self._fields(sl)))
+                out.extend(self._encode_terms(self.term_a[sl], self._docs(sl), *self._fields(sl)))
             return out
         for term, docs, tiers in forked.results(encode, len(ranges), jobs, 1, ENCODE_FORK_AT,
                                                 2 * jobs):
             yield Term(term, docs, tiers)
 
-    def _encode_terms(self, term, doc, field, tf) -> Iterator[Term]:
+    def _encode_terms(self, term, doc, field, tf) -> Iterator[tuple[str, int, list[str]]]:
+        """The terms of these postings, each as (term, documents, tiers): tuples, which
+        pickle in C on their way back from a worker."""
         score = self._score(term, doc, field, tf)
         with np.errstate(invalid="ignore", divide="ignore"):
             w = np.where(score > 0, score / self.norm[self._cell(doc, field)], 0.0)
@@ -254,8 +255,8 @@ class Postings:
             if t != last:
                 if entry is not None:
                     yield entry
-                entry, last = Term(names[t], ndocs[t - base], []), t
-            entry.tiers.append(text[offsets[a]:offsets[z]])
+                entry, last = (names[t], ndocs[t - base], []), t
+            entry[2].append(text[offsets[a]:offsets[z]])
         if entry is not None:
             yield entry
 
