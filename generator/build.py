@@ -36,7 +36,8 @@ from .pages import routes
 from .progress import Progress, Silent
 from .related import related_all
 from .people.editorial import Editorial, parse as parse_editorial
-from .render import context, fingerprint, forget_build, known_fingerprint, render
+from .render import (bytes_digest, context, fingerprint, forget_build, known_fingerprint,
+                     render)
 from .search import search_parts
 from .site import resolve
 from .theme import load as load_theme
@@ -148,10 +149,30 @@ def _wanted(writer: SiteWriter, known: dict, path: str, digest: bytes | None) ->
 
 def _write_known(files, writer: SiteWriter, known: dict, pages_cache: RenderCache | None) -> None:
     """Write (path, fingerprint, make) files, keeping those whose fingerprint is the one
-    the last build wrote them with (``make`` is not called for them)."""
+    the last build wrote them with (``make`` is not called for them); a file without a
+    fingerprint (None) is made and written as :func:`_write_made` writes it."""
     for path, digest, make in files:
-        if not _kept(writer, known, pages_cache, path, digest):
+        if digest is None:
+            _write_made(writer, known, pages_cache, path, make())
+        elif not _kept(writer, known, pages_cache, path, digest):
             writer.add(path, make())
+
+
+def _write_made(writer: SiteWriter, known: dict, pages_cache: RenderCache | None, path: str,
+                data: bytes) -> None:
+    """Write a file made without a fingerprint of what it is made from (a part of the
+    search index, a sitemap, the feed): its bytes' digest is recorded instead.  Equal to
+    the digest the last build recorded, the file is kept; different, it is written
+    without reading the previous file to compare (at 250,000 cables every shard of the
+    index changes when a cable is added: 21,000 files, 347 MB, were read for nothing);
+    unknown, the writer compares."""
+    digest = bytes_digest(data)
+    if pages_cache is not None:
+        pages_cache.new[path] = digest
+    old = known.get(path)
+    if old == digest and writer.keep(path):
+        return
+    writer.add(path, data, compare=old is None)
 
 
 def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: int = 1,
@@ -292,17 +313,18 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         if terms is not None:
             terms.save()
         lap("search")
+        made = partial(_write_made, writer, known, pages_cache)
         write_exports(site, partial(_kept, writer, known, pages_cache), writer.add, jobs,
-                      writer.put)
+                      writer.put, made)
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         updated = (datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
                    if epoch and epoch.isdigit() else None)
-        writer.add("feed.xml", atom(site, updated))
-        writer.add("robots.txt", robots(cfg.base_url))
+        made("feed.xml", atom(site, updated))
+        made("robots.txt", robots(cfg.base_url))
         for rel, path in theme.static_files():
-            writer.add(rel, path.read_bytes())
+            made(rel, path.read_bytes())
         for path, data in sitemaps(list(writer.paths), cfg.base_url):
-            writer.add(path, data)
+            made(path, data)
         lap("export")
         if report.failed(strict):
             writer.abort()

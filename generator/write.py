@@ -101,11 +101,12 @@ class SiteWriter:
         self.changed = 0
         self.unchanged = 0
 
-    def add(self, rel: str, data: "bytes | Staged") -> None:
+    def add(self, rel: str, data: "bytes | Staged", compare: bool = True) -> None:
         """Stage ``data`` as the file ``rel``, or record a file a worker process staged
-        (``data`` is then what :meth:`put` told it)."""
+        (``data`` is then what :meth:`put` told it).  ``compare=False``: the caller knows
+        the previous site's file differs (see :meth:`put`)."""
         if not isinstance(data, Staged):
-            data = self.put(rel, data)
+            data = self.put(rel, data, compare)
         self.paths.append(rel)
         if data.changed:
             self.staged.append(rel)
@@ -113,14 +114,15 @@ class SiteWriter:
         else:
             self.unchanged += 1
 
-    def put(self, rel: str, data: bytes) -> "Staged":
+    def put(self, rel: str, data: bytes, compare: bool = True) -> "Staged":
         """Write ``data`` as ``rel`` in the staging folder, unless the previous site has
-        those bytes there.  Only the staging folder changes, not this writer's lists: a
-        forked worker of the build may call it, and the building process then records
-        the result with :meth:`add`.  (Paths as strings, not ``Path``s: every file of a
-        large site passes here.)"""
+        those bytes there (``compare=False``: the caller knows it has not, and the
+        previous file is not read).  Only the staging folder changes, not this writer's
+        lists: a forked worker of the build may call it, and the building process then
+        records the result with :meth:`add`.  (Paths as strings, not ``Path``s: every
+        file of a large site passes here.)"""
         _check(rel)
-        if self.has(rel):
+        if compare and self.has(rel):
             try:
                 old = f"{self._out}/{rel}"
                 if os.stat(old).st_size == len(data):

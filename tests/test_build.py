@@ -505,3 +505,40 @@ def test_files_staged_by_workers_are_counted_as_one_process_counts_them(tmp_path
     full = tmp_path / "full"
     assert build(content, full, Report(quiet=True), jobs=2).ok
     assert digest(full) == digest(tmp_path / "site2")
+
+
+def test_files_without_a_fingerprint_are_kept_or_replaced_by_their_recorded_digest(tmp_path,
+                                                                                  monkeypatch):
+    """The search index's shards, the sitemaps and the feed have no fingerprint of what
+    they are made from; the digest of their bytes is recorded instead.  A rebuild keeps
+    those whose bytes are the same and writes the others without reading the previous
+    file; without a recorded digest (no cache) it compares with the previous file."""
+    from generator import write
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    build(content, out, Report(quiet=True), cache_dir=cache)
+    opened = []
+    real_open = open
+
+    def spy(path, mode="r", *args, **kwargs):
+        if "r" in mode and str(path).startswith(str(out)):
+            opened.append(Path(path).relative_to(out).as_posix())
+        return real_open(path, mode, *args, **kwargs)
+    monkeypatch.setattr(write, "open", spy, raising=False)
+    stamps = {p: p.stat().st_mtime_ns for p in (out / "search/index/t").rglob("*.js")}
+    again = build(content, out, Report(quiet=True), cache_dir=cache)
+    assert again.changed == 0 and opened == []
+    assert all(p.stat().st_mtime_ns == t for p, t in stamps.items())
+    _new_cable(content)
+    third = build(content, out, Report(quiet=True), cache_dir=cache)
+    shards = [p for p in (out / "search/index/t").rglob("*.js") if p.stat().st_mtime_ns != stamps.get(p)]
+    assert third.ok and shards                    # the new cable's terms changed some shards
+    assert not [p for p in opened if p.startswith("search/index/") or p.startswith("sitemap")]
+    fresh = tmp_path / "fresh"
+    assert build(content, fresh, Report(quiet=True)).ok
+    assert digest(fresh) == digest(out)
+    # without a cache nothing is recorded: the writer reads the previous files to compare
+    opened.clear()
+    fourth = build(content, out, Report(quiet=True))
+    assert fourth.changed == 0 and any(p.startswith("search/index/t/") for p in opened)
