@@ -22,7 +22,10 @@ from array import array
 from functools import lru_cache
 from pathlib import Path
 
-_CODE = ["cables", "readers", "people", "registry", "names.py", "text.py", "model.py",
+# The code a cache entry is made by: the parser, and of people/ what it uses (mentions and
+# each cable's input to resolving), not the collection-wide resolving in resolve.py.
+_CODE = ["cables", "readers", "people/extract.py", "people/lexicon.py", "people/inputs.py",
+         "people/data", "people/__init__.py", "registry", "names.py", "text.py", "model.py",
          "diagnostics.py", "collect.py", "cache.py", "__init__.py"]
 
 

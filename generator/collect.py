@@ -20,7 +20,8 @@ from .discover import SourceFile
 from .model import Cable, Person, PersonRef, summary
 from .people.editorial import Editorial
 from .people.lexicon import common_in_mask, common_mask
-from .people.resolve import people_input, resolve_people
+from .people.inputs import people_input
+from .people.resolve import people_objects, resolve_people, resolve_rows
 from .progress import Progress, Silent
 from .readers import read_records
 
@@ -247,8 +248,8 @@ _PEOPLE: tuple | None = None      # resolve_people's arguments, inherited by a f
 _PEOPLE_APART = 2000              # cables from which people are resolved in a process apart
 
 
-def _resolve_people():
-    return resolve_people(*_PEOPLE)
+def _resolve_rows():
+    return resolve_rows(*_PEOPLE)
 
 
 def people_apart(cables: list[Cable], editorial: Editorial, lower: set[str],
@@ -264,9 +265,10 @@ def people_apart(cables: list[Cable], editorial: Editorial, lower: set[str],
     gc.freeze()      # the child's collections then leave the summaries' pages unwritten
     try:      # the child keeps the collector as this process has it: it makes no cycles
         with multiprocessing.get_context("fork").Pool(1) as pool:
-            return pool.apply(_resolve_people)
+            rows = pool.apply(_resolve_rows)
     finally:
         _PEOPLE = None
+    return people_objects(rows)      # made here: the objects themselves pickle in Python
 
 
 def collect(sources: list[SourceFile], editorial: Editorial = Editorial(), jobs: int = 1,

@@ -94,3 +94,31 @@ def test_summaries_and_full_cables_are_kept_in_two_files(tmp_path):
     cables.close()
     ParseCache.remove(path)
     assert not path.exists() and not cache.cables_path.exists()
+
+
+def test_the_parse_cache_salt_covers_the_code_a_parse_runs_and_not_resolving():
+    """A cache entry is made by the readers, the parser and what it imports (mentions and
+    each cable's input to resolving people): every module of the package that a parse
+    imports is in the salt, so a change to any of them makes every entry stale.  The
+    collection-wide resolving of people is not: changing it does not re-parse a
+    collection."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from generator import cache as cache_mod
+    code = ("import sys, generator.readers, generator.cables, generator.people.inputs\n"
+            "print('\\n'.join(m.__file__ for n, m in sys.modules.items()\n"
+            "                 if n.startswith('generator') and getattr(m, '__file__', None)))")
+    files = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, cwd=ROOT).stdout.split()
+    package = Path(cache_mod.__file__).resolve().parent
+    salted = [package / name for name in cache_mod._CODE]
+
+    def covered(f: Path) -> bool:
+        return any(f == s or s in f.parents for s in salted)
+    imported = [Path(f).resolve() for f in files]
+    assert len(imported) > 20 and all(covered(f) for f in imported), \
+        [str(f) for f in imported if not covered(f)]
+    assert not covered(package / "people" / "resolve.py")
+    assert covered(package / "people" / "data" / "given_names.txt")

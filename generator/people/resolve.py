@@ -11,62 +11,22 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
-from ..model import Cable, Mention, Person, PersonRef
+from ..model import Cable, Person, PersonRef
 from .editorial import Editorial, PersonRule, norm
 from .extract import surname_key
-from .lexicon import common_words, fold, given_names, not_names
+from .inputs import NAMES_KEPT, Group, PeopleInput, given_of, people_input
+from .lexicon import fold, given_names, not_names
 
 
-@dataclass(slots=True)
-class _Group:
-    """The mentions of one person in one cable.  (Slots and lists, not sets: resolving
-    holds every cable's groups at once.)"""
-
-    surname: str
-    forms: list[str] = field(default_factory=list)
-    titles: list[str] = field(default_factory=list)
-    paragraphs: list[int] = field(default_factory=list)
-    first: int = 10 ** 6
-    full: list[str] = field(default_factory=list)     # the forms of two words or more
-    givens: list[str] = field(default_factory=list)   # and their given names
-
-    def add(self, name: str, title: str | None, paragraph: int | None) -> None:
-        self.forms.append(name)
-        if len(name.split()) >= 2:
-            self.full.append(name)
-            given = _given(name)
-            if given not in self.givens:
-                self.givens.append(given)
-        if title:
-            self.titles.append(title)
-        if paragraph is not None:
-            self.paragraphs.append(paragraph)
-
-
-_STRONG = {"title", "given", "signer", "classified_by", "surname"}
-
-
-# Names repeat across a collection (Zipf): the pure functions of a name below are
-# memoised, within a bound, as resolving calls them several times per mention.
-_NAMES = 1 << 16
-
-
-@lru_cache(maxsize=_NAMES)
-def _given(name: str) -> str:
-    first = name.split()[0]
-    return fold(first).lower().strip(".")
-
-
-@lru_cache(maxsize=_NAMES)
+@lru_cache(maxsize=NAMES_KEPT)
 def full_key(name: str) -> str:
-    return f"{_given(name)} {surname_key(name)}"
+    return f"{given_of(name)} {surname_key(name)}"
 
 
-@lru_cache(maxsize=_NAMES)
+@lru_cache(maxsize=NAMES_KEPT)
 def _names_a_given(full: str) -> bool:
     """Whether a full name begins with a known given name or an initial: its key then
     names a person for the others with that surname."""
@@ -74,57 +34,7 @@ def _names_a_given(full: str) -> bool:
         re.match(r"^[A-Z]\.", full) is not None
 
 
-def _groups(mentions: tuple[Mention, ...]) -> list[_Group]:
-    by_surname: dict[str, list[_Group]] = defaultdict(list)
-    order = 0
-    for m in mentions:
-        if m.where == "bare":
-            continue
-        s = surname_key(m.name)
-        if not s:
-            continue
-        groups = by_surname[s]
-        target = None
-        if len(m.name.split()) >= 2:
-            for g in groups:
-                if not g.full or _given(m.name) in g.givens:
-                    target = g
-                    break
-        elif groups:
-            target = groups[0]
-        if target is None:
-            target = _Group(s)
-            groups.append(target)
-        target.add(m.name, m.title, m.paragraph)
-        target.first = min(target.first, order if m.paragraph is None else 1000 + m.paragraph)
-        order += 1
-    return [g for gs in by_surname.values() for g in gs]
-
-
-# What resolving needs of one cable, made from its mentions alone (so by the process that
-# parses it, and cached with it): its groups, as tuples of _Group's fields; its bare
-# candidates as (surname, name, title, paragraph), those that can never count left
-# out; the surnames it names on strong evidence.
-PeopleInput = tuple[tuple[tuple, ...], tuple[tuple, ...], tuple[str, ...]]
-
-
-def people_input(mentions: tuple[Mention, ...]) -> PeopleInput:
-    groups = tuple((g.surname, g.forms, g.titles, g.paragraphs, g.first, g.full, g.givens)
-                   for g in _groups(mentions))
-    bare = []
-    for m in mentions:
-        if m.where != "bare":
-            continue
-        s = surname_key(m.name)
-        if len(s) < 4 or s in not_names() or (
-                m.evidence == "bare-caps" and s in common_words() and not m.title):
-            continue
-        bare.append((s, m.name, m.title, m.paragraph))
-    strong = tuple(sorted({surname_key(m.name) for m in mentions if m.evidence in _STRONG}))
-    return groups, tuple(bare), strong
-
-
-def _rule_for(g: _Group, cable: Cable, editorial: Editorial) -> PersonRule | None:
+def _rule_for(g: Group, cable: Cable, editorial: Editorial) -> PersonRule | None:
     if not editorial.persons:
         return None
     forms = {norm(f) for f in g.forms}
@@ -148,7 +58,18 @@ def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),
                    lower_words: set[str] | frozenset[str] = frozenset(),
                    inputs: Iterable[PeopleInput] | None = None) -> tuple[
         dict[str, Person], list[tuple[PersonRef, ...]]]:
-    """Persons by key, and for each cable (same order) the persons it names.
+    """Persons by key, and for each cable (same order) the persons it names (see
+    :func:`resolve_rows`)."""
+    return people_objects(resolve_rows(cables, editorial, lower_words, inputs))
+
+
+def resolve_rows(cables: list[Cable], editorial: Editorial = Editorial(),
+                 lower_words: set[str] | frozenset[str] = frozenset(),
+                 inputs: Iterable[PeopleInput] | None = None) -> tuple[
+        list[tuple], list[tuple[tuple, ...]]]:
+    """The persons (in key order), and for each cable (same order) the persons it names,
+    as the fields of ``Person`` and ``PersonRef`` in plain tuples, which pickle in C: a
+    large collection's people are resolved in a process of their own.
 
     ``lower_words``: common English words the collection writes in lower case;
     a bare capitalised word that is one of them ("Hill", "Report") is not taken
@@ -157,11 +78,11 @@ def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),
     mentions (summaries do not); made from ``cable.mentions`` otherwise."""
     if inputs is None:
         inputs = (people_input(c.mentions) for c in cables)
-    per_cable: list[list[_Group]] = []
+    per_cable: list[list[Group]] = []
     bares: list[tuple[tuple, ...]] = []
     known: set[str] = set()
     for groups, bare, strong in inputs:
-        per_cable.append([_Group(*g) for g in groups])
+        per_cable.append([Group(*g) for g in groups])
         bares.append(bare)
         known.update(strong)
     # 1. assign each group an identity: ("rule", name) | ("full", key) | ("surname", s)
@@ -169,21 +90,28 @@ def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),
     fulls_by_surname: dict[str, set[str]] = defaultdict(set)
     for groups in per_cable:
         for g in groups:
-            for f in g.full:
-                if _names_a_given(f):
-                    fulls_by_surname[g.surname].add(full_key(f))
+            if g.full:
+                fulls = fulls_by_surname[g.surname]
+                for f in g.full:
+                    if _names_a_given(f):
+                        fulls.add(full_key(f))
+    rules = bool(editorial.persons)
     for cable, groups in zip(cables, per_cable):
         ids = []
         for g in groups:
-            rule = _rule_for(g, cable, editorial)
+            rule = _rule_for(g, cable, editorial) if rules else None
             if rule:
                 ids.append(("rule", rule.name))
                 continue
-            keys = [full_key(f) for f in g.full if full_key(f) in fulls_by_surname[g.surname]]
+            fulls = fulls_by_surname.get(g.surname)
+            if not fulls:
+                ids.append(("surname", g.surname))
+                continue
+            keys = [k for k in map(full_key, g.full) if k in fulls]
             if keys:
-                ids.append(("full", Counter(keys).most_common(1)[0][0]))
-            elif len(fulls_by_surname[g.surname]) == 1:
-                ids.append(("full", next(iter(fulls_by_surname[g.surname]))))
+                ids.append(("full", _most_common(keys)))
+            elif len(fulls) == 1:
+                ids.append(("full", next(iter(fulls))))
             else:
                 ids.append(("surname", g.surname))
         ident.append(ids)
@@ -199,10 +127,10 @@ def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),
                 continue
             g = have.get(s)
             if g is None:
-                g = _Group(s)
+                g = Group(s)
                 have[s] = g
                 per_cable[k].append(g)
-                rule = _rule_for(_Group(s, [name]), cable, editorial)
+                rule = _rule_for(Group(s, [name]), cable, editorial)
                 if rule:
                     ident[k].append(("rule", rule.name))
                 elif len(fulls_by_surname[s]) == 1:
@@ -218,15 +146,18 @@ def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),
     for k, (groups, ids) in enumerate(zip(per_cable, ident)):
         if len(set(ids)) < len(ids):
             per_cable[k], ident[k] = _merged(groups, ids)
-    # 4. gather persons
-    forms: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    titles: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    # 4. gather persons (each identity's forms and titles listed, then counted once)
+    form_lists: dict[tuple[str, str], list[str]] = defaultdict(list)
+    title_lists: dict[tuple[str, str], list[str]] = defaultdict(list)
     cable_count: Counter = Counter()
     for groups, ids in zip(per_cable, ident):
         for g, i in zip(groups, ids):
-            forms[i].update(g.forms)
-            titles[i].update(g.titles)
+            form_lists[i].extend(g.forms)
+            title_lists[i].extend(g.titles)
             cable_count[i] += 1
+    forms = {i: Counter(v) for i, v in form_lists.items()}
+    titles = {i: Counter(v) for i, v in title_lists.items()}
+    del form_lists, title_lists
     rules = {r.name: r for r in editorial.persons}
     names: dict[tuple[str, str], str] = {}
     for i, c in forms.items():
@@ -234,38 +165,59 @@ def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),
             names[i] = i[1]
         else:
             names[i] = max(c, key=lambda f: (len(f.split()) >= 2, c[f], len(f), f))
-    dropped = {i for i in forms if norm(names[i]) in editorial.drop
-               or {norm(f) for f in forms[i]} & editorial.drop}
+    drop = editorial.drop
+    dropped = {i for i in forms if norm(names[i]) in drop
+               or {norm(f) for f in forms[i]} & drop} if drop else set()
+    bases = {i: slugify(names[i]) for i in forms}
     slugs: dict[tuple[str, str], str] = {}
     used: set[str] = set()
-    for i in sorted(forms, key=lambda x: (slugify(names[x]), x)):
+    for i in sorted(forms, key=lambda x: (bases[x], x)):
         if i in dropped:
             continue
-        base = slugify(names[i]) or "person"
+        base = bases[i] or "person"
         slug, n = base, 2
         while slug in used:
             slug, n = f"{base}-{n}", n + 1
         used.add(slug)
         slugs[i] = slug
-    persons = {}
+    persons = []
     for i, slug in slugs.items():
         extra = rules[i[1]].titles if i[0] == "rule" else ()
         t = [t for t, _ in sorted(titles[i].items(), key=lambda kv: (-kv[1], kv[0]))]
-        persons[slug] = Person(slug, names[i], tuple(dict.fromkeys([*extra, *t])),
-                               tuple(sorted(forms[i])), cable_count[i])
+        persons.append((slug, names[i], tuple(dict.fromkeys([*extra, *t])),
+                        tuple(sorted(forms[i])), cable_count[i]))
     refs = []
     for groups, ids in zip(per_cable, ident):
         out = []
-        for g, i in sorted(zip(groups, ids), key=lambda gi: gi[0].first):
+        pairs = zip(groups, ids) if len(groups) < 2 else \
+            sorted(zip(groups, ids), key=lambda gi: gi[0].first)
+        for g, i in pairs:
             if i not in slugs:
                 continue
-            out.append(PersonRef(slugs[i], names[i], tuple(dict.fromkeys(g.titles)),
-                                 tuple(dict.fromkeys(g.forms)), tuple(sorted(set(g.paragraphs)))))
+            out.append((slugs[i], names[i], tuple(dict.fromkeys(g.titles)),
+                        tuple(dict.fromkeys(g.forms)), tuple(sorted(set(g.paragraphs)))))
         refs.append(tuple(out))
     return persons, refs
 
 
-def _merged(groups: list[_Group], ids: list) -> tuple[list[_Group], list]:
+def people_objects(rows: tuple[list[tuple], list[tuple[tuple, ...]]]) -> tuple[
+        dict[str, Person], list[tuple[PersonRef, ...]]]:
+    """What :func:`resolve_rows` gives, as persons by key and each cable's ``PersonRef``s."""
+    persons, refs = rows
+    return ({p[0]: Person(*p) for p in persons},
+            [tuple([PersonRef(*r) for r in cable]) if cable else () for cable in refs])
+
+
+def _most_common(keys: list[str]) -> str:
+    """``Counter(keys).most_common(1)[0][0]`` (the first of the most frequent), without a
+    Counter when every key is the same, as it nearly always is."""
+    first = keys[0]
+    if len(keys) == 1 or keys.count(first) == len(keys):
+        return first
+    return Counter(keys).most_common(1)[0][0]
+
+
+def _merged(groups: list[Group], ids: list) -> tuple[list[Group], list]:
     """Groups with one identity folded into the first of them, in order."""
     first: dict = {}
     for g, i in zip(groups, ids):

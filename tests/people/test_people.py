@@ -107,26 +107,34 @@ def test_a_cable_names_each_person_once(tmp_path):
 
 
 @pytest.mark.corpus
-def test_people_resolved_in_a_process_apart_are_the_same(monkeypatch):
+def test_people_resolved_in_a_process_apart_are_the_same(monkeypatch, tmp_path):
     """A large collection resolves its people in a forked process (its working objects
-    then leave the build's memory); the result is the one resolved in place."""
+    then leave the build's memory), which sends them back as plain rows; the result is
+    the one resolved in place, objects of the same types."""
     import multiprocessing
     import os
     from generator import collect as collect_mod
     from generator.discover import discover
-    from generator.people.resolve import resolve_people
+    from generator.model import Person, PersonRef
+    from generator.people.resolve import resolve_people, resolve_rows
     if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("no fork here: people are always resolved in place")
     src, _ = discover([CORPUS])
     parsed = collect_mod.parse_sources(src)
     inline = resolve_people(parsed.cables, lower_words=parsed.lower, inputs=parsed.people)
     monkeypatch.setattr(collect_mod, "_PEOPLE_APART", 0)
-    monkeypatch.setattr(collect_mod, "resolve_people",       # and say where it ran
-                        lambda *args: (*resolve_people(*args), os.getpid()))
-    *apart, pid = collect_mod.people_apart(parsed.cables, collect_mod.Editorial(), parsed.lower,
-                                           parsed.people)
-    assert pid != os.getpid() and collect_mod._PEOPLE is None
-    assert tuple(apart) == inline and len(inline[0]) > 100 and sum(map(len, inline[1])) > 1000
+    where = tmp_path / "pid"
+
+    def rows(*args):             # and say where it ran
+        where.write_text(str(os.getpid()))
+        return resolve_rows(*args)
+    monkeypatch.setattr(collect_mod, "resolve_rows", rows)
+    apart = collect_mod.people_apart(parsed.cables, collect_mod.Editorial(), parsed.lower,
+                                     parsed.people)
+    assert int(where.read_text()) != os.getpid() and collect_mod._PEOPLE is None
+    assert apart == inline and len(inline[0]) > 100 and sum(map(len, inline[1])) > 1000
+    assert {type(p) for p in apart[0].values()} == {Person}
+    assert {type(r) for refs in apart[1] for r in refs} == {PersonRef}
 
 
 @pytest.mark.corpus
