@@ -1,7 +1,7 @@
 """For any input the parser never raises and loses no line (hypothesis)."""
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.cables import parse_state
@@ -30,6 +30,7 @@ cable_text = st.lists(line, max_size=40).map("\n".join)
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cable_text)
+@example("VZCZCXRO4022\n#\nVZCZCXRO4022\n-----")   # a lone "#" over an underlined line
 def test_parser_total_and_lossless(text):
     for raw in read_records("h.txt", text.encode("utf-8")):
         if not raw.text.strip():

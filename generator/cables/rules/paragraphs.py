@@ -52,9 +52,11 @@ def apply(state: State) -> None:
             if current:
                 out.append(_close(current))
                 current = None
-            text = " ".join(t.strip() for _, t in b["lines"])
-            md = _MD_HEADING.match(text)
-            out.append(Paragraph("heading", None, None, (md.group(1) if md else text).strip(),
+            words = [t.strip() for _, t in b["lines"]]
+            md = _MD_HEADING.match(words[0])      # "#### RUSSIA"; not a lone "#" before a line
+            if md:
+                words[0] = md.group(1)
+            out.append(Paragraph("heading", None, None, " ".join(w for w in words if w).strip(),
                                  state.lineno(b["lines"][0][0])))
             continue
         text = _join(b["lines"], width)
