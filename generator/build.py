@@ -166,13 +166,8 @@ def _write_made(writer: SiteWriter, known: dict, pages_cache: RenderCache | None
     without reading the previous file to compare (at 250,000 cables every shard of the
     index changes when a cable is added: 21,000 files, 347 MB, were read for nothing);
     unknown, the writer compares."""
-    digest = bytes_digest(data)
-    if pages_cache is not None:
-        pages_cache.new[path] = digest
-    old = known.get(path)
-    if old == digest and writer.keep(path):
-        return
-    writer.add(path, data, compare=old is None)
+    if not _kept(writer, known, pages_cache, path, bytes_digest(data)):
+        writer.add(path, data, compare=path not in known)
 
 
 def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: int = 1,

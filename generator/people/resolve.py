@@ -95,11 +95,10 @@ def resolve_rows(cables: list[Cable], editorial: Editorial = Editorial(),
                 for f in g.full:
                     if _names_a_given(f):
                         fulls.add(full_key(f))
-    rules = bool(editorial.persons)
     for cable, groups in zip(cables, per_cable):
         ids = []
         for g in groups:
-            rule = _rule_for(g, cable, editorial) if rules else None
+            rule = _rule_for(g, cable, editorial)
             if rule:
                 ids.append(("rule", rule.name))
                 continue
