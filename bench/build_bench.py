@@ -70,8 +70,12 @@ def largest(folder: Path) -> tuple[int, str]:
 
 
 def stages(stderr: str) -> str:
-    m = re.search(r"errors; (.*)$", stderr.strip().splitlines()[-1])
-    return m.group(1) if m else ""
+    """The summary's time per stage, after the pages rendered and the files written."""
+    last = stderr.strip().splitlines()[-1]
+    m = re.search(r"errors; (.*)$", last)
+    done = re.search(r"\((\d+) rendered\).*\((\d+) written", last)
+    return (f"{done.group(1)} pages rendered, {done.group(2)} files written; " if done else "") + \
+        (m.group(1) if m else "")
 
 
 def to_hugo(content: Path, hugo: Path) -> None:

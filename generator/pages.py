@@ -13,7 +13,7 @@ from functools import partial
 
 from markupsafe import Markup
 
-from . import related, urls
+from . import pagecuts, related, urls
 from .diagnostics import Diagnostic, error
 from .highlight import raw_html
 from .markup import render_markdown
@@ -116,34 +116,59 @@ class LazyFacts(Lazy):
     _last: list = [None, None]
 
 
-def _paginate(site: Site, items: list | Lazy, total: int, path_of, template: str, title: str,
-              ctx: dict) -> list[Route]:
-    """The pages of a list of ``total`` rows (``items``, or made by a ``Lazy``)."""
+def _paginate(site: Site, items: list | Lazy, cables: Callable[[], list[int]], total: int,
+              path_of, template: str, title: str, ctx: dict, lead: dict | None = None,
+              label: Callable[[int], str] | None = None) -> list[Route]:
+    """The pages of a list of ``total`` rows (``items``, or made by a ``Lazy``), cut where
+    :mod:`pagecuts` says from the keys of the cables of its rows, in order (``cables``,
+    asked for only when the list is longer than a page).  A later page is named after
+    its first cable (``path_of(key)``; the first page is ``path_of(1)``), and labelled
+    by it (``label(cable)``, by default its date): a cable added to the list changes
+    its own page and the first, which names the count of rows and pages, lists the
+    pages, and alone has ``lead`` in its context (a person's names and companions).
+    The other pages keep their names and bytes, and a new cut names a new page."""
     per = site.config.per_page
-    pages = max(1, (total + per - 1) // per)
+    order = cables() if total > per else []
+    starts = pagecuts.page_starts(total, _marked(site, order), per) if order else [0]
+    label = label or partial(_date_label, site)
+    names = [1, *(site.keys[order[s]] for s in starts[1:])]
+    paths = [path_of(name) for name in names]
+    contents = [{"path": paths[k], "label": label(order[s])} for k, s in enumerate(starts)] \
+        if len(starts) > 1 else []
+    bounds = [*starts, total]
     facts = None
     if isinstance(items, Lazy) and items.fn in ROW_FACTS:
         facts = LazyFacts(ROW_FACTS[items.fn], *items.args)
-    return [Route(path_of(n), template, partial(_page, items, n, pages, total, per, path_of, ctx),
-                  title + (f" (page {n} of {pages})" if pages > 1 else ""),
-                  partial(_page_facts, facts, n, pages, total, per, path_of, ctx) if facts else None)
-            for n in range(1, pages + 1)]
+    out = []
+    for n, path in enumerate(paths):
+        first = n == 0
+        pager = {"pages": len(paths) if first else None,
+                 "total": total if first else None, "contents": contents if first else None,
+                 "prev": paths[n - 1] if n else None,
+                 "next": paths[n + 1] if n + 1 < len(paths) else None,
+                 "first": None if first else paths[0],
+                 "label": None if first else contents[n]["label"]}
+        page_ctx = {**ctx, **lead} if lead and first else ctx
+        span = (bounds[n], bounds[n + 1])
+        out.append(Route(path, template, partial(_page, items, span, pager, page_ctx),
+                         title if first else f"{title} (from {pager['label']})",
+                         partial(_page_facts, facts, span, pager, page_ctx) if facts else None))
+    return out
 
 
-def _page_facts(facts: LazyFacts, n: int, pages: int, total: int, per: int, path_of,
-                ctx: dict) -> tuple:
-    """What :func:`_page` makes page ``n``'s context from, without making its rows: the
+def _date_label(site: Site, i: int) -> str:
+    return (site.cables[i].date or "undated")[:10]
+
+
+def _page_facts(facts: LazyFacts, span: tuple[int, int], pager: dict, ctx: dict) -> tuple:
+    """What :func:`_page` makes a page's context from, without making its rows: the
     pager, the list's settings, and the facts of the page's rows (``ROW_FACTS``)."""
-    return (n, pages, total, path_of(n - 1) if n > 1 else None,
-            path_of(n + 1) if n < pages else None, ctx, facts.get()[(n - 1) * per:n * per])
+    return pager, ctx, facts.get()[span[0]:span[1]]
 
 
-def _page(items: list | Lazy, n: int, pages: int, total: int, per: int, path_of, ctx: dict) -> dict:
+def _page(items: list | Lazy, span: tuple[int, int], pager: dict, ctx: dict) -> dict:
     items = items.get() if isinstance(items, Lazy) else items
-    chunk = items[(n - 1) * per:n * per]
-    pager = {"page": n, "pages": pages, "total": total,
-             "prev": path_of(n - 1) if n > 1 else None,
-             "next": path_of(n + 1) if n < pages else None}
+    chunk = items[span[0]:span[1]]
     groups = []
     if ctx.get("group_by_year"):
         for r in chunk:
@@ -154,13 +179,30 @@ def _page(items: list | Lazy, n: int, pages: int, total: int, per: int, path_of,
     return {**ctx, "items": chunk, "pg": pager, "groups": groups}
 
 
-def _when(site: Site, i: int) -> tuple[str, str]:
-    """Cable ``i``'s place in a list: by date (undated last), then by key."""
-    return site.cables[i].date or "9999", site.keys[i]
+def _marked(site: Site, cables: list[int]) -> list[int]:
+    """The positions of the cables whose keys are marks (see :mod:`pagecuts`), from
+    ``site.marks``, made once per build."""
+    marks = site.marks
+    if not marks:
+        marks.extend(pagecuts.marks_of(site.keys, site.config.per_page))
+    return [k for k, i in enumerate(cables) if marks[i]]
+
+
+def _ranks(site: Site) -> list[int]:
+    """Per cable, its place in every list by date: by date (undated last), then by key.
+    Made once per build (before the render workers fork, when pages are planned)."""
+    ranks = site.ranks
+    if not ranks:
+        order = sorted(range(len(site.cables)), key=lambda i: (site.cables[i].date or "9999",
+                                                                site.keys[i]))
+        ranks.extend([0] * len(order))
+        for r, i in enumerate(order):
+            ranks[i] = r
+    return ranks
 
 
 def _by_date(site: Site, indexes: list[int]) -> list[int]:
-    return sorted(indexes, key=lambda i: _when(site, i))
+    return sorted(indexes, key=_ranks(site).__getitem__)
 
 
 def _cable_rows(site: Site, indexes: list[int]) -> list[Row]:
@@ -172,8 +214,8 @@ def _cable_row_facts(site: Site, indexes: list[int]) -> list[tuple]:
 
 
 def cable_list(site: Site, indexes: list[int], path_of, title: str, **ctx) -> list[Route]:
-    return _paginate(site, Lazy(_cable_rows, site, indexes), len(indexes), path_of, "list.html",
-                     title, {"heading": title, **ctx})
+    return _paginate(site, Lazy(_cable_rows, site, indexes), partial(_by_date, site, indexes),
+                     len(indexes), path_of, "list.html", title, {"heading": title, **ctx})
 
 
 def linked_paragraph(text: str, links: list[tuple[str, str]]) -> Markup:
@@ -404,8 +446,10 @@ def index_routes(site: Site) -> list[Route]:
         mentions = site.person_cables.get(p.key, [])
         co = [{"name": site.persons[k].name, "count": n, "path": urls.person_path(k)}
               for k, n in site.co_persons.get(p.key, []) if k in site.persons]
-        out += _paginate(site, Lazy(_person_rows, site, mentions), len(mentions),
+        out += _paginate(site, Lazy(_person_rows, site, mentions),
+                         partial(_by_date, site, [i for i, _ in mentions]), len(mentions),
                          lambda n, k=p.key: urls.person_path(k, n), "person.html", p.name,
+                         {"name": p.name, "home": urls.person_path(p.key)},
                          {"person": p, "co": co})
     # origins
     out.append(Route("origin/index.html", "counts.html", {"heading": "Origins", "entries": [
@@ -446,16 +490,25 @@ def index_routes(site: Site) -> list[Route]:
                      {"top": sorted(entries, key=lambda e: (-e["count"], e["name"]))[:30],
                       "lines": len(site.subjects)})
     for k, v in site.terms.items():
-        out += _paginate(site, Lazy(_term_rows, site, v["items"]), len(v["items"]),
+        out += _paginate(site, Lazy(_term_rows, site, v["items"]),
+                         partial(_cables_of, v["items"]), len(v["items"]),
                          lambda n, path=term_paths[k]: urls.paged(path, n), "list.html",
                          v["name"], {"heading": v["name"], "crumb": ("Subjects", "subject/index.html")})
-    out += _paginate(site, Lazy(_subject_rows, site), len(site.subjects),
-                     lambda n: urls.paged("subject/lines.html", n), "subjects.html", "Subject lines", {})
+    out += _paginate(site, Lazy(_subject_rows, site), partial(_cables_of, site.subjects, 1),
+                     len(site.subjects),
+                     lambda n: urls.paged("subject/lines.html", n), "subjects.html", "Subject lines", {},
+                     label=lambda i: (site.cables[i].subject or "(no subject)")[:40])
     return out
 
 
+def _cables_of(items: list, at: int = 0) -> list[int]:
+    """The cables of ``items`` (tuples holding a cable at ``at``), in order."""
+    return [t[at] for t in items]
+
+
 def _by_date_of_cable(site: Site, items: list) -> list:
-    return sorted(items, key=lambda m: _when(site, m[0]))
+    ranks = _ranks(site)
+    return sorted(items, key=lambda m: ranks[m[0]])
 
 
 def _person_rows(site: Site, mentions: list) -> list[Row]:
@@ -541,7 +594,9 @@ def az_routes(index_path: str, template: str, entries: list[dict], title: str,
         for n in range(1, pages + 1):
             pager = {"page": n, "pages": pages, "total": len(items),
                      "prev": path_of(n - 1) if n > 1 else None,
-                     "next": path_of(n + 1) if n < pages else None}
+                     "next": path_of(n + 1) if n < pages else None,
+                     "first": path_of(1) if n > 1 else None,
+                     "label": f"Page {n} of {pages}", "contents": None}
             out.append(Route(path_of(n), "az.html", {"heading": f"{title}: {letter}",
                                                     "entries": items[(n - 1) * AZ_PAGE:n * AZ_PAGE],
                                                     "pg": pager, "crumb": (title, index_path)},

@@ -44,6 +44,8 @@ class Site:
     store: object = None                               # the full cables (``collect.Collection``)
     digests: list[bytes] = field(default_factory=list)  # per cable: equal digests, equal cables
     rows: list = field(default_factory=list, repr=False)  # per cable, its list row (``pages.row``)
+    ranks: list = field(default_factory=list, repr=False)  # per cable, its place by date (``pages``)
+    marks: bytearray = field(default_factory=bytearray, repr=False)   # per cable (``pagecuts``)
     last_full: tuple = field(default=(None, None), repr=False)   # (i, cable): see ``full``
     related: object = field(default=None, repr=False)   # array: per cable, ``related.related_all``
 

@@ -32,42 +32,45 @@ def cable_path(cable: Cable, key: str) -> str:
     return f"cable/undated/{safe_id(key)}.html"
 
 
-def tag_path(code: str, page: int = 1) -> str:
+def tag_path(code: str, page: int | str = 1) -> str:
     return paged(f"tag/{safe_id(code)}.html", page)
 
 
-def person_path(key: str, page: int = 1) -> str:
+def person_path(key: str, page: int | str = 1) -> str:
     return paged(f"person/{slug(key)}.html", page)
 
 
-def origin_path(origin: str, page: int = 1) -> str:
+def origin_path(origin: str, page: int | str = 1) -> str:
     return paged(f"origin/{slug(origin)}.html", page)
 
 
-def classification_path(cls: str, page: int = 1) -> str:
+def classification_path(cls: str, page: int | str = 1) -> str:
     return paged(f"classification/{slug(cls)}.html", page)
 
 
-def year_path(year: str, page: int = 1) -> str:
+def year_path(year: str, page: int | str = 1) -> str:
     return paged(f"date/{safe_id(year)}.html", page)
 
 
-def month_path(year: str, month: str, page: int = 1) -> str:
+def month_path(year: str, month: str, page: int | str = 1) -> str:
     return paged(f"date/{safe_id(year)}-{safe_id(month)}.html", page)
 
 
-def subject_path(term: str, page: int = 1) -> str:
+def subject_path(term: str, page: int | str = 1) -> str:
     return paged(f"subject/{slug(term)}.html", page)
 
 
-def paged(path: str, page: int) -> str:
-    """Page n of a list: ``tag/PREL.2.html``.  The dot cannot come from a slug or an ID
-    (they keep only letters, digits, ``-`` and ``_``), so a page number never makes the
-    name of another page (``date/2007-10.html`` is October 2007, not page 10 of 2007)."""
-    if page <= 1:
+def paged(path: str, page: int | str) -> str:
+    """A later page of a list: ``tag/PREL.2.html`` (page 2 of an A-Z index), or
+    ``tag/PREL.04QUEBEC1075.html`` (the page of PREL that begins with cable 04QUEBEC1075:
+    a list of cables names its pages after their first cables, see ``pages._paginate``).
+    The dot cannot come from a slug or an ID (they keep only letters, digits, ``-`` and
+    ``_``), so a page's name never makes the name of another page (``date/2007-10.html``
+    is October 2007, not page 10 of 2007)."""
+    if not isinstance(page, str) and page <= 1:
         return path
     stem, ext = posixpath.splitext(path)
-    return f"{stem}.{page}{ext}"
+    return f"{stem}.{safe_id(page) if isinstance(page, str) else page}{ext}"
 
 
 def rel(from_path: str, to_path: str) -> str:

@@ -542,3 +542,51 @@ def test_files_without_a_fingerprint_are_kept_or_replaced_by_their_recorded_dige
     opened.clear()
     fourth = build(content, out, Report(quiet=True))
     assert fourth.changed == 0 and any(p.startswith("search/index/t/") for p in opened)
+
+
+def test_a_cable_added_to_a_long_list_rewrites_its_own_page_of_it_not_the_pages_after(tmp_path):
+    """Lists are cut at their cables (``pagecuts``), a later page is named after its
+    first cable, and only the first page names the count: a new cable rewrites the first
+    page and its own page of each list it joins (and, when it makes a new cut, the page
+    after it, whose "previous" link changes).  Cut every ``per_page`` cables and numbered,
+    every page after it was rewritten."""
+    import re
+    from generator.synth import generate
+    content = tmp_path / "content"
+    for rel, data in generate(400, csv_share=0, html_share=0):
+        (content / "cables" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (content / "cables" / rel).write_bytes(data)
+    (content / "site.toml").write_text("per_page = 10\n")
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    assert build(content, out, Report(quiet=True), cache_dir=cache).ok
+    before = digest(out)
+
+    def pages_of(files: dict, code: str) -> list[str]:
+        return [p for p in files if re.fullmatch(rf"tag/{code}(\.\w+)?\.html", p)]
+    code = max({p.split("/")[1].split(".")[0] for p in before if p.startswith("tag/")},
+               key=lambda c: len(pages_of(before, c)))
+    pages = pages_of(before, code)
+    assert len(pages) >= 15
+    first_page = (out / f"tag/{code}.html").read_text()
+    contents = re.findall(rf'<li><a href="({code}\.\w+\.html)">from ', first_page)
+    assert len(contents) == len(pages) - 1 and f"of {len(pages)} (" in first_page
+    # a cable of a page in the middle, again under a new serial number
+    middle = (out / "tag" / contents[len(contents) // 2]).read_text()
+    assert "First page" in middle and f"of {len(pages)}" not in middle
+    key = re.findall(r'href="\.\./cable/[^"]+/([^"/]+)\.html"', middle)[2]
+    source = next((content / "cables").rglob(f"{key}.txt"))
+    text = re.sub(r"^((?:UNCLAS|C ?O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L|S ?E ?C ?R ?E ?T)\S* "
+                  r"[A-Z][A-Z ]* )\d{6}$", lambda m: m.group(1) + "999001", source.read_text(),
+                  count=1, flags=re.M)
+    assert text != source.read_text()
+    (content / "cables" / "added.txt").write_text(text)
+    assert build(content, out, Report(quiet=True), cache_dir=cache).ok
+    after = digest(out)
+    changed = [p for p in pages if after.get(p) != before[p]]
+    added = [p for p in pages_of(after, code) if p not in before]
+    assert f"tag/{code}.html" in changed and len(changed) <= 3 and len(added) <= 1, \
+        (changed, added, len(pages))
+    fresh = tmp_path / "fresh"
+    build(content, fresh, Report(quiet=True), cache_dir=tmp_path / "cache2", clean=True)
+    assert digest(fresh) == after
+    assert check_links(out) == []

@@ -29,6 +29,9 @@ def test_page_numbers_never_make_the_name_of_another_page():
     assert urls.tag_path("PREL", 2) == "tag/PREL.2.html" and urls.tag_path("PREL") == "tag/PREL.html"
     names = {urls.tag_path(c, n) for c in ("X", "X-2", "X_2") for n in (1, 2, 3)}
     assert len(names) == 9
+    # a later page of a list of cables is named after its first cable
+    assert urls.tag_path("PREL", "07PARIS3198") == "tag/PREL.07PARIS3198.html"
+    assert urls.year_path("2007", "07PARIS3198") != urls.month_path("2007", "07PARIS3198")
 
 
 def test_a_cable_page_reads_its_full_cable_only_when_printed(tmp_path):

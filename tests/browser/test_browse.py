@@ -108,14 +108,16 @@ def test_screenshots_of_each_page_kind(site, browser, tmp_path_factory, width, h
 def test_corpus_site_pages_validate_and_pass_axe(corpus_site, page):
     """A larger sample: cables of every source format, paginated lists, REF links."""
     pages = sorted(corpus_site.glob("cable/*/*/*.html"))
-    sample = pages[::5] + sorted(corpus_site.glob("tag/PREL*.html"))[:3] + \
+    lists = [corpus_site / "tag/PREL.html", *sorted(corpus_site.glob("tag/PREL.*.*"))[:2]]
+    assert "All " in lists[0].read_text() and "First page" in lists[1].read_text()   # paginated
+    sample = pages[::5] + lists + \
         sorted(corpus_site.glob("origin/*.html"))[:5] + sorted(corpus_site.glob("person/*.html"))[:5] + \
         [corpus_site / "index.html", corpus_site / "subject/index.html", corpus_site / "person/index.html"]
     if VNU.exists() and java():
         proc = run_vnu(sample)
         assert proc.returncode == 0, proc.stdout[:3000]
     if AXE.exists():
-        for p in sample[::12]:
+        for p in sample[::12] + lists[:2]:
             page.goto(p.as_uri())
             page.add_script_tag(path=str(AXE))
             result = page.evaluate("""async () => await axe.run(document, {runOnly: {type: 'tag',

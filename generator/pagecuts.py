@@ -1,0 +1,56 @@
+"""Where a long list is cut into pages: at its items, not at multiples of a page size.
+
+A list cut every ``per`` items moves every later item to another page when one item
+is added near its start: adding a 1978 cable to the tag PREL of a large collection
+rewrote all of its hundreds of pages.  Here a page ends after an item whose key is a
+*mark* (its hash, one key in ``per // 2``), once the page holds at least ``per // 2``
+items; a page never holds more than ``2 * per``.  The cuts then depend on the items
+around them, as content-defined chunking cuts a file (the search index's runs are cut
+the same way): an item added or removed changes its own page and, rarely, the one or
+two after it, and every other page keeps its items (``pages._paginate`` names a page
+after its first item, so it keeps its name too).
+
+Pages hold ``per`` items on average (``per // 2`` to ``2 * per``; the last may be
+shorter, and a last page shorter than ``per // 2`` joins the one before when the two
+fit in ``2 * per``).  A list of ``per`` items or fewer is one page.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from hashlib import blake2b
+from typing import Iterable, Sequence
+
+
+def is_mark(key: str, per: int) -> bool:
+    """Whether a page may end after the item ``key`` (one key in ``per // 2``)."""
+    h = int.from_bytes(blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
+    return h % max(1, per // 2) == 0
+
+
+def marks_of(keys: Iterable[str], per: int) -> bytearray:
+    """``is_mark`` of each key, as 0 and 1."""
+    return bytearray(is_mark(k, per) for k in keys)
+
+
+def page_starts(total: int, marked: Sequence[int], per: int) -> list[int]:
+    """Where each page of a list of ``total`` items starts (the first is 0): ``marked``
+    holds, in increasing order, the positions of the items whose keys are marks."""
+    if total <= per:
+        return [0]
+    half, most = max(1, per // 2), 2 * per
+    starts, s, j = [0], 0, 0
+    while True:
+        j = bisect_left(marked, s + half - 1, j)       # the first mark the page may end at
+        end = min(marked[j] if j < len(marked) else total, s + most - 1)
+        if end + 1 >= total:
+            break
+        s = end + 1
+        starts.append(s)
+    if len(starts) > 1 and total - starts[-1] < half and total - starts[-2] <= most:
+        starts.pop()
+    return starts
+
+
+def pages_of(marks: Sequence[int], per: int) -> list[int]:
+    """``page_starts`` of a list whose items' marks (``marks_of``) are given in order."""
+    return page_starts(len(marks), [k for k, m in enumerate(marks) if m], per)
