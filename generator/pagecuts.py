@@ -49,8 +49,3 @@ def page_starts(total: int, marked: Sequence[int], per: int) -> list[int]:
     if len(starts) > 1 and total - starts[-1] < half and total - starts[-2] <= most:
         starts.pop()
     return starts
-
-
-def pages_of(marks: Sequence[int], per: int) -> list[int]:
-    """``page_starts`` of a list whose items' marks (``marks_of``) are given in order."""
-    return page_starts(len(marks), [k for k, m in enumerate(marks) if m], per)

@@ -449,7 +449,7 @@ def index_routes(site: Site) -> list[Route]:
         out += _paginate(site, Lazy(_person_rows, site, mentions),
                          partial(_by_date, site, [i for i, _ in mentions]), len(mentions),
                          lambda n, k=p.key: urls.person_path(k, n), "person.html", p.name,
-                         {"name": p.name, "home": urls.person_path(p.key)},
+                         {"name": p.name},
                          {"person": p, "co": co})
     # origins
     out.append(Route("origin/index.html", "counts.html", {"heading": "Origins", "entries": [
@@ -592,7 +592,7 @@ def az_routes(index_path: str, template: str, entries: list[dict], title: str,
         links.append({"letter": letter, "count": len(items), "path": path_of(1)})
         pages = max(1, (len(items) + AZ_PAGE - 1) // AZ_PAGE)
         for n in range(1, pages + 1):
-            pager = {"page": n, "pages": pages, "total": len(items),
+            pager = {"pages": pages, "total": len(items),
                      "prev": path_of(n - 1) if n > 1 else None,
                      "next": path_of(n + 1) if n < pages else None,
                      "first": path_of(1) if n > 1 else None,

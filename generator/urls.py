@@ -67,10 +67,12 @@ def paged(path: str, page: int | str) -> str:
     The dot cannot come from a slug or an ID (they keep only letters, digits, ``-`` and
     ``_``), so a page's name never makes the name of another page (``date/2007-10.html``
     is October 2007, not page 10 of 2007)."""
-    if not isinstance(page, str) and page <= 1:
+    if isinstance(page, str):
+        page = safe_id(page)
+    elif page <= 1:
         return path
     stem, ext = posixpath.splitext(path)
-    return f"{stem}.{safe_id(page) if isinstance(page, str) else page}{ext}"
+    return f"{stem}.{page}{ext}"
 
 
 def rel(from_path: str, to_path: str) -> str:

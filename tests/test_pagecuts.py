@@ -4,7 +4,11 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from generator.pagecuts import marks_of, page_starts, pages_of
+from generator.pagecuts import marks_of, page_starts
+
+
+def pages_of(marks: bytearray, per: int) -> list[int]:
+    return page_starts(len(marks), [k for k, m in enumerate(marks) if m], per)
 
 
 def pages(keys: list[str], per: int) -> list[tuple[str, ...]]:
