@@ -3,29 +3,37 @@ the browser loads them with script tags (works from ``file://``: no fetch, no
 workers, no WASM).  Everything lives under ``search/index/``:
 
 ``meta.js``
-    fields, boosts, pipeline labels, the first term of every directory part, the names of
-    years, origins, classifications and tags, and the runs of document numbers that
-    share a year, origin and classification.
+    fields, boosts, pipeline labels, the number of documents, the first term of every
+    directory part, the names of years, origins, classifications and tags, and the
+    blocks of document numbers (:mod:`.numbers`), each with its year, origin and
+    classification and which of its numbers are documents.
 ``dir/<j>.js``
-    the first term of shards j*DIR_SIZE ... (j+1)*DIR_SIZE-1.
-``t/<k>.js``
-    shard k: its terms in order, each with its document count, its number of tiers
-    and its first tier (see :mod:`.postings`).
-``t/<k>/<i>-<n>.js``
-    tier n (1, 2, ...) of the i-th term of shard k.
+    the first term and the name of shards j*DIR_SIZE ... (j+1)*DIR_SIZE-1.
+``t/<name>.js``
+    a shard: its terms in order, each with its document count, its number of tiers and
+    its first tier (see :mod:`.postings`).  A shard ends after a term its hash picks
+    (about one in SHARD_BYTES bytes of postings) and is named after its first term, so
+    a new cable changes the shards of its own terms and no others.
+``t/<name>/<i>-<n>.js``
+    tier n (1, 2, ...) of the i-th term of a shard.
 ``tags/<p>.js``
-    the tags of documents p*TAG_PART ... (p+1)*TAG_PART-1.
+    the tags of documents numbered p*TAG_SPAN ... (p+1)*TAG_SPAN-1, one row a number.
 ``d/<y>/<o>-<c>/<k>.js``
     the result card (ID, link, subject, date, tags and text, for snippets and phrase
-    checks) of the k-th document of the run of year y, origin o and classification c
-    (their numbers in ``meta.js``): a new cable moves only the cards after it in its own
-    run, where a card named by document number would move every card after it.
+    checks) of the document numbered k after the first number of year y, origin o and
+    classification c (their numbers in ``meta.js``): a new cable moves no card but
+    its own (see :mod:`.numbers`), where a card named by document number would move
+    with every block before it.
 """
 from __future__ import annotations
 
 import json
+import zlib
 from functools import partial
+from hashlib import blake2b
 from typing import Callable, Iterator
+
+import numpy as np
 
 from .. import forked
 from ..registry import tags as tag_table
@@ -33,11 +41,13 @@ from ..render import digest_of
 from ..site import Site
 from .documents import BOOST, FIELDS, SearchDoc, documents
 from .pipeline import LABELS, SEPARATOR
-from .postings import ALPHABET, TIER, Term, analyse
+from . import postings as _postings
+from .postings import ALPHABET, Postings, analyse
 
-SHARD_BYTES = 24_000        # target size of a shard file
+SHARD_BYTES = 24_000        # typical size of a shard file
+SHARD_MOST = 8              # a shard ends once it holds this many SHARD_BYTES
 DIR_SIZE = 64               # shards listed by one directory part
-TAG_PART = 4096             # documents per tags part
+TAG_SPAN = 8192             # document numbers of a tags part (1,000 to 2,500 documents)
 # What the browser loads without being asked: every tier of a term in at most this many
 # documents (about 3.5 bytes a document), tag parts when a query's results lie in at most
 # this many (the tag filter asks before loading more).
@@ -54,17 +64,44 @@ def _js(call: str, *args) -> bytes:
     return f"cablesearch.{call}({body});\n".encode("utf-8")
 
 
-def _shards(terms: Iterator[Term]) -> Iterator[list[Term]]:
-    cur, size = [], 0
-    for t in terms:
-        cost = len(t.term) + len(t.tiers[0]) + 16
-        if cur and size + cost > SHARD_BYTES:
-            yield cur
-            cur, size = [], 0
-        cur.append(t)
-        size += cost
-    if cur:
-        yield cur
+def shard_starts(names: list[str], docs: np.ndarray) -> list[int]:
+    """Where each shard starts, in the sorted terms ``names`` (each in ``docs[i]``
+    documents).  A term's cost is about the bytes of its row (its first tier holds up to
+    TIER documents, about 3 bytes each); a shard ends after a term whose hash, read as a
+    fraction, is below its cost over SHARD_BYTES (so shards hold about SHARD_BYTES), or
+    once it costs SHARD_MOST times that.  A term's cost moves only with its own
+    documents: a new cable moves the cuts at its own terms, rarely."""
+    if not names:
+        return []
+    cost = np.fromiter(map(len, names), dtype=np.int64, count=len(names)) + 16 + \
+        3 * np.minimum(docs, _postings.TIER)
+    h = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in names), dtype=np.uint64, count=len(names))
+    ends = np.flatnonzero(h * SHARD_BYTES < cost.astype(np.uint64) << 32).tolist()
+    starts, s = [0], 0
+    cum = np.zeros(len(names) + 1, dtype=np.int64)
+    np.cumsum(cost, out=cum[1:])
+    most = SHARD_MOST * SHARD_BYTES
+    for e in ends + [len(names) - 1]:
+        while cum[e + 1] - cum[s] > most:          # too much before the mark: cut by cost
+            s = max(int(np.searchsorted(cum, cum[s] + most, side="right")) - 1, s + 1)
+            starts.append(s)
+        if e + 1 < len(names):
+            s = e + 1
+            starts.append(s)
+    return starts
+
+
+def shard_names(names: list[str], starts: list[int]) -> list[str]:
+    """A file name for each shard, from its first term (a second shard with the same
+    name, as unlikely as it is, takes a suffix)."""
+    out, seen = [], set()
+    for s in starts:
+        name = blake2b(names[s].encode("utf-8"), digest_size=5).hexdigest()
+        while name in seen:
+            name += "x"
+        seen.add(name)
+        out.append(name)
+    return out
 
 
 _DIGITS = ALPHABET.tobytes().decode("ascii")
@@ -80,15 +117,21 @@ def _varint(v: int) -> str:
     return "".join(reversed(out))
 
 
-def _runs(docs: list[SearchDoc], years, origins, classes) -> str:
-    """Runs of documents sharing year, origin and classification: for each, the
-    distance from the previous run's first document and the three values' numbers."""
-    out, last, prev = [], None, 0
-    for n, d in enumerate(docs):
-        key = (years[d.year], origins[d.origin], classes[d.classification])
-        if key != last:
-            out.append(_varint(n - prev) + "".join(_varint(x) for x in key))
-            last, prev = key, n
+def _runs(docs: list[SearchDoc], blocks, years, origins, classes) -> str:
+    """The blocks of document numbers (``numbers.blocks``: each of one year, origin and
+    classification): for each, the distance from the previous block's first number, its
+    space, the three values' numbers, and which of its numbers are documents (six a
+    digit, the first in the lowest bit)."""
+    out, prev = [], 0
+    for b in blocks:
+        d = docs[b.start]
+        bits = bytearray((b.space + 5) // 6)
+        for o in b.offsets:
+            bits[o // 6] |= 1 << (o % 6)
+        out.append(_varint(b.base - prev) + _varint(b.space) + _varint(years[d.year]) +
+                   _varint(origins[d.origin]) + _varint(classes[d.classification]) +
+                   "".join(_DIGITS[x] for x in bits))
+        prev = b.base
     return "".join(out)
 
 
@@ -140,53 +183,113 @@ def _made_cards(cards: list[tuple[str, str, SearchDoc]], jobs: int, put=None) ->
     return forked.results(make, len(cards), jobs, CARDS_CHUNK, CARDS_FORK_AT, CARDS_AHEAD)
 
 
+def _shard_files(postings: Postings, jobs: int, wanted, firsts: list[str]) -> Iterator[tuple]:
+    """The shards and tiers of the index, as (path, fingerprint, make), then the
+    directory parts with ``make`` ready; ``firsts`` gets the first term of each
+    directory part.  A shard's fingerprint is its terms' content
+    sums (``Postings.merge``), None when they are not known; a shard the build keeps
+    (``wanted`` says no) is not encoded unless its ``make`` is called."""
+    names, ndocs, content = postings.summary()
+    starts = shard_starts(names, ndocs)
+    ends = starts[1:] + [len(names)]
+    files = shard_names(names, starts)
+    prints = [None] * len(starts) if content is None else \
+        [blake2b(f"{f}\n{chr(10).join(names[a:z])}".encode("utf-8") + content[a:z].tobytes(),
+                 digest_size=16).digest() for f, a, z in zip(files, starts, ends)]
+    want = [wanted is None or fp is None or wanted(f"{ROOT}/t/{f}.js", fp)
+            for f, fp in zip(files, prints)]
+    select = None
+    if not all(want):
+        select = np.zeros(len(names), dtype=bool)
+        for a, z, w in zip(starts, ends, want):
+            select[a:z] = w
+    encoded = postings.terms(jobs, select)
+    tier = _postings.TIER
+    several = np.flatnonzero(ndocs > tier)           # the terms with more than one tier
+
+    def files_of(k: int, terms) -> list[tuple[str, bytes]]:
+        rows, out = [], []
+        for i, t in enumerate(terms):
+            rows.append([t.term, t.docs, len(t.tiers), t.tiers[0]])
+            for n, tier in enumerate(t.tiers[1:], 1):
+                out.append((f"{ROOT}/t/{files[k]}/{i}-{n}.js", _js("tier", f"{files[k]}/{i}-{n}", tier)))
+        out.append((f"{ROOT}/t/{files[k]}.js", _js("shard", files[k], rows)))
+        return out
+
+    def later(k: int, path: str) -> bytes:      # a kept file made after all
+        only = np.zeros(len(names), dtype=bool)
+        only[starts[k]:ends[k]] = True
+        return dict(files_of(k, postings.terms(1, only)))[path]
+
+    for k, (a, z) in enumerate(zip(starts, ends)):
+        if want[k]:
+            made = files_of(k, [next(encoded) for _ in range(a, z)])
+            for path, data in made[:-1]:
+                yield path, _tier_print(prints[k], path), _ready(data)
+            yield made[-1][0], prints[k], _ready(made[-1][1])
+            continue
+        for t in several[np.searchsorted(several, a):np.searchsorted(several, z)].tolist():
+            for n in range(1, -(-int(ndocs[t]) // tier)):
+                path = f"{ROOT}/t/{files[k]}/{t - a}-{n}.js"
+                yield path, _tier_print(prints[k], path), partial(later, k, path)
+        yield f"{ROOT}/t/{files[k]}.js", prints[k], partial(later, k, f"{ROOT}/t/{files[k]}.js")
+    for _ in encoded:      # none left; closes the pool
+        pass
+    for j in range(0, len(starts), DIR_SIZE):
+        part = [names[s] for s in starts[j:j + DIR_SIZE]]
+        firsts.append(part[0])
+        yield f"{ROOT}/dir/{j // DIR_SIZE}.js", None, \
+            _ready(_js("dir", j // DIR_SIZE, part, files[j:j + DIR_SIZE]))
+
+
+def _tier_print(shard: bytes | None, path: str) -> bytes | None:
+    return blake2b(shard + path.encode("utf-8"), digest_size=16).digest() if shard else None
+
+
 def _parts(docs: list[SearchDoc], title: str, words: dict | None, jobs: int,
            cache=None, wanted: Callable[[str, bytes | None], bool] | None = None, put=None
            ) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
     postings = analyse(docs, words, jobs, cache)
-    firsts = []
-    for k, shard in enumerate(_shards(postings.terms(jobs))):
-        firsts.append(shard[0].term)
-        rows = []
-        for i, t in enumerate(shard):
-            rows.append([t.term, t.docs, len(t.tiers), t.tiers[0]])
-            for n, tier in enumerate(t.tiers[1:], 1):
-                yield f"{ROOT}/t/{k}/{i}-{n}.js", None, _ready(_js("tier", f"{k}/{i}-{n}", tier))
-        yield f"{ROOT}/t/{k}.js", None, _ready(_js("shard", k, rows))
+    numbers, cut = postings.doc_numbers, postings.blocks
+    firsts: list[str] = []
+    yield from _shard_files(postings, jobs, wanted, firsts)
     del postings
-    dirs = [firsts[j:j + DIR_SIZE] for j in range(0, len(firsts), DIR_SIZE)]
-    for j, part in enumerate(dirs):
-        yield f"{ROOT}/dir/{j}.js", None, _ready(_js("dir", j, part))
     years = _index(d.year for d in docs)
     origins = _index(d.origin for d in docs)
     classes = _index(d.classification for d in docs)
     tags = _index(t for d in docs for t in d.tags)
     table = tag_table()
-    for p in range(0, len(docs), TAG_PART):
-        rows = " ".join(".".join(format(tags[t], "x") for t in d.tags) for d in docs[p:p + TAG_PART])
-        yield f"{ROOT}/tags/{p // TAG_PART}.js", None, _ready(_js("tags", p // TAG_PART, rows))
-    cards, start, last = [], 0, None
+    rows: dict[int, str] = {}
     for n, d in enumerate(docs):
+        rows[numbers[n]] = ".".join(format(tags[t], "x") for t in d.tags)
+    for p in sorted({n // TAG_SPAN for n in rows}):
+        last = max(n for n in range(p * TAG_SPAN, (p + 1) * TAG_SPAN) if n in rows)
+        text = " ".join(rows.get(n, "") for n in range(p * TAG_SPAN, last + 1))
+        yield f"{ROOT}/tags/{p}.js", None, _ready(_js("tags", p, text))
+    cards, start, last = [], 0, None
+    for b in cut:            # a card is named by its number's place in its run's numbers
+        d = docs[b.start]
         run = (years[d.year], origins[d.origin], classes[d.classification])
         if run != last:
-            start, last = n, run
-        name = f"{run[0]}/{run[1]}-{run[2]}/{n - start}"
-        path = f"{ROOT}/d/{name}.js"
-        digest = digest_of(("card", name, d.fingerprint)) if d.fingerprint else None
-        cards.append((path, digest, name, d, wanted is None or wanted(path, digest)))
+            start, last = b.base, run
+        for i in range(b.start, b.end):
+            name = f"{run[0]}/{run[1]}-{run[2]}/{numbers[i] - start}"
+            path = f"{ROOT}/d/{name}.js"
+            digest = digest_of(("card", name, docs[i].fingerprint)) if docs[i].fingerprint else None
+            cards.append((path, digest, name, docs[i], wanted is None or wanted(path, digest)))
     made = _made_cards([(path, name, d) for path, _, name, d, want in cards if want], jobs, put)
     for path, digest, name, d, want in cards:
         yield path, digest, _ready(next(made)) if want else partial(_card, name, d)
     for _ in made:      # none left; closes the pool
         pass
     meta = {
-        "version": 1, "title": title, "documents": len(docs), "fields": list(FIELDS),
+        "version": 2, "title": title, "documents": len(docs), "fields": list(FIELDS),
         "boost": [BOOST[f] for f in FIELDS], "pipeline": LABELS, "separator": SEPARATOR.pattern,
-        "tier": TIER, "tagPart": TAG_PART, "autoTierDocs": AUTO_TIER_DOCS,
-        "autoTagParts": AUTO_TAG_PARTS, "dirSize": DIR_SIZE, "dirs": [d[0] for d in dirs],
+        "tier": _postings.TIER, "tagPart": TAG_SPAN, "autoTierDocs": AUTO_TIER_DOCS,
+        "autoTagParts": AUTO_TAG_PARTS, "dirSize": DIR_SIZE, "dirs": firsts,
         "years": sorted(years, key=years.get), "origins": sorted(origins, key=origins.get),
         "classes": sorted(classes, key=classes.get),
         "tags": [[t, table[t].name if t in table else ""] for t in sorted(tags, key=tags.get)],
-        "runs": _runs(docs, years, origins, classes),
+        "runs": _runs(docs, cut, years, origins, classes),
     }
     yield f"{ROOT}/meta.js", None, _ready(_js("meta", meta))

@@ -1,12 +1,19 @@
-"""The inverted index: lunr's scores for every (term, document, field), in impact tiers.
+"""The inverted index: a weight for every (term, document, field), in impact tiers.
 
-The scores are lunr's own (``lunr.Builder.createFieldVectors``: BM25 with k1 = 1.2,
-b = 0.75, lunr's idf, rounded to three decimals), computed for the whole
-collection at once with numpy rather than one Python object per posting, so 250,000
-cables fit in memory.  The browser scores a document by lunr's cosine similarity,
-which divides by the length of the document's field vector; that division is done
-here, so a posting carries its final weight ``score / |field vector|`` and the browser
-needs no document vectors at all.
+A posting's weight is BM25's term-frequency part (k1 = 1.2, b = 0.75, as lunr's) divided
+by the length of the document's field vector of those parts: SMART's "lnc" weighting of
+a document.  It depends on the document alone: a field's length is measured against a
+fixed typical length (:data:`AVG`, measured on the shared corpus), not the collection's
+average, and the vector's length leaves the terms' inverse document frequency out.  The
+browser multiplies a posting's weight by its field's boost and by lunr's inverse document
+frequency of the term, from the term's document count and the collection's size (both
+in the index), then adds the fields up as lunr's cosine similarity does.  So a cable
+added changes the postings of the terms it contains and no others.  (lunr's own weights
+put the idf inside and divide by the vector with it; every weight moved with every
+cable, and every file of the index with it.)
+
+Documents are numbered by ``numbers.blocks``, so that a new cable moves no other
+cable's number (mostly): see there.
 
 Each term's postings are cut into tiers of :data:`TIER` documents by decreasing
 weight: tier 0 holds the documents where the term weighs most and is what a first
@@ -30,9 +37,15 @@ import numpy as np
 
 from .. import forked
 from .documents import BOOST, FIELDS
+from ..pagecuts import is_mark
+from . import numbers as numbering
 from .pipeline import Analyzer
 
 K1, B = 1.2, 0.75
+# A field's typical length in terms, which BM25 measures a field's length against: the
+# mean of the 668 cables of the shared corpus (rounded), fixed so that a posting's
+# weight does not move with the collection.
+AVG = {"id": 2.0, "subject": 7.0, "body": 700.0, "tags": 14.0, "people": 33.0, "origin": 2.0}
 TIER = 4096
 CHUNK = 250_000          # postings scored and encoded at a time (~20 arrays of 8 bytes each)
 ENCODE_FORK_AT = 4       # ranges of CHUNK postings to encode before the work is spread
@@ -41,6 +54,7 @@ FIELD_BITS = 3           # a posting's field and count share a number: count << 
 assert len(FIELDS) <= 1 << FIELD_BITS
 ALPHABET = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_",
                          dtype=np.uint8)
+_AVG = np.array([AVG[f] for f in FIELDS])
 
 
 @dataclass
@@ -51,7 +65,8 @@ class Term:
 
 
 class Postings:
-    """Collects documents one by one (:meth:`add`), then scores and encodes them.
+    """Collects documents one by one (:meth:`add`) or a block at a time (:meth:`merge`),
+    then weighs and encodes them.
 
     A posting is its term's number (4 bytes) and ``count << 3 | field`` (2 bytes, 4 once
     a count reaches 8192): 6 bytes, not the 9 of a term, a field and a count apart
@@ -63,11 +78,15 @@ class Postings:
         self.vocab: dict[str, int] = {}
         self.term = array("I")
         self.starts = array("I")        # per document, where its postings start
+        self.numbers = array("I")       # per document, its number in the index
         self.packed = array("H")        # per posting, count << FIELD_BITS | field
         self.field = array("B")         # staged: postings not yet in ``packed``
         self.tf = array("I")
         self.lengths = array("I")       # per document, per field
         self.count = 0
+        self.merged: list | None = []   # (norm2, docs, vocab size) per merged part; None: added
+        self.content = np.zeros(0, dtype=np.uint64)   # per term, see merge(); None: unknown
+        self._ready = False
 
     def _pack(self) -> None:
         """Move the staged postings into ``packed``."""
@@ -86,13 +105,17 @@ class Postings:
         dtype = np.uint16 if self.packed.typecode == "H" else np.uint32
         self.packed.frombytes(packed.astype(dtype).tobytes())
 
-    def add(self, fields: dict[str, str]) -> None:
-        self.add_analysed(analysed(self.analyzer, fields))
+    def add(self, fields: dict[str, str], number: int | None = None) -> None:
+        self.add_analysed(analysed(self.analyzer, fields), number)
 
-    def add_analysed(self, fields: tuple) -> None:
-        """A document as :func:`analysed` gives it."""
+    def add_analysed(self, fields: tuple, number: int | None = None) -> None:
+        """A document as :func:`analysed` gives it; ``number``: its number in the index
+        (default: the one after the last document's)."""
         self.starts.append(len(self.term))
+        self.numbers.append(number if number is not None else
+                            self.numbers[-1] + 1 if self.numbers else 0)
         self.count += 1
+        self.merged = self.content = None
         vocab = self.vocab
         for f, (length, terms, tf) in enumerate(fields):
             self.lengths.append(length)
@@ -109,26 +132,63 @@ class Postings:
         if len(self.tf) >= STAGE:
             self._pack()
 
-    def part(self) -> tuple:
-        """This collection's postings as plain data (term numbers are this collection's
-        own), for :meth:`merge` in another process."""
+    def part(self, hashes: np.ndarray | None = None) -> tuple:
+        """These documents' postings as plain data (term numbers are this collection's
+        own, document numbers from 0), with what weighing them needs of them alone (each
+        field vector's squared length, each term's number of documents), for
+        :meth:`merge` in another process or a later build.  ``hashes``: a 64-bit digest
+        of each document and its number, summed for each term over its postings (see
+        :meth:`merge`)."""
         self._pack()
+        norm2, docs, sums = _stats(self._arrays(), len(self.vocab), hashes)
         return (list(self.vocab), self.count, self.term.tobytes(), self.starts.tobytes(),
-                self.packed.typecode, self.packed.tobytes(), self.lengths.tobytes())
+                self.packed.typecode, self.packed.tobytes(), self.lengths.tobytes(),
+                norm2.tobytes(), docs.tobytes(), sums)
 
-    def merge(self, part: tuple) -> None:
-        """Append the documents of a :meth:`part` after those already here, as if they
-        had been added one by one."""
-        vocab, count, term, starts, typecode, packed, lengths = part
+    def merge(self, part: tuple, numbers: np.ndarray | None = None, salt: bytes | None = None
+              ) -> None:
+        """Append the documents of a :meth:`part` after those already here, with these
+        ``numbers`` (increasing, after the last document's; default: the numbers after
+        it).  Each term keeps a sum of what its postings are made from: the part's sums
+        (its documents' digests, with their numbers in the part) times an odd number
+        made from ``salt`` (what the part's numbers start from), so two builds give a
+        term the same postings when they give it the same sum; unknown (None) once a
+        part without sums or a salt comes."""
+        vocab, count, term, starts, typecode, packed, lengths, norm2, docs, sums = part
         self._pack()
-        remap = np.fromiter((self.vocab.setdefault(t, len(self.vocab)) for t in vocab),
-                            dtype=np.uint32, count=len(vocab))
+        if numbers is None:
+            first = self.numbers[-1] + 1 if self.numbers else 0
+            numbers = np.arange(first, first + count, dtype=np.uint32)
+        ids = list(map(self.vocab.get, vocab))        # most terms are known: one C loop
+        if None in ids:
+            for k, t in enumerate(vocab):
+                if ids[k] is None:
+                    ids[k] = self.vocab[t] = len(self.vocab)     # a part's terms are distinct
+        remap = np.array(ids, dtype=np.uint32)
         self.starts.frombytes((np.frombuffer(starts, dtype=np.uint32) + np.uint32(len(self.term))).tobytes())
+        self.numbers.frombytes(np.asarray(numbers, dtype=np.uint32).tobytes())
         self.term.frombytes(remap[np.frombuffer(term, dtype=np.uint32)].tobytes())
         packed = np.frombuffer(packed, dtype=np.uint16 if typecode == "H" else np.uint32)
         self._put_packed(packed, int(packed.max()) >> FIELD_BITS if len(packed) else 0)
         self.lengths.frombytes(lengths)
         self.count += count
+        if self.merged is not None:
+            self.merged.append((norm2, docs, remap))
+        if sums is None or salt is None or self.content is None:
+            self.content = None
+            return
+        if len(self.content) < len(self.vocab):
+            self.content = np.concatenate([self.content, np.zeros(len(self.vocab) - len(self.content),
+                                                                   dtype=np.uint64)])
+        odd = np.uint64(int.from_bytes(blake2b(salt, digest_size=8).digest(), "big") | 1)
+        with np.errstate(over="ignore"):
+            self.content[remap] += np.frombuffer(sums, dtype=np.uint64) * odd
+
+    def _arrays(self) -> tuple:
+        """(term, starts, packed, lengths) as numpy arrays over this object's buffers."""
+        return (np.frombuffer(self.term, dtype=np.uint32), np.frombuffer(self.starts, dtype=np.uint32),
+                np.frombuffer(self.packed, dtype=np.uint16 if self.packed.typecode == "H" else np.uint32),
+                np.frombuffer(self.lengths, dtype=np.uint32).reshape(self.count, len(FIELDS)))
 
     def _fields(self, sl) -> tuple[np.ndarray, np.ndarray]:
         """The field and the count of the postings ``sl`` (a slice or index array)."""
@@ -136,10 +196,22 @@ class Postings:
         return (packed & ((1 << FIELD_BITS) - 1)).astype(np.uint8), packed >> FIELD_BITS
 
     def _prepare(self) -> None:
-        """Global statistics: terms renumbered in sorted order, lunr's idf per term, the
-        average length of each field and the length of every field vector."""
+        """Terms renumbered in sorted order; each term's number of postings and of
+        documents; the length of every field vector."""
+        if self._ready:
+            return
+        self._ready = True
         self._pack()
-        n, nf = self.count, len(FIELDS)
+        n = self.count
+        if self.merged is None:       # documents added one by one: weigh them now
+            norm2, docs, _ = _stats(self._arrays(), len(self.vocab))
+        else:
+            norm2 = np.concatenate([np.frombuffer(x, dtype=np.float64) for x, _, _ in self.merged]) \
+                if self.merged else np.zeros(0)
+            docs = np.zeros(len(self.vocab), dtype=np.uint32)
+            for _, d, remap in self.merged:
+                docs[remap] += np.frombuffer(d, dtype=np.uint32)
+        self.merged = []
         self.names = sorted(self.vocab)
         rank = np.empty(len(self.names), dtype=np.uint32)
         rank[np.fromiter((self.vocab[t] for t in self.names), dtype=np.int64, count=len(self.names))] = \
@@ -148,57 +220,49 @@ class Postings:
         term = np.frombuffer(self.term, dtype=np.uint32)
         for a in range(0, len(term), CHUNK):
             term[a:a + CHUNK] = rank[term[a:a + CHUNK]]
+        self.docs = np.empty(len(self.names), dtype=np.int64)
+        self.docs[rank] = docs
+        if self.content is not None:
+            content = np.zeros(len(self.names), dtype=np.uint64)
+            content[rank[:len(self.content)]] = self.content
+            self.content = content
         del rank
-        self.term_a, self.starts_a = term, np.frombuffer(self.starts, dtype=np.uint32)
-        self.packed_a = np.frombuffer(self.packed, dtype=np.uint16 if self.packed.typecode == "H"
-                                      else np.uint32)
-        self.lengths_a = np.frombuffer(self.lengths, dtype=np.uint32).reshape(n, nf)
-        self.postings = np.bincount(term, minlength=len(self.names))      # lunr counts per field
-        self.idf = np.log1p(np.abs((n - self.postings + 0.5) / (self.postings + 0.5)))
-        avg = self.lengths_a.sum(axis=0) / max(n, 1)
-        avg[avg == 0] = 1
-        self.avg = avg
-        norm2 = np.zeros(n * nf)
-        for a in range(0, len(term), CHUNK):
-            sl = slice(a, a + CHUNK)
-            doc = self._docs(np.arange(a, min(a + CHUNK, len(term)), dtype=np.int64))
-            field, tf = self._fields(sl)
-            score = self._score(term[sl], doc, field, tf)
-            norm2 += np.bincount(self._cell(doc, field), weights=score * score, minlength=n * nf)
-        self.norm = np.sqrt(norm2)
+        self.term_a, self.starts_a, self.packed_a, self.lengths_a = self._arrays()
+        self.numbers_a = np.frombuffer(self.numbers, dtype=np.uint32)
+        self.postings = np.bincount(term, minlength=len(self.names))
+        self.norm = np.sqrt(norm2) if n else np.zeros(0)
 
     def _docs(self, postings: np.ndarray) -> np.ndarray:
-        """The documents of these postings (by number), from where each document's
-        postings start: a document number per posting would be 4 more bytes each."""
+        """The documents of these postings (by place here), from where each document's
+        postings start: a document per posting would be 4 more bytes each."""
         return (np.searchsorted(self.starts_a, postings, side="right") - 1).astype(np.uint32)
 
-    def _cell(self, doc, field):
-        return doc.astype(np.int64) * len(FIELDS) + field
+    def summary(self) -> tuple[list[str], np.ndarray, np.ndarray | None]:
+        """(terms in sorted order, each one's number of documents, each one's content
+        sum or None: see :meth:`merge`), without encoding anything."""
+        self._prepare()
+        return self.names, self.docs, self.content
 
-    def _score(self, term, doc, field, tf):
-        """lunr.Builder's score, rounded as lunr rounds it (Math.round(x * 1000) / 1000)."""
-        tf = tf.astype(np.float64)
-        length = self.lengths_a.reshape(-1)[self._cell(doc, field)]
-        score = self.idf[term] * ((K1 + 1) * tf) / (K1 * (1 - B + B * length / self.avg[field]) + tf)
-        return np.floor(score * 1000 + 0.5) / 1000
-
-    def terms(self, jobs: int = 1) -> Iterator[Term]:
-        """Every term in sorted order with its postings encoded in tiers, computed a range
-        of terms at a time (about CHUNK postings), so memory stays near the size of the
-        posting arrays themselves.  The ranges are encoded on ``jobs`` forked processes
-        when there are enough of them (they read the arrays they inherit), at most a few
-        ranges ahead of the caller."""
+    def terms(self, jobs: int = 1, select: np.ndarray | None = None) -> Iterator[Term]:
+        """Every term in sorted order (or those where ``select``, a bool per term in
+        :meth:`summary`'s order, is true) with its postings encoded in tiers, computed a
+        range of terms at a time (about CHUNK postings), so memory stays near the size
+        of the posting arrays themselves.  The ranges are encoded on ``jobs`` forked
+        processes when there are enough of them (they read the arrays they inherit), at
+        most a few ranges ahead of the caller."""
         if not self.count or not len(self.term):
             return
         self._prepare()
+        counts = self.postings if select is None else np.where(select, self.postings, 0)
         bounds = np.zeros(len(self.names) + 1, dtype=np.int64)
-        np.cumsum(self.postings, out=bounds[1:])
-        order = _by_term(self.term_a, bounds)
+        np.cumsum(counts, out=bounds[1:])
+        order = _by_term(self.term_a, bounds, select)
         ranges, t0 = [], 0
         while t0 < len(self.names):
             t1 = int(np.searchsorted(bounds, bounds[t0] + CHUNK, side="right")) - 1
             t1 = max(t1, t0 + 1)
-            ranges.append((int(bounds[t0]), int(bounds[t1])))
+            if bounds[t1] > bounds[t0]:
+                ranges.append((int(bounds[t0]), int(bounds[t1])))
             t0 = t1
 
         def encode(start: int, stop: int) -> list[tuple]:
@@ -214,9 +278,10 @@ class Postings:
     def _encode_terms(self, term, doc, field, tf) -> Iterator[tuple[str, int, list[str]]]:
         """The terms of these postings, each as (term, documents, tiers): tuples, which
         pickle in C on their way back from a worker."""
-        score = self._score(term, doc, field, tf)
         with np.errstate(invalid="ignore", divide="ignore"):
-            w = np.where(score > 0, score / self.norm[self._cell(doc, field)], 0.0)
+            w = np.nan_to_num(_weigh(tf, self.lengths_a.reshape(-1)[_cell(doc, field)], field) /
+                              self.norm[_cell(doc, field)])
+        doc = self.numbers_a[doc]
         boost = np.array([BOOST[f] for f in FIELDS])
         # Rank each term's documents by their weight in it (fields summed, boosted).  The
         # postings come sorted by term, then document (added in document order, sorted by
@@ -225,7 +290,7 @@ class Postings:
         first[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1])
         starts = np.flatnonzero(first)
         group = np.cumsum(first) - 1                                   # (term, doc) group
-        gterm, gdoc = term[starts], doc[starts]
+        gterm = term[starts]
         gimpact = np.add.reduceat(w * boost[field], starts)
         by_impact = np.lexsort((-gimpact, gterm))          # ties stay in document order
         tstart = np.flatnonzero(np.r_[True, gterm[by_impact][1:] != gterm[by_impact][:-1]])
@@ -261,6 +326,44 @@ class Postings:
             yield entry
 
 
+def _cell(doc, field):
+    return doc.astype(np.int64) * len(FIELDS) + field
+
+
+def _weigh(tf, length, field):
+    """BM25's term-frequency part of a posting: its count ``tf`` in a field of
+    ``length`` terms, against the field's typical length."""
+    tf = tf.astype(np.float64)
+    return ((K1 + 1) * tf) / (K1 * (1 - B + B * length / _AVG[field]) + tf)
+
+
+def _stats(arrays: tuple, nterms: int, hashes=None) -> tuple[np.ndarray, np.ndarray, bytes | None]:
+    """Of these documents' postings: the squared length of each (document, field)
+    vector of BM25 parts, each term's number of documents, and (given ``hashes``, one a
+    document) each term's sum of its postings' documents' hashes."""
+    term, starts, packed, lengths = arrays
+    n, nf = len(starts), len(FIELDS)
+    doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(np.r_[starts, len(term)]))
+    field, tf = (packed & ((1 << FIELD_BITS) - 1)).astype(np.int64), packed >> FIELD_BITS
+    cell = doc * nf + field
+    part = _weigh(tf, lengths.reshape(-1)[cell], field)
+    norm2 = np.bincount(cell, weights=part * part, minlength=n * nf)
+    order = np.argsort(term, kind="stable")          # by term, then document
+    st, sd = term[order], doc[order]
+    new = np.ones(len(st), dtype=bool)
+    new[1:] = (st[1:] != st[:-1]) | (sd[1:] != sd[:-1])
+    docs = np.bincount(st[new], minlength=nterms).astype(np.uint32)
+    sums = None
+    if hashes is not None:
+        total = np.zeros(nterms, dtype=np.uint64)
+        if len(st):
+            first = np.flatnonzero(np.r_[True, st[1:] != st[:-1]])
+            with np.errstate(over="ignore"):
+                total[st[first]] = np.add.reduceat(np.asarray(hashes, dtype=np.uint64)[sd], first)
+        sums = total.tobytes()
+    return norm2, docs, sums
+
+
 def analysed(analyzer: Analyzer, fields: dict[str, str]) -> tuple:
     """A document's fields as the index counts them: per field of :data:`FIELDS`, its
     length in terms, its distinct terms (in order of first use) and their counts."""
@@ -273,21 +376,25 @@ def analysed(analyzer: Analyzer, fields: dict[str, str]) -> tuple:
     return tuple(out)
 
 
-def _by_term(term: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+def _by_term(term: np.ndarray, bounds: np.ndarray, select: np.ndarray | None = None) -> np.ndarray:
     """``np.argsort(term, kind="stable")`` as uint32, a counting sort done CHUNK postings at
     a time: ``bounds[t]`` is where term t's postings start.  (argsort's int64 result is
-    twice the size of the answer and, at 250,000 cables, 1.3 GB on top of the postings.)"""
-    order = np.empty(len(term), dtype=np.uint32)
+    twice the size of the answer and, at 250,000 cables, 1.3 GB on top of the postings.)
+    With ``select`` (a bool per term), the postings of the selected terms only."""
+    order = np.empty(int(bounds[-1]), dtype=np.uint32)
     free = bounds[:-1].copy()                    # next free position of each term
     for a in range(0, len(term), CHUNK):
         t = term[a:a + CHUNK]
+        keep = None if select is None else np.flatnonzero(select[t])
+        if keep is not None:
+            t = t[keep]
         local = np.argsort(t, kind="stable")
         st = t[local]
         first = np.ones(len(st), dtype=bool)
         first[1:] = st[1:] != st[:-1]
         starts = np.flatnonzero(first)
         within = np.arange(len(st)) - np.repeat(starts, np.diff(np.r_[starts, len(st)]))
-        order[free[st] + within] = local + a
+        order[free[st] + within] = (local if keep is None else keep[local]) + a
         free[st[starts]] += np.diff(np.r_[starts, len(st)])
     return order
 
@@ -315,117 +422,104 @@ def _encode(delta: np.ndarray, field: np.ndarray, w: np.ndarray) -> tuple[str, n
 
 
 _ANALYSE: tuple | None = None    # (documents, words, cache), inherited by forked workers
-PART = 1000                       # documents analysed per task
 
 
-def _add(postings: Postings, doc, cache, new: list) -> None:
-    """Add ``doc`` to ``postings``, from ``cache`` when it holds the document's analysis;
-    a new analysis is appended to ``new`` as (key, value) for the cache."""
-    fingerprint = getattr(doc, "fingerprint", None)
-    key = cache.key(fingerprint) if cache is not None and fingerprint else None
-    fields = cache.get(key) if key is not None else None
-    if fields is None:
-        fields = analysed(postings.analyzer, doc.load()[0])
-        if key is not None:
-            new.append((key, cache.pack(fields)))
-    postings.add_analysed(fields)
-
-
-def _analyse_part(bounds: tuple[int, int]) -> tuple[tuple, list, list]:
+def _analyse_run(task: tuple) -> tuple[tuple, list, list]:
+    """A run of documents analysed, in the order of their numbers: (its postings as
+    :meth:`Postings.part`, the words learned, the new analyses for the cache); with a
+    key, its postings are kept in the cache under it (here, in the worker: the building
+    process would otherwise pickle them again)."""
     docs, words, cache = _ANALYSE
+    order, key, hashes = task
     postings = Postings(words)
     new: list = []
-    for d in docs[bounds[0]:bounds[1]]:
-        _add(postings, d, cache, new)
-    return postings.part(), postings.analyzer.learned, new
-
-
-def _analyse_run(task: tuple[int, int, bytes | None]) -> tuple[tuple, list, list]:
-    """A run of documents analysed, its postings kept in the cache under its key (here,
-    in the worker: the building process would otherwise pickle them again)."""
-    part = _analyse_part(task[:2])
-    if task[2] is not None:
-        _ANALYSE[2].keep_run(task[2], part[0])
-    return part
-
-
-def runs(docs: list, cache) -> list[tuple[int, int, bytes | None]]:
-    """The documents cut into runs (start, end, key) whose postings the cache keeps whole.
-    A run ends after a document whose analysis key, read as a number, is a multiple of
-    :data:`PART` (about PART documents a run; at most 4 * PART), so the cuts depend on the
-    documents, not on their numbers: a new cable changes the run it falls in, and the
-    other runs are taken whole.  ``key``: of the run's documents' keys; None for a
-    document without a fingerprint, a run of its own that is not kept."""
-    out, a, keys = [], 0, []
-    for n, d in enumerate(docs):
+    for d in (docs[i] for i in order):
         fingerprint = getattr(d, "fingerprint", None)
-        if not fingerprint:
-            if n > a:
-                out.append((a, n, blake2b(b"".join(keys), digest_size=16).digest()))
-            out.append((n, n + 1, None))
-            a, keys = n + 1, []
-            continue
-        key = cache.key(fingerprint)
-        keys.append(key)
-        if int.from_bytes(key[:4], "big") % PART == 0 or len(keys) == 4 * PART:
-            out.append((a, n + 1, blake2b(b"".join(keys), digest_size=16).digest()))
-            a, keys = n + 1, []
-    if keys:
-        out.append((a, len(docs), blake2b(b"".join(keys), digest_size=16).digest()))
+        k = cache.key(fingerprint) if cache is not None and fingerprint else None
+        fields = cache.get(k) if k is not None else None
+        if fields is None:
+            fields = analysed(postings.analyzer, d.load()[0])
+            if k is not None:
+                new.append((k, cache.pack(fields)))
+        postings.add_analysed(fields)
+    part = postings.part(hashes)
+    if key is not None:
+        cache.keep_run(key, part)
+    return part, postings.analyzer.learned, new
+
+
+def _doc_hash(key: bytes, number: int) -> int:
+    return int.from_bytes(blake2b(key + number.to_bytes(8, "big"), digest_size=8).digest(), "big")
+
+
+def runs(docs: list, cut: list[numbering.Block]) -> list[list[tuple[int, int]]]:
+    """The documents in the order of their numbers, as (place in ``docs``, number),
+    cut in the runs the cache keeps whole: a run ends after a cable whose key is a mark
+    (one in ``PART // 4``) once it holds ``PART // 8`` documents, or once it holds
+    ``PART // 2`` (about 650 documents: re-analysing the run a new cable joins takes a
+    quarter of a second; read one by one, a rebuild would read every document's
+    analysis).  The cuts fall at cables, not places, so a new cable changes its own run."""
+    size = max(2, numbering.PART // 4)
+    out, run = [], []
+    for b in cut:
+        for o, i in sorted(zip(b.offsets, range(b.start, b.end))):
+            run.append((i, b.base + o))
+            if (len(run) >= size // 2 and is_mark(docs[i].key[-1], 2 * size)) or len(run) >= 2 * size:
+                out.append(run)
+                run = []
+    if run:
+        out.append(run)
     return out
 
 
 def analyse(docs: list, words: dict | None = None, jobs: int = 1, cache=None) -> Postings:
-    """The postings of ``docs`` (objects with ``load() -> (fields, card)`` and a
-    ``fingerprint``), in order, analysed on ``jobs`` forked processes when there are
+    """The postings of ``docs`` (objects with a sort ``key``, ``load() -> (fields, card)``
+    and a ``fingerprint``, in index order), numbered by ``numbers.blocks``, analysed a
+    run of blocks (:func:`runs`) at a time on ``jobs`` forked processes when there are
     enough documents; ``words`` (word -> term) is used and filled as in
     :class:`Analyzer`; ``cache`` (:class:`generator.cache.AnalysisCache`) gives the
-    analysis of documents seen before and takes the new ones, and keeps the postings
-    of each run of documents (see :func:`runs`): a rebuild merges the runs it has and
-    analyses the others.  The result is the same for any ``jobs`` and with or without
-    a cache."""
+    analysis of documents seen before and takes the new ones, and keeps the postings of
+    each run: a rebuild merges the runs it has and analyses the others.
+    ``Postings.doc_numbers`` then holds each document's number, in the order of
+    ``docs``, and ``Postings.blocks`` the blocks.  The result is the same for any
+    ``jobs`` and with or without a cache."""
     words = {} if words is None else words
     postings = Postings(words)
+    akeys = [cache.key(d.fingerprint) if cache is not None and getattr(d, "fingerprint", None)
+             else None for d in docs]
     if cache is not None:
-        cache.use(cache.key(d.fingerprint) for d in docs if getattr(d, "fingerprint", None))
-        return _analyse_runs(postings, docs, words, jobs, cache)
-    if jobs <= 1 or len(docs) < 2 * PART or "fork" not in multiprocessing.get_all_start_methods():
-        for d in docs:
-            postings.add_analysed(analysed(postings.analyzer, d.load()[0]))
-        return postings
-    global _ANALYSE
-    _ANALYSE = (docs, words, cache)
-    try:
-        tasks = [(a, min(a + PART, len(docs))) for a in range(0, len(docs), PART)]
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for part, learned, _ in pool.imap(_analyse_part, tasks):
-                postings.merge(part)
-                words.update(learned)
-    finally:
-        _ANALYSE = None
-    return postings
-
-
-def _analyse_runs(postings: Postings, docs: list, words: dict, jobs: int, cache) -> Postings:
-    cut = runs(docs, cache)
-    have = cache.runs_kept([k for _, _, k in cut if k is not None])
-    todo = [(a, z, k) for a, z, k in cut if k not in have]
+        cache.use(k for k in akeys if k is not None)
+    cut = numbering.blocks(docs)
+    plan = []          # per run: (its first number, its documents, their numbers from it, key)
+    for run in runs(docs, cut):
+        base = run[0][1]
+        order = [i for i, _ in run]
+        rel = [n - base for _, n in run]
+        keys = [akeys[i] for i in order]
+        key = None if None in keys else \
+            blake2b(b"".join(keys) + np.array(rel, dtype=np.uint32).tobytes(), digest_size=16).digest()
+        plan.append((base, order, rel, key))
+    have = cache.runs_kept([k for *_, k in plan if k is not None]) if cache is not None else set()
+    todo = [(order, key, [_doc_hash(akeys[i], n) for i, n in zip(order, rel)] if key else None)
+            for _, order, rel, key in plan if key not in have]
     global _ANALYSE
     _ANALYSE = (docs, words, cache)
     pool = None
     try:
-        if jobs > 1 and sum(z - a for a, z, _ in todo) >= 2 * PART and \
+        if jobs > 1 and len(todo) > 1 and sum(len(o) for o, _, _ in todo) >= numbering.PART and \
                 "fork" in multiprocessing.get_all_start_methods():
             pool = multiprocessing.get_context("fork").Pool(jobs)
             made = pool.imap(_analyse_run, todo)
         else:
             made = map(_analyse_run, todo)
-        for a, z, key in cut:
+        for base, order, rel, key in plan:
+            numbers = np.array(rel, dtype=np.uint32) + np.uint32(base)
+            salt = base.to_bytes(8, "big")
             if key in have:
-                postings.merge(cache.run(key))
+                postings.merge(cache.run(key), numbers, salt)
                 continue
             part, learned, new = next(made)
-            postings.merge(part)
+            postings.merge(part, numbers, salt)
             words.update(learned)
             if new:
                 cache.put(new)
@@ -435,4 +529,6 @@ def _analyse_runs(postings: Postings, docs: list, words: dict, jobs: int, cache)
         _ANALYSE = None
         if pool is not None:
             pool.terminate()
+    postings.blocks = cut
+    postings.doc_numbers = [b.base + o for b in cut for o in b.offsets]
     return postings

@@ -11,7 +11,7 @@ from generator.build import build
 from generator.diagnostics import Report
 from generator.search import parts as parts_mod
 from generator.search.documents import documents
-from tests.search.test_postings import decode, varints
+from tests.search.test_postings import DIGIT, decode, varints
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -24,15 +24,24 @@ def calls(path: Path):
     return m.group(1), json.loads(f"[{m.group(2)}]")
 
 
-def decode_runs(enc: str) -> list[int]:
+def decode_runs(enc: str) -> list[list]:
+    """meta.js's blocks as search.js reads them: [start, space, year, origin, class, the
+    first number of its run of blocks of that year, origin and class, its documents'
+    numbers]."""
     out, i, at = [], 0, 0
     while i < len(enc):
-        for k in range(4):
+        run = []
+        for k in range(5):
             v, i = varints(enc, i)
             if k == 0:
                 at += v
                 v = at
-            out.append(v)
+            run.append(v)
+        same = out and out[-1][2:5] == run[2:5]
+        bits = enc[i:i + (run[1] + 5) // 6]
+        i += len(bits)
+        docs = [run[0] + o for o in range(run[1]) if DIGIT[bits[o // 6]] >> (o % 6) & 1]
+        out.append(run + [out[-1][5] if same else run[0], docs])
     return out
 
 
@@ -50,17 +59,18 @@ def test_every_part_is_a_script_calling_back(built):
     assert meta["documents"] == 5 and meta["fields"][0] == "id"
     assert meta["pipeline"] == ["cablesite-fold", "cablesite-trimmer", "cablesite-possessive",
                                 "stopWordFilter", "stemmer"]
-    shards = sorted(index.glob("t/*.js"), key=lambda p: int(p.stem))
-    firsts = []
+    firsts, names = [], []
     for j, first in enumerate(meta["dirs"]):
-        kind, (num, part) = calls(index / "dir" / f"{j}.js")
+        kind, (num, part, files) = calls(index / "dir" / f"{j}.js")
         assert kind == "dir" and num == j and part[0] == first and len(part) <= meta["dirSize"]
+        assert len(files) == len(part)
         firsts += part
-    assert len(shards) == len(firsts)
+        names += files
+    assert sorted(p.stem for p in index.glob("t/*.js")) == sorted(names)
     seen = []
-    for k, path in enumerate(shards):
-        kind, (num, rows) = calls(path)
-        assert kind == "shard" and num == k and rows[0][0] == firsts[k]
+    for k, name in enumerate(names):
+        kind, (got, rows) = calls(index / "t" / f"{name}.js")
+        assert kind == "shard" and got == name and rows[0][0] == firsts[k]
         seen += [r[0] for r in rows]
         for term, ndocs, tiers, enc in rows:
             assert tiers == 1 and len({d for d, _, _ in decode(enc)}) == ndocs
@@ -78,22 +88,22 @@ def test_every_part_is_a_script_calling_back(built):
 def test_runs_give_each_document_its_year_origin_and_classification(built):
     _, (meta,) = calls(built / "search" / "index" / "meta.js")
     runs = decode_runs(meta["runs"])
-    starts = runs[0::4]
-    assert starts == sorted(starts) and starts[0] == 0
+    assert [r[0] for r in runs] == sorted(r[0] for r in runs) and runs[0][0] == 0
+    assert all(a[0] + a[1] == b[0] for a, b in zip(runs, runs[1:]))      # blocks tile
     cards = []
-    for n in range(meta["documents"]):
-        k = max(i for i, s in enumerate(starts) if s <= n) * 4
-        name = f"{runs[k + 1]}/{runs[k + 2]}-{runs[k + 3]}/{n - runs[k]}"
-        _, (_, card) = calls(built / "search" / "index" / "d" / f"{name}.js")
-        cards.append(card["id"])
-        year = meta["years"][runs[k + 1]]
-        assert year == (card["d"][:4] if card["d"] else "undated")
-    assert len(set(cards)) == meta["documents"]
+    for start, space, year, origin, cls, first, numbers in runs:
+        assert numbers and len(numbers) * 2 <= space
+        for n in numbers:
+            name = f"{year}/{origin}-{cls}/{n - first}"
+            _, (_, card) = calls(built / "search" / "index" / "d" / f"{name}.js")
+            cards.append(card["id"])
+            assert meta["years"][year] == (card["d"][:4] if card["d"] else "undated")
+    assert len(set(cards)) == meta["documents"] == sum(len(r[6]) for r in runs)
 
 
-def test_a_new_cable_moves_only_the_cards_after_it_in_its_run(tmp_path):
-    """Cards are named by run and place in the run: adding a cable writes its own card
-    and moves only the later cards of its run (year, origin, classification)."""
+def test_a_new_cable_moves_no_card_but_its_own(tmp_path):
+    """Cards are named by run (year, origin, classification) and number, and a new cable
+    moves no other cable's number: adding one writes its own card only."""
     import shutil
     from tests.test_build import _new_cable, digest
     content = tmp_path / "content"
@@ -109,13 +119,19 @@ def test_a_new_cable_moves_only_the_cards_after_it_in_its_run(tmp_path):
 
 
 def test_tiers_and_tag_parts_are_written_when_a_collection_is_large(tmp_path, monkeypatch):
-    monkeypatch.setattr(parts_mod, "TAG_PART", 2)
     from generator.search import postings
+    monkeypatch.setattr(parts_mod, "TAG_SPAN", 4)
     monkeypatch.setattr(postings, "TIER", 2)
     out = tmp_path / "site"
     assert build(ROOT / "content", out, Report(quiet=True)).ok
     index = out / "search" / "index"
-    assert len(list(index.glob("tags/*.js"))) == 3           # 5 documents, 2 per part
+    _, (meta,) = calls(index / "meta.js")
+    numbers = [n for r in decode_runs(meta["runs"]) for n in r[6]]
+    assert meta["tagPart"] == 4 and len(numbers) == 5
+    assert sorted(int(p.stem) for p in index.glob("tags/*.js")) == sorted({n // 4 for n in numbers})
+    for n in numbers:
+        _, (_, rows) = calls(index / "tags" / f"{n // 4}.js")
+        assert rows.split(" ")[n % 4]                 # every seed has tags
     tier_files = list(index.glob("t/*/*.js"))
     assert tier_files
     kind, (name, enc) = calls(tier_files[0])
@@ -186,8 +202,8 @@ def _corpus_docs():
 def test_parallel_analysis_gives_the_same_index_and_words(monkeypatch):
     """Documents analysed on forked processes, in parts: the same files, and the same
     words learned, as one process."""
-    import generator.search.postings as postings
-    monkeypatch.setattr(postings, "PART", 7)
+    import generator.search.numbers as numbers
+    monkeypatch.setattr(numbers, "PART", 7)
     docs = _corpus_docs()[:60]
     one_words, two_words = {}, {}
     one = dict(parts_mod.index_parts(docs, "t", one_words, jobs=1))
@@ -203,10 +219,10 @@ def test_documents_analysed_once_across_builds(tmp_path, monkeypatch, jobs):
     parts of two documents runs the forked workers.)"""
     import shutil
     import sqlite3
-    import generator.search.postings as postings
+    import generator.search.numbers as numbers
     from generator.cache import AnalysisCache
     from tests.test_build import _new_cable, digest
-    monkeypatch.setattr(postings, "PART", 2)
+    monkeypatch.setattr(numbers, "PART", 2)
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     cache, out = tmp_path / "cache", tmp_path / "site"
@@ -270,3 +286,70 @@ def test_cards_made_on_forked_processes_and_only_those_wanted(tmp_path, monkeypa
     reads.clear()
     assert {p: make() for p, _, make in files if p in skip} == {p: one[p][1] for p in skip}
     assert len(reads) == 3
+
+
+def test_a_new_cable_rewrites_the_shards_of_its_own_terms_and_encodes_no_others(tmp_path, monkeypatch):
+    """A posting's weight depends on its document alone, documents are numbered a block
+    at a time, and shards are cut at terms: a new cable changes the shards holding its
+    terms, its block's tags part and the meta and directory parts, and the build encodes
+    the terms of those shards only.  The result equals a clean build's."""
+    import re
+    from generator.search import numbers, postings
+    from generator.synth import generate
+    from tests.test_build import digest
+    monkeypatch.setattr(numbers, "PART", 64)             # blocks of 32 to 128 cables
+    monkeypatch.setattr(parts_mod, "SHARD_BYTES", 3000)
+    monkeypatch.setattr(parts_mod, "TAG_SPAN", 256)
+    monkeypatch.setattr(postings, "TIER", 8)             # common words in several tiers
+    content = tmp_path / "content"
+    for rel, data in generate(600, csv_share=0, html_share=0):
+        (content / "cables" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (content / "cables" / rel).write_bytes(data)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    assert build(content, out, Report(quiet=True), cache_dir=cache).ok
+    index = out / "search" / "index"
+    before = digest(index)
+    shards = {p for p in before if re.fullmatch(r"t/\w+\.js", p)}
+    tiers = {p for p in before if re.fullmatch(r"t/\w+/\d+-\d+\.js", p)}
+    assert len(tiers) > 100
+    assert len(shards) > 100 and len(list(index.glob("tags/*.js"))) >= 5
+    source = sorted((content / "cables").rglob("*.txt"))[300]
+    text = re.sub(r"^((?:UNCLAS|C ?O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L|S ?E ?C ?R ?E ?T)\S* "
+                  r"[A-Z][A-Z ]* )\d{6}$", lambda m: m.group(1) + "999001", source.read_text(),
+                  count=1, flags=re.M)
+    text = text[:text.index("\n1. ")] + "\n1. (U) Zanzibarite quaggas met the Ambassador.\n"
+    assert "Zanzibarite" in text
+    (content / "cables" / "added.txt").write_text(text)
+    encoded = []
+    real = postings.Postings._encode_terms
+
+    def counted(self, term, *rest):
+        out = list(real(self, term, *rest))
+        encoded.extend(t for t, _, _ in out)
+        return iter(out)
+    monkeypatch.setattr(postings.Postings, "_encode_terms", counted)
+    assert build(content, out, Report(quiet=True), cache_dir=cache).ok
+    after = digest(index)
+    changed = {p for p in after if p in shards and before.get(p) != after[p]} | \
+        {p for p in after if re.fullmatch(r"t/\w+\.js", p) and p not in before}
+    gone = {p for p in tiers if p not in after}
+    assert {p.split("/")[1] for p in gone} <= {p[2:-3] for p in changed}   # a kept shard's stay
+    rows = {p: calls(index / p)[1][1] for p in changed}
+
+    def docs_of(p: str, i: int) -> set[int]:     # every tier of the shard's i-th term
+        row = rows[p][i]
+        tiers = [row[3]] + [calls(index / p[:-3] / f"{i}-{n}.js")[1][1] for n in range(1, row[2])]
+        return {doc for tier in tiers for doc, _, _ in decode(tier)}
+    (number,) = {doc for p in changed for i, r in enumerate(rows[p]) if "999001" in r[0]
+                 for doc in docs_of(p, i)}
+    mine = {r[0] for p in changed for i, r in enumerate(rows[p]) if number in docs_of(p, i)}
+    assert {"zanzibarit", "quagga", "ambassador"} <= mine
+    assert {p for p in changed if not any(r[0] in mine for r in rows[p])} == set()
+    assert 3 <= len(changed) < len(shards) // 2
+    assert sorted(encoded) == sorted(r[0] for p in changed for r in rows[p])
+    assert len([p for p in after if p.startswith("tags/") and before.get(p) != after[p]]) == 1
+    cards = [p for p in after if p.startswith("d/") and before.get(p) != after[p]]
+    assert len(cards) == 1 and cards[0] not in before
+    fresh = tmp_path / "fresh"
+    assert build(content, fresh, Report(quiet=True), cache_dir=tmp_path / "cache2", clean=True).ok
+    assert digest(fresh / "search" / "index") == after

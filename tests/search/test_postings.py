@@ -1,16 +1,18 @@
-"""The inverted index: lunr's own scores, encoded without loss of order, cut in tiers."""
+"""The inverted index: BM25 weights of each document alone, encoded without loss of
+order, cut in tiers, numbered by blocks."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 from pathlib import Path
 
 import pytest
-from lunr.builder import Builder
+from lunr.token import Token
 
 from generator.search import postings as postings_mod
 from generator.search.documents import FIELDS, id_terms
 from generator.search.pipeline import PIPELINE, SEPARATOR
-from generator.search.postings import ALPHABET, Postings
+from generator.search.postings import ALPHABET, AVG, Postings
 
 ROOT = Path(__file__).resolve().parents[2]
 DIGIT = {chr(c): k for k, c in enumerate(ALPHABET.tolist())}
@@ -54,44 +56,49 @@ def decode(enc: str):
     return out
 
 
-def lunr_weights(docs):
-    """lunr.py's Builder on the same words: each posting's score / |field vector|."""
-    b = Builder()
-    b.pipeline.add(*PIPELINE._stack)
-    b.ref("ref")
-    for f in FIELDS:
-        b.field(f)
-    for n, d in enumerate(docs):
-        words = {f: [w for w in SEPARATOR.split(d[f].lower()) if w] if f != "id" else d[f].split()
-                 for f in FIELDS}
-        b.add({"ref": str(n), **words})
-    idx = b.build()
-    names = {p["_index"]: t for t, p in idx.inverted_index.items()}
+def expected_weights(docs):
+    """What each posting should weigh, counted with lunr.py's pipeline: BM25's
+    term-frequency part (lunr's k1 and b) against the field's fixed typical length, over
+    the length of the vector of those parts in the document's field."""
     out = {}
-    for ref, vec in idx.field_vectors.items():
-        field, doc = ref.split("/", 1)
-        mag = vec.magnitude
-        for k in range(0, len(vec.elements), 2):
-            out[(names[vec.elements[k]], int(doc), field)] = vec.elements[k + 1] / mag
+    for n, d in enumerate(docs):
+        for f in FIELDS:
+            words = [w for w in SEPARATOR.split(d.get(f, "").lower()) if w] if f != "id" \
+                else d.get(f, "").split()
+            terms = [str(t) for t in PIPELINE.run([Token(w) for w in words]) if str(t)]
+            parts = {t: (1.2 + 1) * c / (1.2 * (1 - 0.75 + 0.75 * len(terms) / AVG[f]) + c)
+                     for t, c in Counter(terms).items()}
+            norm = math.sqrt(sum(v * v for v in parts.values()))
+            out.update({(t, n, f): v / norm for t, v in parts.items()})
     return out
 
 
-def test_weights_are_lunrs_scores_over_the_field_vector_length():
+def weights(p):
+    return {(t.term, doc, field): w for t in p.terms() for tier in t.tiers
+            for doc, field, w in decode(tier)}
+
+
+def test_weights_are_bm25_parts_over_the_field_vector_length():
     p = Postings()
     for d in DOCS:
         p.add(d)
-    mine = {}
-    for t in p.terms():
-        for tier in t.tiers:
-            for doc, field, w in decode(tier):
-                mine[(t.term, doc, field)] = w
-    theirs = lunr_weights(DOCS)
+    mine, theirs = weights(p), expected_weights(DOCS)
     assert set(mine) == set(theirs)
     for key, w in theirs.items():
         # the weight is sent as round(sqrt(w) * 511): about 0.2% of precision
         assert math.isclose(mine[key], w, rel_tol=0.01, abs_tol=2e-4), key
     assert ("kosovo", 0, "body") in mine and ("franc", 1, "subject") in mine
     assert ("07paris3198", 0, "id") in mine and ("paris3198", 0, "id") in mine
+
+
+def test_a_documents_weights_do_not_depend_on_the_other_documents():
+    """So a new cable changes the postings of its own terms only."""
+    alone, together = Postings(), Postings()
+    alone.add(DOCS[0])
+    for d in DOCS:
+        together.add(d)
+    mine = weights(alone)
+    assert mine == {k: w for k, w in weights(together).items() if k[1] == 0} and len(mine) > 20
 
 
 def test_documents_count_once_per_term_and_terms_are_sorted():
@@ -129,16 +136,14 @@ def _terms(p):
     return [(t.term, t.docs, t.tiers) for t in p.terms()]
 
 
-def test_a_count_too_large_for_two_bytes_widens_the_postings_and_keeps_lunrs_weights():
+def test_a_count_too_large_for_two_bytes_widens_the_postings_and_keeps_the_weights():
     docs = [dict(DOCS[0], body=DOCS[0]["body"] + " embargo" * 9000), DOCS[1], DOCS[2]]
     p = Postings()
     for d in docs:
         p.add(d)
     p._pack()
     assert p.packed.typecode == "I"          # 9000 << 3 does not fit in 16 bits
-    mine = {(t.term, doc, field): w for t in p.terms() for tier in t.tiers
-            for doc, field, w in decode(tier)}
-    theirs = lunr_weights(docs)
+    mine, theirs = weights(p), expected_weights(docs)
     assert set(mine) == set(theirs) and ("embargo", 0, "body") in mine
     for key, w in theirs.items():
         assert math.isclose(mine[key], w, rel_tol=0.01, abs_tol=2e-4), key
@@ -209,33 +214,12 @@ def test_postings_ordered_by_term_in_chunks_as_a_stable_sort(monkeypatch, n, ter
     np.cumsum(np.bincount(term, minlength=terms), out=bounds[1:])
     order = postings_mod._by_term(term, bounds)
     assert order.dtype == np.uint32 and (order == np.argsort(term, kind="stable")).all()
-
-
-class _Doc:
-    def __init__(self, n: int) -> None:
-        self.fingerprint = f"cable {n}".encode()
-
-
-class _Keys:
-    @staticmethod
-    def key(fingerprint: bytes) -> bytes:
-        import hashlib
-        return hashlib.blake2b(fingerprint, digest_size=16).digest()
-
-
-def test_runs_are_cut_by_the_documents_so_an_insertion_changes_one_run(monkeypatch):
-    monkeypatch.setattr(postings_mod, "PART", 8)
-    docs = [_Doc(n) for n in range(400)]
-    before = postings_mod.runs(docs, _Keys)
-    assert [a for a, _, _ in before] == [0] + [z for _, z, _ in before[:-1]]   # they tile
-    assert before[-1][1] == 400 and 20 < len(before) < 200
-    assert max(z - a for a, z, _ in before) <= 4 * 8
-    after = postings_mod.runs(docs[:150] + [_Doc(1000)] + docs[150:], _Keys)
-    changed = {k for _, _, k in after} - {k for _, _, k in before}
-    assert 1 <= len(changed) <= 2          # the run it falls in (cut in two if it ends one)
-    assert len({k for _, _, k in before} - {k for _, _, k in after}) == 1
-    docs[5].fingerprint = None             # not kept: a run of its own, without a key
-    assert (5, 6, None) in postings_mod.runs(docs, _Keys)
+    select = np.random.default_rng(terms).random(terms) < 0.3        # some terms only
+    counts = np.where(select, np.bincount(term, minlength=terms), 0)
+    np.cumsum(counts, out=bounds[1:])
+    some = postings_mod._by_term(term, bounds, select)
+    full = np.argsort(term, kind="stable")
+    assert (some == full[select[term[full]]]).all()
 
 
 def test_ranges_encoded_on_two_processes_equal_one(monkeypatch):

@@ -9,6 +9,7 @@
   var BASE = form.getAttribute("data-index");       // relative URL of search/index/
   var SITE = form.getAttribute("data-root");        // relative URL of the site root
   var PAGE = 10, PHRASE_ALL = 100, MAX_PREFIX_SHARDS = 16;
+  var RUN = 6;   // numbers per block in meta.runs: start, space, year, origin, class, run start
   var ALPHA = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
   var DIGIT = {}; for (var a = 0; a < 64; a++) DIGIT[ALPHA.charAt(a)] = a;
   var FIELD_ALIAS = {tag: "tags", tags: "tags", person: "people", people: "people", origin: "origin",
@@ -28,16 +29,25 @@
   var pending = {};
   window.cablesearch = {
     meta: function (m) {
-      var runs = [], i = 0, enc = m.runs, at = 0;
-      while (i < enc.length) {       // four varints per run: start delta, year, origin, class
-        for (var k = 0; k < 4; k++) {
+      // per block of numbers: five varints (start delta, space, year, origin, class), then a
+      // digit per six numbers, a bit set for each that is a document.  Kept as RUN numbers
+      // a block: start, space, year, origin, class, and the first number of its run of
+      // blocks of that year, origin and class (cards are named from it).
+      var runs = [], occ = [], i = 0, enc = m.runs, at = 0;
+      while (i < enc.length) {
+        for (var k = 0; k < 5; k++) {
           var v = 0, d;
           do { d = DIGIT[enc.charAt(i++)]; v = v * 32 + (d & 31); } while (d >= 32);
           if (k === 0) { at += v; v = at; }
           runs.push(v);
         }
+        var j = runs.length - 5, p = j - RUN, same = p >= 0 && runs[p + 2] === runs[j + 2] &&
+          runs[p + 3] === runs[j + 3] && runs[p + 4] === runs[j + 4];
+        runs.push(same ? runs[p + 5] : runs[j]);
+        var w = Math.ceil(runs[j + 1] / 6);
+        occ.push(enc.substr(i, w)); i += w;
       }
-      m.runs = runs;
+      m.runs = runs; m.occupied = occ;
       m.tagNames = Object.create(null);      // code -> name, for labels
       m.tags.forEach(function (t) { m.tagNames[t[0]] = t[1]; });
       store.meta = m;
@@ -47,7 +57,7 @@
       for (var i = 0; i < rows.length; i++) map[rows[i][0]] = {i: i, docs: rows[i][1], tiers: rows[i][2], enc: [rows[i][3]]};
       store.shards[k] = {rows: rows, map: map};
     },
-    dir: function (j, firsts) { store.dirs[j] = firsts; },
+    dir: function (j, firsts, names) { store.dirs[j] = {firsts: firsts, names: names}; },
     tier: function (name, enc) { store.tiers[name] = enc; },
     tags: function (p, rows) { store.tags[p] = rows.split(" "); },
     doc: function (name, card) { store.docs[name] = card; }
@@ -83,10 +93,10 @@
     if (!m.dirs.length) return Promise.resolve([]);
     function from(j, k) {
       return load("dir/" + j + ".js").then(function () {
-        var firsts = store.dirs[j];
+        var firsts = store.dirs[j].firsts, names = store.dirs[j].names;
         if (k < 0) k = before(firsts, term);
-        out.push(j * m.dirSize + k);
-        while (prefix && out.length < MAX_PREFIX_SHARDS && k + 1 < firsts.length && firsts[k + 1].lastIndexOf(term, 0) === 0) out.push(j * m.dirSize + ++k);
+        out.push(names[k]);
+        while (prefix && out.length < MAX_PREFIX_SHARDS && k + 1 < firsts.length && firsts[k + 1].lastIndexOf(term, 0) === 0) out.push(names[++k]);
         if (prefix && out.length < MAX_PREFIX_SHARDS && k + 1 === firsts.length && j + 1 < m.dirs.length &&
             m.dirs[j + 1].lastIndexOf(term, 0) === 0) return from(j + 1, 0);
         if (prefix && out.length >= MAX_PREFIX_SHARDS) truncated[term] = true;
@@ -215,15 +225,21 @@
     return out;
   }
 
-  /* A lunr index holding just the loaded postings of the query's terms.  The weights
-   * already carry lunr's division by the field vector's length (see postings.py), so
-   * each vector's magnitude is set to 1 and lunr's cosine similarity adds them up. */
+  /* A lunr index holding just the loaded postings of the query's terms.  A posting's
+   * weight is already divided by the length of its field vector (see postings.py); here
+   * it is multiplied by its field's boost and by lunr's inverse document frequency of
+   * the term, each vector's magnitude is set to 1, and lunr's cosine similarity adds
+   * them up. */
+  function idf(docs) {
+    var n = store.meta.documents;
+    return Math.log(1 + Math.abs((n - docs + 0.5) / (docs + 0.5)));
+  }
   function lunrIndex(parsed) {
     var meta = store.meta, fields = meta.fields, terms = {}, vectors = {};
     parsed.items.forEach(function (it) { it.found.forEach(function (x) { terms[x.term] = x.e; }); });
     var names = Object.keys(terms).sort(), inverted = [];
     names.forEach(function (term, ti) {
-      var posting = {_index: ti};
+      var posting = {_index: ti}, weight = idf(terms[term].docs);
       fields.forEach(function (f) { posting[f] = {}; });
       terms[term].enc.forEach(function (enc) {
         if (!enc) return;
@@ -231,7 +247,7 @@
           var field = fields[f];
           posting[field][doc] = {};
           var ref = field + "/" + doc;
-          (vectors[ref] || (vectors[ref] = [])).push(ti, w * meta.boost[f]);
+          (vectors[ref] || (vectors[ref] = [])).push(ti, w * meta.boost[f] * weight);
         });
       });
       inverted.push([term, posting]);
@@ -275,14 +291,14 @@
   }
 
   /* ---- facets: year, origin and classification from runs of document numbers ------- */
-  function runOf(doc) {
-    var r = store.meta.runs, lo = 0, hi = r.length / 4 - 1;
-    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (r[mid * 4] <= doc) lo = mid; else hi = mid - 1; }
-    return lo * 4;
+  function runOf(doc) {   // -> where the run of this document starts in meta.runs
+    var r = store.meta.runs, lo = 0, hi = r.length / RUN - 1;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (r[mid * RUN] <= doc) lo = mid; else hi = mid - 1; }
+    return lo * RUN;
   }
   function facetValues(doc) {
     var m = store.meta, r = m.runs, k = runOf(doc);
-    var v = {year: [m.years[r[k + 1]]], origin: [m.origins[r[k + 2]]], class: [m.classes[r[k + 3]]], tag: null};
+    var v = {year: [m.years[r[k + 2]]], origin: [m.origins[r[k + 3]]], class: [m.classes[r[k + 4]]], tag: null};
     var part = store.tags[Math.floor(doc / m.tagPart)];
     if (part) {
       var row = part[doc % m.tagPart];
@@ -385,9 +401,9 @@
     }
     return Promise.resolve().then(step);
   }
-  function docName(n) {   // the k-th document of its run (year, origin, classification)
+  function docName(n) {   // by its number's place after its year, origin and classification's first
     var r = store.meta.runs, k = runOf(n);
-    return r[k + 1] + "/" + r[k + 2] + "-" + r[k + 3] + "/" + (n - r[k]);
+    return r[k + 2] + "/" + r[k + 3] + "-" + r[k + 4] + "/" + (n - r[k + 5]);
   }
   function docPath(n) { return "d/" + docName(n) + ".js"; }
 
@@ -447,7 +463,7 @@
       var title = c.s || c.id;
       li.appendChild(el("h2", {}, "<a href=\"" + esc(SITE + c.u) + "\">" + esc(title) + "</a>" +
         (idHits[r.doc] ? " <span class=\"badge\">ID match</span>" : "")));
-      var facts = [c.d ? c.d.slice(0, 10) : "undated", m.origins[m.runs[k + 2]], m.classes[m.runs[k + 3]]]
+      var facts = [c.d ? c.d.slice(0, 10) : "undated", m.origins[m.runs[k + 3]], m.classes[m.runs[k + 4]]]
         .filter(function (x) { return x; }).map(esc);
       li.appendChild(el("p", {"class": "meta"}, "<span class=\"mono\">" + esc(c.id) + "</span> · " + facts.join(" · ")));
       if (c.t.length) li.appendChild(el("p", {"class": "tags"}, c.t.map(tagLabel).join(" ")));
@@ -503,13 +519,18 @@
         ranked = runLunr(parsed).map(function (r) { return {doc: parseInt(r.ref, 10), score: r.score}; });
       } else if (!parsed.ids.length || hasFilter) {
         // filter-only: newest year first; documents are numbered by year, so walk the runs
-        var runs = store.meta.runs, blocks = [];
-        for (var k = 0; k < runs.length; k += 4) {
-          var end = k + 4 < runs.length ? runs[k + 4] : store.meta.documents, last = blocks[blocks.length - 1];
-          if (last && last.year === runs[k + 1]) last.end = end;
-          else blocks.push({year: runs[k + 1], start: runs[k], end: end});
+        var runs = store.meta.runs, years = [];
+        for (var k = 0; k < runs.length; k += RUN) {
+          var last = years[years.length - 1];
+          if (!last || last.year !== runs[k + 2]) years.push(last = {year: runs[k + 2], runs: []});
+          last.runs.push(k);
         }
-        blocks.reverse().forEach(function (b) { for (var d = b.start; d < b.end; d++) ranked.push({doc: d, score: 0}); });
+        years.reverse().forEach(function (y) {
+          y.runs.forEach(function (k) {
+            var bits = store.meta.occupied[k / RUN];
+            for (var o = 0; o < runs[k + 1]; o++) if (DIGIT[bits.charAt((o / 6) | 0)] & (1 << (o % 6))) ranked.push({doc: runs[k] + o, score: 0});
+          });
+        });
       }
       var ids = Object.keys(idHits).map(Number);
       var seen = {}; ids.forEach(function (d) { seen[d] = 1; });
