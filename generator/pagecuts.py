@@ -21,10 +21,14 @@ from hashlib import blake2b
 from typing import Iterable, Sequence
 
 
+def key_hash(key: str) -> int:
+    """A key's 64-bit hash, which picks the marks (and the search index's slots)."""
+    return int.from_bytes(blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
+
+
 def is_mark(key: str, per: int) -> bool:
     """Whether a page may end after the item ``key`` (one key in ``per // 2``)."""
-    h = int.from_bytes(blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
-    return h % max(1, per // 2) == 0
+    return key_hash(key) % max(1, per // 2) == 0
 
 
 def marks_of(keys: Iterable[str], per: int) -> bytearray:

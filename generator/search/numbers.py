@@ -29,9 +29,8 @@ them, against 56% with 2, for 8 numbers a document instead of 2.4.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from hashlib import blake2b
 
-from ..pagecuts import is_mark, page_starts
+from ..pagecuts import is_mark, key_hash, page_starts
 
 PART = 2048          # documents of a block, about (half to twice)
 LEAST = 16           # the smallest space: a run of 8 cables or fewer never moves the others
@@ -46,17 +45,13 @@ class Block:
     offsets: tuple[int, ...]    # each document's number - base, in index order
 
 
-def _hash(key: str) -> int:
-    return int.from_bytes(blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
-
-
 def slots(keys: list[str], space: int) -> list[int]:
     """Each key's place among ``space`` numbers: its hash's, or the next free one
     (wrapping), the keys taken in sorted order."""
     taken = bytearray(space)
     place = {}
     for k in sorted(keys):
-        s = _hash(k) % space
+        s = key_hash(k) % space
         while taken[s]:
             s = (s + 1) % space
         taken[s] = 1

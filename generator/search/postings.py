@@ -84,7 +84,7 @@ class Postings:
         self.tf = array("I")
         self.lengths = array("I")       # per document, per field
         self.count = 0
-        self.merged: list | None = []   # (norm2, docs, vocab size) per merged part; None: added
+        self.merged: list | None = []   # (norm2, docs, remap) per merged part; None: added
         self.content = np.zeros(0, dtype=np.uint64)   # per term, see merge(); None: unknown
         self._ready = False
 
@@ -116,19 +116,13 @@ class Postings:
                             self.numbers[-1] + 1 if self.numbers else 0)
         self.count += 1
         self.merged = self.content = None
-        vocab = self.vocab
         for f, (length, terms, tf) in enumerate(fields):
             self.lengths.append(length)
             if not terms:
                 continue
-            ids = list(map(vocab.get, terms))     # most terms are known: one C loop
-            if None in ids:
-                for k, t in enumerate(terms):
-                    if ids[k] is None:
-                        ids[k] = vocab[t] = len(vocab)    # a field's terms are distinct
-            self.term.extend(ids)
+            self.term.extend(_ids(self.vocab, terms))     # a field's terms are distinct
             self.tf.extend(tf)
-            self.field.extend([f] * len(ids))
+            self.field.extend([f] * len(terms))
         if len(self.tf) >= STAGE:
             self._pack()
 
@@ -159,12 +153,7 @@ class Postings:
         if numbers is None:
             first = self.numbers[-1] + 1 if self.numbers else 0
             numbers = np.arange(first, first + count, dtype=np.uint32)
-        ids = list(map(self.vocab.get, vocab))        # most terms are known: one C loop
-        if None in ids:
-            for k, t in enumerate(vocab):
-                if ids[k] is None:
-                    ids[k] = self.vocab[t] = len(self.vocab)     # a part's terms are distinct
-        remap = np.array(ids, dtype=np.uint32)
+        remap = np.array(_ids(self.vocab, vocab), dtype=np.uint32)
         self.starts.frombytes((np.frombuffer(starts, dtype=np.uint32) + np.uint32(len(self.term))).tobytes())
         self.numbers.frombytes(np.asarray(numbers, dtype=np.uint32).tobytes())
         self.term.frombytes(remap[np.frombuffer(term, dtype=np.uint32)].tobytes())
@@ -324,6 +313,17 @@ class Postings:
             entry[2].append(text[offsets[a]:offsets[z]])
         if entry is not None:
             yield entry
+
+
+def _ids(vocab: dict[str, int], terms: list[str]) -> list[int]:
+    """The numbers of ``terms`` (distinct) in ``vocab``, new ones added: most terms are
+    known, so one C loop looks them all up first."""
+    ids = list(map(vocab.get, terms))
+    if None in ids:
+        for k, t in enumerate(terms):
+            if ids[k] is None:
+                ids[k] = vocab[t] = len(vocab)
+    return ids
 
 
 def _cell(doc, field):
