@@ -3,6 +3,9 @@
     discover -> read/parse/people (collect) -> resolve (site) -> plan (pages)
              -> render -> search index -> exports -> write (atomic)
 
+People across the collection are resolved in a process of their own while resolving
+the site goes on with what needs no people (``collect.people_started``).
+
 Only discover (reading) and write touch the disk.
 """
 from __future__ import annotations
@@ -254,23 +257,29 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         report.add(col.diagnostics)
         result.cables = len(col.cables)
         lap("parse")
-        site = resolve(col, cfg)
-        site.pages = sorted(pages, key=lambda p: (p.weight, p.title, p.slug))
+        # what the last build left, read while the people are being resolved apart
         kept = RelatedCache(cache_dir / "related.pickle", fresh=clean) if cache_dir is not None \
             else None
-        site.related, answers, _ = related_all(site, kept.known if kept else None, jobs)
-        if kept is not None:
-            kept.save(answers)     # a pure function's answers: right whatever the build does
-        del kept, answers
-        lap("resolve")
-        plan, diags = routes(site)
+        writer = SiteWriter(out, reuse=not clean)
+        try:
+            pages_cache = None
+            if cache_dir is not None:
+                pages_cache = RenderCache(cache_dir / "pages.pickle", writer.out / MARKER,
+                                          render_salt(list(theme.template_dirs)), fresh=clean)
+            site = resolve(col, cfg)
+            site.pages = sorted(pages, key=lambda p: (p.weight, p.title, p.slug))
+            site.related, answers, _ = related_all(site, kept.known if kept else None, jobs)
+            if kept is not None:
+                kept.save(answers)   # a pure function's answers: right whatever the build does
+            del kept, answers
+            lap("resolve")
+            plan, diags = routes(site)
+        except BaseException:
+            col.people.cancel()
+            writer.abort()
+            raise
     report.add(diags)
     progress = progress or Silent()
-    writer = SiteWriter(out, reuse=not clean)
-    pages_cache = None
-    if cache_dir is not None:
-        pages_cache = RenderCache(cache_dir / "pages.pickle", writer.out / MARKER,
-                                  render_salt(list(theme.template_dirs)), fresh=clean)
     try:
         known = pages_cache.old if pages_cache is not None else {}
         for n, (path, data, diags, digest, kept) in enumerate(
@@ -310,7 +319,7 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         lap("search")
         made = partial(_write_made, writer, known, pages_cache)
         write_exports(site, partial(_kept, writer, known, pages_cache), writer.add, jobs,
-                      writer.put, made)
+                      writer.put)
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         updated = (datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
                    if epoch and epoch.isdigit() else None)

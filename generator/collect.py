@@ -8,8 +8,10 @@ are resolved across cables.
 from __future__ import annotations
 
 import gc
+import io
 import multiprocessing
 import pickle
+from hashlib import blake2b
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -21,7 +23,7 @@ from .model import Cable, Person, PersonRef, summary
 from .people.editorial import Editorial
 from .people.lexicon import common_in_mask, common_mask
 from .people.inputs import people_input
-from .people.resolve import people_objects, resolve_people, resolve_rows
+from .people.resolve import people_objects, resolve_rows
 from .progress import Progress, Silent
 from .readers import read_records
 
@@ -29,12 +31,23 @@ from .readers import read_records
 @dataclass
 class Collection:
     cables: list[Cable]                      # summaries (``model.summary``)
-    persons: dict[str, Person]
-    cable_persons: list[tuple[PersonRef, ...]]
+    people: "People"                         # persons and each cable's, resolved meanwhile
     store: CableStore | MemoryStore          # the full cables: ``full(i)``
     digests: list[bytes]
     version_of: dict[int, int] = field(default_factory=dict)   # index -> index of the primary
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def persons(self) -> dict[str, Person]:
+        return self.people.result()[0]
+
+    @property
+    def cable_persons(self) -> list[tuple[PersonRef, ...]]:
+        return self.people.result()[1]
+
+    @property
+    def people_digests(self) -> list[bytes]:
+        return self.people.result()[2]
 
     def full(self, i: int) -> Cable:
         return self.store.cable(i)
@@ -249,35 +262,92 @@ _PEOPLE_APART = 2000              # cables from which people are resolved in a p
 
 
 def _resolve_rows():
-    return resolve_rows(*_PEOPLE)
+    persons, refs = resolve_rows(*_PEOPLE)
+    return persons, refs, people_digests(refs)
+
+
+def people_digests(refs: list[tuple[tuple, ...]]) -> list[bytes]:
+    """Per cable, a digest of the persons it names (its ``resolve_rows`` row: plain tuples,
+    pickled in C): equal digests, equal ``PersonRef``s.  What a page or file shows of a
+    cable's people is then fingerprinted by 16 bytes, not by pickling its persons again
+    (once per cable page and data file)."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=5)
+    pickler.fast = True     # no memo: equal rows pickle alike, shared strings or not
+    ends = []
+    for r in refs:
+        pickler.dump(r)     # each row whole: without a memo, no row refers to another
+        ends.append(buf.tell())
+    view, out, start = buf.getbuffer(), [], 0
+    for end in ends:
+        out.append(blake2b(view[start:end], digest_size=16).digest())
+        start = end
+    del view
+    return out
+
+
+class People:
+    """Persons by key and each cable's ``PersonRef``s: resolved already, or being resolved
+    in a forked process while this one goes on (``result`` waits for them)."""
+
+    def __init__(self, done: tuple | None = None, pool=None, pending=None) -> None:
+        self._done, self._pool, self._pending = done, pool, pending
+
+    def result(self) -> tuple[dict[str, Person], list[tuple[PersonRef, ...]], list[bytes]]:
+        """(persons by key, each cable's ``PersonRef``s, each cable's ``people_digests``)."""
+        if self._done is None:
+            try:
+                persons, refs, digests = self._pending.get()
+            finally:
+                self.cancel()
+            # made here: the objects pickle in Python
+            self._done = (*people_objects((persons, refs)), digests)
+        return self._done
+
+    def cancel(self) -> None:
+        """Stop the process resolving them, if any (the build failed meanwhile)."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+
+def people_started(cables: list[Cable], editorial: Editorial, lower: set[str],
+                   inputs: PeopleInputs) -> People:
+    """People resolved (``resolve_people``) in a forked process for a large collection,
+    started and not waited for: the stages after parsing that do not need them (most of
+    resolving the site) run meanwhile on the other core.  Apart, its working objects
+    (several times its result's size: groups of mentions per cable) never enter this
+    process's memory, where they would stay fragmented for the rest of the build
+    (10,000 cables: 58 MB kept, against 25 MB for the result alone)."""
+    global _PEOPLE
+    if len(cables) < _PEOPLE_APART or "fork" not in multiprocessing.get_all_start_methods():
+        persons, refs = resolve_rows(cables, editorial, lower, inputs)
+        return People((*people_objects((persons, refs)), people_digests(refs)))
+    _PEOPLE = (cables, editorial, lower, inputs)
+    gc.freeze()      # the child's collections then leave the summaries' pages unwritten
+    try:      # the child keeps the collector as this process has it: it makes no cycles
+        pool = multiprocessing.get_context("fork").Pool(1)    # forks here: _PEOPLE inherited
+    finally:
+        _PEOPLE = None
+    return People(pool=pool, pending=pool.apply_async(_resolve_rows))
 
 
 def people_apart(cables: list[Cable], editorial: Editorial, lower: set[str],
                  inputs: PeopleInputs) -> tuple[dict[str, Person], list[tuple[PersonRef, ...]]]:
-    """``resolve_people`` in a forked process, for a large collection: it makes and drops
-    several times its result's size in working objects (groups of mentions per cable),
-    which would stay in this process's memory, fragmented, for the rest of the build
-    (10,000 cables: 58 MB kept, against 25 MB for the result alone)."""
-    global _PEOPLE
-    if len(cables) < _PEOPLE_APART or "fork" not in multiprocessing.get_all_start_methods():
-        return resolve_people(cables, editorial, lower, inputs)
-    _PEOPLE = (cables, editorial, lower, inputs)
-    gc.freeze()      # the child's collections then leave the summaries' pages unwritten
-    try:      # the child keeps the collector as this process has it: it makes no cycles
-        with multiprocessing.get_context("fork").Pool(1) as pool:
-            rows = pool.apply(_resolve_rows)
-    finally:
-        _PEOPLE = None
-    return people_objects(rows)      # made here: the objects themselves pickle in Python
+    """``people_started``, waited for: (persons by key, each cable's ``PersonRef``s)."""
+    return people_started(cables, editorial, lower, inputs).result()[:2]
 
 
 def collect(sources: list[SourceFile], editorial: Editorial = Editorial(), jobs: int = 1,
             progress: Progress | None = None, cache: ParseCache | None = None) -> Collection:
+    """The collection, its people still being resolved when it is large (see
+    ``people_started``; ``Collection.persons`` waits for them)."""
     parsed = parse_sources(sources, jobs, progress, cache)
+    people = people_started(parsed.cables, editorial, parsed.lower, parsed.people)
     diags = parsed.diagnostics
     for c in parsed.cables:
         diags.extend(c.warnings)
     version_of, dup_diags = settle_duplicates(parsed.cables)
     diags.extend(dup_diags)
-    persons, refs = people_apart(parsed.cables, editorial, parsed.lower, parsed.people)
-    return Collection(parsed.cables, persons, refs, parsed.store, parsed.digests, version_of, diags)
+    return Collection(parsed.cables, people, parsed.store, parsed.digests, version_of, diags)

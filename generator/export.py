@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Callable
 
 from . import forked
-from .feeds import cable_exports, csv_part, export_prints, jsonl_print
+from .feeds import cable_exports, csv_part, csv_print, export_prints, jsonl_print
 from .pages import data_parts
 from .site import Site
 
@@ -22,15 +22,12 @@ AHEAD = 8          # chunks exported and not yet written, at most (a bound on me
 
 def write_exports(site: Site, kept: Callable[[str, bytes | None], bool],
                   add: Callable[[str, object], None], jobs: int = 1,
-                  put: Callable[[str, bytes], object] | None = None,
-                  unprinted: Callable[[str, bytes], None] | None = None) -> None:
+                  put: Callable[[str, bytes], object] | None = None) -> None:
     """Write the export with ``add(path, data)``, but the files for which
     ``kept(path, fingerprint)`` says the last build's file stays.  ``put``
     (:meth:`generator.write.SiteWriter.put`): each cable's files are staged where they
     are made, and ``add`` records what ``put`` did (their bytes do not come back to this
-    process, but the ``.json`` of a part whose JSON lines are made anew).  ``unprinted``:
-    how a file made without a fingerprint (a part's CSV) is written; ``add`` if None."""
-    unprinted = unprinted or add
+    process, but the ``.json`` of a part whose JSON lines are made anew)."""
     parts, work = [], []
     for name, idx in data_parts(site):
         prints = [export_prints(site, i) for i in idx]
@@ -72,6 +69,7 @@ def write_exports(site: Site, kept: Callable[[str, bytes | None], bool],
                 lines.append(json_line)
         if not whole:
             add(f"data/{name}.jsonl", b"".join(lines))
-        unprinted(f"data/{name}.csv", csv_part(site, idx))
+        if not kept(f"data/{name}.csv", csv_print(site, idx) if site.digests else None):
+            add(f"data/{name}.csv", csv_part(site, idx))
     for _ in made:      # none left; closes the pool
         pass

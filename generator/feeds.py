@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from hashlib import blake2b
 from xml.sax.saxutils import escape
 
 from . import urls
@@ -30,12 +31,17 @@ def cable_text(c: Cable) -> bytes:
 def export_prints(site: Site, i: int) -> tuple[str, bytes | None, str, bytes | None]:
     """Cable ``i``'s ``.json`` and ``.txt`` files as (path, fingerprint, path,
     fingerprint): equal fingerprints mean equal bytes, so a rebuild keeps the files
-    without reading the cable.  A cable counts by its digest."""
+    without reading the cable.  A cable counts by its digest, its people by theirs
+    (``Site.people_digests``): both 16 bytes, so the bytes hashed say which is which."""
     path = cable_path(site, i)[:-5]
+    if not site.digests:
+        return path + ".json", None, path + ".txt", None
     primary = site.version_of.get(i)
-    return (path + ".json", digest_of(("json", site.digests[i], site.persons_of[i],
-                                       site.cables[primary].id if primary is not None else None)),
-            path + ".txt", digest_of(("txt", site.digests[i])))
+    of = site.cables[primary].id if primary is not None else None
+    return (path + ".json", blake2b(b"json\0" + site.digests[i] + site.people_digests[i]
+                                    + (b"" if of is None else b"\1" + of.encode()),
+                                    digest_size=16).digest(),
+            path + ".txt", blake2b(b"txt\0" + site.digests[i], digest_size=16).digest())
 
 
 def cable_exports(site: Site, i: int, json: bool = True, text: bool = True) -> tuple[bytes | None,
@@ -68,6 +74,18 @@ def csv_part(site: Site, idx: list[int]) -> bytes:
                     "|".join(site.keys[j] for j in site.cited_by.get(i, [])),
                     "|".join(p.name for p in site.persons_of[i]), cable_path(site, i)])
     return rows.getvalue().encode("utf-8")
+
+
+def csv_print(site: Site, idx: list[int]) -> bytes:
+    """The fingerprint of a data part's CSV: per cable its digest and its people's (its
+    fields), key (its path) and the keys of the cables citing it, made without the CSV."""
+    h = blake2b(b"csv\0", digest_size=16)
+    keys, cited_by, digests, people = site.keys, site.cited_by, site.digests, site.people_digests
+    for i in idx:
+        h.update(digests[i] + people[i] + "\0".join((keys[i], *[keys[j] for j in
+                                                                cited_by.get(i, ())])).encode()
+                 + b"\n")
+    return h.digest()
 
 
 SITEMAP_URLS = 40000      # below the protocol's 50,000 URLs and 50 MB per file

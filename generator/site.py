@@ -43,6 +43,7 @@ class Site:
     pages: list = field(default_factory=list)
     store: object = None                               # the full cables (``collect.Collection``)
     digests: list[bytes] = field(default_factory=list)  # per cable: equal digests, equal cables
+    people_digests: list[bytes] = field(default_factory=list)  # per cable: of ``persons_of``
     rows: list = field(default_factory=list, repr=False)  # per cable, its list row (``pages.row``)
     ranks: list = field(default_factory=list, repr=False)  # per cable, its place by date (``pages``)
     marks: bytearray = field(default_factory=bytearray, repr=False)   # per cable (``pagecuts``)
@@ -78,6 +79,17 @@ def _sort_key(c: Cable) -> tuple:
 
 
 def resolve(col: Collection, config: Config) -> Site:
+    """The site: first what does not need the collection's people, while they are being
+    resolved apart (``collect.people_started``), then what does."""
+    try:
+        parts = _without_people(col)
+    except BaseException:
+        col.people.cancel()
+        raise
+    return _with_people(col, config, *parts)
+
+
+def _without_people(col: Collection) -> tuple:
     cables = col.cables
     # primaries first so they get the plain ID as their key
     seen: Counter = Counter()
@@ -100,8 +112,6 @@ def resolve(col: Collection, config: Config) -> Site:
         cited_by[t].sort(key=lambda i: _sort_key(cables[i]))
     tags, origins, classes = defaultdict(list), defaultdict(list), defaultdict(list)
     years: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    person_cables = defaultdict(list)
-    co = defaultdict(Counter)
     for i in listed:
         c = cables[i]
         for t in c.tags:
@@ -112,6 +122,18 @@ def resolve(col: Collection, config: Config) -> Site:
             years[c.date[:4]][c.date[5:7]].append(i)
         else:
             years[UNDATED][""].append(i)
+    subjects = sorted(((c.subject, i) for i in listed if (c := cables[i]).subject),
+                      key=lambda s: (s[0].lstrip("\"'(").upper(), keys[s[1]]))
+    return (keys, order, primary, listed, ref_targets, cited_by, tags, origins, classes, years,
+            subjects, _subject_candidates(cables, listed))
+
+
+def _with_people(col: Collection, config: Config, keys, order, primary, listed, ref_targets,
+                 cited_by, tags, origins, classes, years, subjects, candidates) -> Site:
+    cables = col.cables
+    person_cables = defaultdict(list)
+    co = defaultdict(Counter)
+    for i in listed:
         refs = col.cable_persons[i]
         for p in refs:
             person_cables[p.key].append((i, p.paragraphs))
@@ -121,34 +143,43 @@ def resolve(col: Collection, config: Config) -> Site:
                 if a != b:
                     co[a][b] += 1
     co_persons = {k: sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[:12] for k, v in co.items()}
-    subjects = sorted(((c.subject, i) for i in listed if (c := cables[i]).subject),
-                      key=lambda s: (s[0].lstrip("\"'(").upper(), keys[s[1]]))
     return Site(config, cables, keys, col.cable_persons, col.persons, order, primary,
                 col.version_of, ref_targets, dict(cited_by), dict(sorted(tags.items())),
                 dict(sorted(origins.items())), dict(sorted(classes.items())),
                 {y: dict(sorted(m.items())) for y, m in sorted(years.items())},
-                dict(person_cables), co_persons, subjects, subject_terms(cables, listed, col),
-                store=col.store, digests=col.digests)
+                dict(person_cables), co_persons, subjects,
+                subject_terms(cables, candidates, col.persons), store=col.store,
+                digests=col.digests, people_digests=col.people_digests)
 
 
-def subject_terms(cables: list[Cable], listed: list[int], col: Collection) -> dict[str, dict]:
-    """Terms from subject lines and section headings; people's names are left to the people pages."""
-    people = {surname_key(f) for p in col.persons.values() for f in p.aliases}
-    forms: dict[str, Counter] = defaultdict(Counter)
-    items: dict[str, dict[int, list[int]]] = defaultdict(dict)
+def _subject_candidates(cables: list[Cable], listed: list[int]) -> list[tuple[str, str, int, int | None]]:
+    """(term key, display form, cable, heading's paragraph or None for the subject line) of
+    every term of the listed cables' subject lines and section headings, in order."""
+    out = []
     for i in listed:
         c = cables[i]
         sources = [(c.subject, None)] if c.subject else []
         sources += [(p.heading, k) for k, p in enumerate(c.paragraphs) if p.kind == "heading"]
         for text, k in sources:
             for t in terms_of(text):
-                tk = term_key(t)
-                if tk in people:
-                    continue
-                forms[tk][display(t)] += 1
-                where = items[tk].setdefault(i, [])
-                if k is not None:
-                    where.append(k)
+                out.append((term_key(t), display(t), i, k))
+    return out
+
+
+def subject_terms(cables: list[Cable], candidates: list[tuple[str, str, int, int | None]],
+                  persons: dict[str, Person]) -> dict[str, dict]:
+    """Terms from subject lines and section headings (``_subject_candidates``); people's
+    names are left to the people pages."""
+    people = {surname_key(f) for p in persons.values() for f in p.aliases}
+    forms: dict[str, Counter] = defaultdict(Counter)
+    items: dict[str, dict[int, list[int]]] = defaultdict(dict)
+    for tk, shown, i, k in candidates:
+        if tk in people:
+            continue
+        forms[tk][shown] += 1
+        where = items[tk].setdefault(i, [])
+        if k is not None:
+            where.append(k)
     return {tk: {"name": max(forms[tk], key=lambda f: (forms[tk][f], f)),
                  "items": sorted(v.items(), key=lambda kv: _sort_key(cables[kv[0]]))}
             for tk, v in sorted(items.items())}

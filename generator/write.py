@@ -144,10 +144,11 @@ class SiteWriter:
         return self.reuse and rel in self.previous
 
     def keep(self, rel: str) -> bool:
-        """Keep the previous site's file as it is; False when there is none to keep."""
+        """Keep the previous site's file as it is; False when there is none to keep.  (Not
+        ``_check``ed again: the previous site's paths were when they were written, or
+        found inside the folder.)"""
         if not self.has(rel):
             return False
-        _check(rel)
         self.paths.append(rel)
         self.unchanged += 1
         return True

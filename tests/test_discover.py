@@ -32,8 +32,8 @@ def test_unchanged_files_are_not_read_again_and_changed_ones_are(tmp_path, monke
     plain, _ = discover([root], keep=False)
     assert _shas(first) == _shas(plain)
     read = []
-    real = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real(self))
+    real = discover_mod._read
+    monkeypatch.setattr(discover_mod, "_read", lambda f: read.append(Path(f).name) or real(f))
     again, _ = discover([root], keep=False, hashes=hashes)
     assert read == [] and _shas(again) == _shas(first)
     assert [f.path for f in again] == [f.path for f in first] and [f.size for f in again] == [3, 3]
@@ -70,3 +70,20 @@ def test_the_table_is_kept_beside_the_cache_and_started_afresh_when_unreadable(t
     assert FileHashes(tmp_path / "cache" / "files.pickle", fresh=True).hashes == {}
     (tmp_path / "cache" / "files.pickle").write_bytes(b"not a pickle")
     assert FileHashes(tmp_path / "cache" / "files.pickle").hashes == {}
+
+
+def test_files_are_listed_in_path_order_without_hidden_ones_or_linked_folders(tmp_path):
+    root = tmp_path / "cables"
+    for name in ["a/b.txt", "a-c/x.txt", "a.txt", "A/z.txt", ".hidden/y.txt", "d/.h.txt",
+                 "d/e/f.txt", "d/e.txt"]:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x")
+    (root / "link").symlink_to(root / "d", target_is_directory=True)
+    expected = sorted(Path(d) / f for d, dirs, files in os.walk(root)
+                      if ".hidden" not in d for f in files if not f.startswith("."))
+    assert discover_mod.walk(root) == expected
+    assert [p.relative_to(root).as_posix() for p in expected] == [
+        "A/z.txt", "a/b.txt", "a-c/x.txt", "a.txt", "d/e/f.txt", "d/e.txt"]
+    files, _ = discover([root], base=tmp_path)
+    assert [f.path for f in files] == sorted(f"cables/{p.relative_to(root).as_posix()}"
+                                             for p in expected)

@@ -167,7 +167,7 @@ def test_a_new_citing_cable_changes_the_facts_of_the_cable_it_cites(tmp_path):
         route = next(r for r in plan if r.template == "cable.html"
                      and r.title == site.cables[cited].subject)
         others = {r.path: known_fingerprint(r, site) for r in plan
-                  if r.facts is not None and r is not route}
+                  if r.facts is not None and r.path != route.path}
         prints.append((known_fingerprint(route, site), others))
         forget_build()
     assert prints[0][0] != prints[1][0]
@@ -175,3 +175,25 @@ def test_a_new_citing_cable_changes_the_facts_of_the_cable_it_cites(tmp_path):
     # the lists it joins: its year (January 2007 is a new list) and the subject lines
     changed = [p for p in prints[0][1] if prints[0][1][p] != prints[1][1].get(p)]
     assert changed == ["cable/2007/06/07PARIS2726.html", "date/2007.html", "subject/lines.html"]
+
+
+def test_the_plan_makes_cable_routes_when_asked_and_slices_as_a_list(tmp_path):
+    """The cables' routes are made where they are asked for (a render worker's chunk);
+    the plan indexes, slices and lists paths as the list of its routes would."""
+    from generator.pages import CableRoutes, routes
+    site = resolved_site(tmp_path, [SEEDS])
+    plan, diags = routes(site)
+    assert diags == []
+    whole = list(plan)
+    assert len(whole) == len(plan) and list(plan.paths()) == [r.path for r in whole]
+    cables = next(p for p in plan.parts if isinstance(p, CableRoutes))
+    assert len(cables) == 2 * len(site.cables) and len(plan.parts) >= 3
+    for a, b in [(0, 3), (1, 12), (5, len(plan)), (len(plan) - 4, len(plan) + 9), (7, 7)]:
+        assert [r.path for r in plan[a:b]] == [r.path for r in whole[a:b]]
+    assert [r.path for r in plan[::5]] == [r.path for r in whole[::5]]
+    assert plan[-1].path == whole[-1].path == "search.html" and plan[1].path == whole[1].path
+    for k in range(len(plan)):
+        r, w = plan[k], whole[k]
+        assert (r.path, r.template, r.title) == (w.path, w.template, w.title)
+    with pytest.raises(IndexError):
+        plan[len(plan)]

@@ -8,12 +8,12 @@ whole Cablegate release) instead of a table per document.
 from __future__ import annotations
 
 import re
+from hashlib import blake2b
 from dataclasses import dataclass
 from functools import partial
 from typing import Callable
 
 from ..registry import tags as tag_table
-from ..render import digest_of
 from ..site import UNDATED, Site
 from .. import urls
 
@@ -67,6 +67,17 @@ def _load(site: Site, i: int) -> tuple[dict[str, str], dict]:
     return fields, card
 
 
+def _fingerprint(site: Site, i: int) -> bytes:
+    """What cable ``i``'s document is made from: the cable (its digest), its key, and the
+    names and forms of its people (not their keys, titles or paragraphs, which a document
+    does not show), hashed as bytes that say where each part ends (names have no control
+    characters)."""
+    h = blake2b(b"doc\0" + site.digests[i] + site.keys[i].encode() + b"\0", digest_size=16)
+    for p in site.persons_of[i]:
+        h.update("\x1f".join((p.name, *p.forms)).encode() + b"\x1e")
+    return h.digest()
+
+
 def documents(site: Site) -> list[SearchDoc]:
     """One document per cable page that is not another version of a cable, in index order."""
     out = []
@@ -76,9 +87,7 @@ def documents(site: Site) -> list[SearchDoc]:
         c = site.cables[i]
         year = c.date[:4] if c.date else UNDATED
         key = (year, c.origin or "", c.classification or "", c.date or "", site.keys[i])
-        fingerprint = digest_of((site.digests[i], site.keys[i], [(p.name, p.forms) for p in
-                                                                   site.persons_of[i]])) \
-            if site.digests else None
+        fingerprint = _fingerprint(site, i) if site.digests else None
         out.append(SearchDoc(key, year, c.origin or "", c.classification or "", tuple(c.tags),
                              partial(_load, site, i), fingerprint))
     out.sort(key=lambda d: d.key)

@@ -37,7 +37,6 @@ import numpy as np
 
 from .. import forked
 from ..registry import tags as tag_table
-from ..render import digest_of
 from ..site import Site
 from .documents import BOOST, FIELDS, SearchDoc, documents
 from .pipeline import LABELS, SEPARATOR
@@ -275,7 +274,8 @@ def _parts(docs: list[SearchDoc], title: str, words: dict | None, jobs: int,
         for i in range(b.start, b.end):
             name = f"{run[0]}/{run[1]}-{run[2]}/{numbers[i] - start}"
             path = f"{ROOT}/d/{name}.js"
-            digest = digest_of(("card", name, docs[i].fingerprint)) if docs[i].fingerprint else None
+            fp = docs[i].fingerprint      # 16 bytes, then the name
+            digest = blake2b(b"card\0" + fp + name.encode(), digest_size=16).digest() if fp else None
             cards.append((path, digest, name, docs[i], wanted is None or wanted(path, digest)))
     made = _made_cards([(path, name, d) for path, _, name, d, want in cards if want], jobs, put)
     for path, digest, name, d, want in cards:

@@ -137,6 +137,55 @@ def test_people_resolved_in_a_process_apart_are_the_same(monkeypatch, tmp_path):
     assert {type(r) for refs in apart[1] for r in refs} == {PersonRef}
 
 
+def test_people_resolved_apart_let_the_build_go_on_meanwhile(monkeypatch, tmp_path):
+    """``people_started`` returns while the forked process resolves (the site's stages that
+    need no people run meanwhile); the result, waited for, carries each cable's people
+    digest, the one resolving in place gives."""
+    import multiprocessing
+    import time
+    from generator import collect as collect_mod
+    from generator.discover import discover
+    from generator.people.resolve import resolve_rows
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork here: people are always resolved in place")
+    src, _ = discover([CORPUS])
+    parsed = collect_mod.parse_sources(src)
+    inline = collect_mod.people_started(parsed.cables, collect_mod.Editorial(), parsed.lower,
+                                        parsed.people)
+    assert inline._pool is None           # a small collection: resolved in place
+    go = tmp_path / "go"
+
+    def rows(*args):             # waits for this process to say it went on
+        deadline = time.monotonic() + 60
+        while not go.exists():
+            if time.monotonic() > deadline:
+                raise RuntimeError("people_started waited for the people it started")
+            time.sleep(0.01)
+        return resolve_rows(*args)
+    monkeypatch.setattr(collect_mod, "_PEOPLE_APART", 0)
+    monkeypatch.setattr(collect_mod, "resolve_rows", rows)
+    pending = collect_mod.people_started(parsed.cables, collect_mod.Editorial(), parsed.lower,
+                                         parsed.people)
+    go.write_text("")            # reached while the child waits: people_started did not
+    assert pending.result() == inline.result()
+    persons, refs, digests = pending.result()
+    assert len(digests) == len(refs) == len(parsed.cables) and pending._pool is None
+    named = [k for k, r in enumerate(refs) if r]
+    assert len({digests[k] for k in named}) > len(named) * 0.9
+    assert len({digests[k] for k, r in enumerate(refs) if not r}) == 1
+
+
+def test_people_digests_are_equal_for_equal_rows_whatever_objects_they_share():
+    from generator.collect import people_digests
+    name = "".join(["Damien ", "Loras"])
+    shared = ((("damien-loras", name, (), (name,), (1, 2)),), ())
+    apart = ((("damien-loras", "Damien Loras", (), ("Damien " + "Loras",), (1, 2)),), ())
+    other = ((("damien-loras", "Damien Loras", (), ("Damien Loras",), (1, 3)),), ())
+    assert people_digests(list(shared)) == people_digests(list(apart))
+    assert people_digests(list(other))[0] != people_digests(list(apart))[0]
+    assert people_digests(list(shared))[1] == people_digests([()])[0]
+
+
 @pytest.mark.corpus
 def test_people_from_the_parse_workers_inputs_are_those_from_the_mentions():
     """Parse workers reduce each cable's mentions to its ``people_input`` (cached with the
