@@ -66,3 +66,34 @@ def test_a_file_staged_by_another_process_is_recorded_and_moved_in(tmp_path):
     w.add("a/same.html", same)
     assert w.commit() == 2 and (w.changed, w.unchanged) == (1, 1)
     assert (out / "b/new.html").read_bytes() == b"new" and (out / "a/same.html").read_bytes() == b"same"
+
+
+def test_a_replaced_site_is_removed_in_the_background_once(tmp_path, monkeypatch):
+    """A site left by a build that is gone is removed in the background, not by the new
+    build; one a remover is still removing is left to it; a remover's stale mark goes."""
+    import os
+    import time
+    from generator import write
+    out = tmp_path / "site"
+    out.mkdir()
+    left = tmp_path / ".site.old-999999999"          # no such builder process
+    (left / "a" / "b").mkdir(parents=True)
+    (left / "a" / "b" / "page.html").write_text("x")
+    busy = tmp_path / ".site.old-999999998"
+    busy.mkdir()
+    (busy / "page.html").write_text("x")
+    (tmp_path / (busy.name + write.REMOVER)).write_text(str(os.getpid()))   # a live remover
+    stale = tmp_path / (".site.old-999999997" + write.REMOVER)             # its folder is gone
+    stale.write_text("999999997")
+    removed = []
+    monkeypatch.setattr(write.shutil, "rmtree", lambda *a, **k: removed.append(a[0]))
+    w = SiteWriter(out)
+    w.abort()
+    assert removed == [w.tmp]            # nothing else removed by this process
+    deadline = time.monotonic() + 30
+    while left.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not left.exists() and busy.exists() and not stale.exists()
+    while (tmp_path / (left.name + write.REMOVER)).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not (tmp_path / (left.name + write.REMOVER)).exists()
