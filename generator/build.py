@@ -10,7 +10,6 @@ Only discover (reading) and write touch the disk.
 """
 from __future__ import annotations
 
-import ctypes
 import gc
 import os
 import time
@@ -27,6 +26,7 @@ except ImportError:       # Windows
 
 from . import config as config_mod
 from . import forked, urls
+from .forked import release_free_memory
 from .cache import (AnalysisCache, FileHashes, ParseCache, RelatedCache, RenderCache, TermCache,
                     render_salt)
 from .collect import collect
@@ -80,16 +80,6 @@ def render_all(plan, site, env, jobs: int, known: dict | None = None, put=None):
         yield from forked.results(work, len(plan), jobs, 100, 400)
     finally:
         forget_build()
-
-
-def release_free_memory() -> None:
-    """Hand memory freed by parsing back to the system (glibc keeps it otherwise: about a
-    third of the resident size after parsing 10,000 cables), so the stages after it start
-    lower.  A no-op where there is no glibc."""
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 @contextmanager

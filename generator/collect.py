@@ -24,6 +24,7 @@ from .people.editorial import Editorial
 from .people.lexicon import common_in_mask, common_mask
 from .people.inputs import people_input
 from .people.resolve import people_objects, resolve_rows
+from .forked import release_free_memory
 from .progress import Progress, Silent
 from .readers import read_records
 
@@ -325,6 +326,7 @@ def people_started(cables: list[Cable], editorial: Editorial, lower: set[str],
         persons, refs = resolve_rows(cables, editorial, lower, inputs)
         return People((*people_objects((persons, refs)), people_digests(refs)))
     _PEOPLE = (cables, editorial, lower, inputs)
+    release_free_memory()   # a child starts as large as this process: parsing left a third free
     gc.freeze()      # the child's collections then leave the summaries' pages unwritten
     try:      # the child keeps the collector as this process has it: it makes no cycles
         pool = multiprocessing.get_context("fork").Pool(1)    # forks here: _PEOPLE inherited

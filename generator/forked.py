@@ -6,6 +6,7 @@ back, in order.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 from collections import deque
 from typing import Callable, Iterator
@@ -55,3 +56,13 @@ def results(work: Callable[[int, int], list], count: int, jobs: int, size: int, 
     if jobs > 1 and count >= fork_at and available():
         return chunks(work, count, jobs, size, ahead)
     return (x for a in range(0, count, size) for x in work(a, min(a + size, count)))
+
+
+def release_free_memory() -> None:
+    """Hand memory freed by parsing back to the system (glibc keeps it otherwise: about a
+    third of the resident size after parsing 10,000 cables), so the stages after it start
+    lower.  A no-op where there is no glibc."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
