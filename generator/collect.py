@@ -335,12 +335,6 @@ def people_started(cables: list[Cable], editorial: Editorial, lower: set[str],
     return People(pool=pool, pending=pool.apply_async(_resolve_rows))
 
 
-def people_apart(cables: list[Cable], editorial: Editorial, lower: set[str],
-                 inputs: PeopleInputs) -> tuple[dict[str, Person], list[tuple[PersonRef, ...]]]:
-    """``people_started``, waited for: (persons by key, each cable's ``PersonRef``s)."""
-    return people_started(cables, editorial, lower, inputs).result()[:2]
-
-
 def collect(sources: list[SourceFile], editorial: Editorial = Editorial(), jobs: int = 1,
             progress: Progress | None = None, cache: ParseCache | None = None) -> Collection:
     """The collection, its people still being resolved when it is large (see

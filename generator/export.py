@@ -69,7 +69,7 @@ def write_exports(site: Site, kept: Callable[[str, bytes | None], bool],
                 lines.append(json_line)
         if not whole:
             add(f"data/{name}.jsonl", b"".join(lines))
-        if not kept(f"data/{name}.csv", csv_print(site, idx) if site.digests else None):
+        if not kept(f"data/{name}.csv", csv_print(site, idx)):
             add(f"data/{name}.csv", csv_part(site, idx))
     for _ in made:      # none left; closes the pool
         pass

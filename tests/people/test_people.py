@@ -129,8 +129,8 @@ def test_people_resolved_in_a_process_apart_are_the_same(monkeypatch, tmp_path):
         where.write_text(str(os.getpid()))
         return resolve_rows(*args)
     monkeypatch.setattr(collect_mod, "resolve_rows", rows)
-    apart = collect_mod.people_apart(parsed.cables, collect_mod.Editorial(), parsed.lower,
-                                     parsed.people)
+    apart = collect_mod.people_started(parsed.cables, collect_mod.Editorial(), parsed.lower,
+                                       parsed.people).result()[:2]
     assert int(where.read_text()) != os.getpid() and collect_mod._PEOPLE is None
     assert apart == inline and len(inline[0]) > 100 and sum(map(len, inline[1])) > 1000
     assert {type(p) for p in apart[0].values()} == {Person}
