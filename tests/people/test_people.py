@@ -137,6 +137,7 @@ def test_people_resolved_in_a_process_apart_are_the_same(monkeypatch, tmp_path):
     assert {type(r) for refs in apart[1] for r in refs} == {PersonRef}
 
 
+@pytest.mark.corpus
 def test_people_resolved_apart_let_the_build_go_on_meanwhile(monkeypatch, tmp_path):
     """``people_started`` returns while the forked process resolves (the site's stages that
     need no people run meanwhile); the result, waited for, carries each cable's people
