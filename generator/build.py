@@ -14,6 +14,7 @@ import gc
 import os
 import time
 from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from datetime import datetime, timezone
@@ -35,28 +36,29 @@ from .markup import parse_page
 from .discover import NOT_CABLES, discover, read_text
 from .export import write_exports
 from .feeds import atom, robots, sitemaps
-from .pages import routes
+from .pages import CableRoutes, routes
 from .progress import Progress, Silent
 from .related import related_all
 from .people.editorial import Editorial, parse as parse_editorial
-from .render import (bytes_digest, context, fingerprint, forget_build, known_fingerprint,
-                     render)
+from .render import (bytes_digest, cable_fingerprints, context, fingerprint, forget_build,
+                     known_fingerprint, render)
 from .search import search_parts
 from .site import resolve
 from .theme import load as load_theme
 from .write import MARKER, SiteWriter, Staged, unsafe_output
 
 
-def _render_one(route, site, env, known: dict, put=None
+def _render_one(route, site, env, known: dict, put=None, digest: bytes | None = None
                 ) -> tuple[str, bytes | Staged | None, list, bytes | None, bool]:
     """(path, bytes, diagnostics, fingerprint, kept): a page whose fingerprint is the one
     the last build recorded is kept, not rendered (nor its context built, when the route
     states the facts its context is made from).  With ``put`` (:meth:`SiteWriter.put`)
-    the page is staged here, and what ``put`` did comes back instead of its bytes."""
+    the page is staged here, and what ``put`` did comes back instead of its bytes.
+    ``digest``: the route's fingerprint, when the caller has made it."""
     ctx = None
-    if route.facts is not None:
+    if digest is None and route.facts is not None:
         digest = known_fingerprint(route, site)
-    else:
+    elif digest is None:
         ctx = context(route, site)
         digest = fingerprint(route, ctx)
     if digest is not None and known.get(route.path) == digest:
@@ -68,16 +70,38 @@ def _render_one(route, site, env, known: dict, put=None
 
 
 def render_all(plan, site, env, jobs: int, known: dict | None = None, put=None):
-    """Render every route, in order, on ``jobs`` forked processes when there is enough work;
-    routes whose fingerprint is in ``known`` under their path are kept (see ``_render_one``).
-    ``put``: stage each page where it is rendered (the workers write the files; only
-    what they did comes back to this process)."""
+    """(k, path, bytes, diagnostics, fingerprint, kept) for every route ``plan[k]``:
+    rendered on ``jobs`` forked processes when there is enough work, or kept when its
+    fingerprint is in ``known`` under its path (see ``_render_one``).  With ``known``,
+    the cables' pages and raw views are fingerprinted here first, without their routes
+    (``cable_fingerprints``): a rebuild keeps all but a few of them, and forked workers
+    touching the whole model to fingerprint them were no faster than this process (each
+    page of memory they touch is copied).  Only the others go to the workers.  ``put``:
+    stage each page where it is rendered (the workers write the files; only what they
+    did comes back to this process)."""
     known = known or {}
+    todo: Sequence[int] = range(len(plan))
+    given: dict[int, bytes | None] = {}
+    if known:
+        todo = []
+        for part, first in zip(plan.parts, plan.starts):
+            if not isinstance(part, CableRoutes):
+                todo.extend(range(first, first + len(part)))
+                continue
+            for a in range(0, len(part), 10_000):
+                prints = cable_fingerprints(part, site, a, min(a + 10_000, len(part)))
+                for k, (path, digest) in enumerate(prints, first + a):
+                    if digest is not None and known.get(path) == digest:
+                        yield k, path, None, [], digest, True
+                    else:
+                        given[k] = digest
+                        todo.append(k)
 
     def work(start: int, stop: int) -> list:
-        return [_render_one(route, site, env, known, put) for route in plan[start:stop]]
+        return [(k, *_render_one(plan[k], site, env, known, put, given.get(k)))
+                for k in todo[start:stop]]
     try:
-        yield from forked.results(work, len(plan), jobs, 100, 400)
+        yield from forked.results(work, len(todo), jobs, 100, 400)
     finally:
         forget_build()
 
@@ -272,11 +296,11 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
     progress = progress or Silent()
     try:
         known = pages_cache.old if pages_cache is not None else {}
-        for n, (path, data, diags, digest, kept) in enumerate(
+        for n, (k, path, data, diags, digest, kept) in enumerate(
                 render_all(plan, site, theme.env, jobs, known, writer.put), 1):
             report.add(diags)
             if kept and not writer.keep(path):
-                data, diags = render(plan[n - 1], site, theme.env)   # yielded in plan order
+                data, diags = render(plan[k], site, theme.env)
                 report.add(diags)
                 kept = False
             if kept or data is not None:
@@ -289,6 +313,7 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
             progress.step("render", n, len(plan), "pages")
         progress.done("render")
         del plan       # about 2 KB a cable, given back before the search index is built
+        site.shown.clear()     # the pages' facts of every cable, 20 MB at 250,000
         release_free_memory()
         lap("render")
         terms = analysis = None

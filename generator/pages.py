@@ -85,6 +85,20 @@ def row(site: Site, i: int) -> Row:
     return r
 
 
+NONE, END = b"\x00", b"\x02"     # in a page's facts: no cable; the end of a list of cables
+
+
+def shown(site: Site) -> list[bytes]:
+    """Every cable as the facts of a page that shows it (its row in a list, its link from
+    another cable) state it: a mark, its digest (16 bytes), its key in UTF-8, and a byte
+    no UTF-8 has, so that no two lists of them join alike.  Made once per build
+    (``site.shown``; before the render workers fork, when pages are planned)."""
+    out = site.shown
+    if not out:
+        out.extend([b"\x01" + d + k.encode() + b"\xff" for d, k in zip(site.digests, site.keys)])
+    return out
+
+
 def tag_info(code: str) -> tuple[str, str]:
     info = tag_table().get(code)
     return (info.kind, info.name) if info else ("unknown", "")
@@ -212,8 +226,9 @@ def _cable_rows(site: Site, indexes: list[int]) -> list[Row]:
     return [row(site, i) for i in _by_date(site, indexes)]
 
 
-def _cable_row_facts(site: Site, indexes: list[int]) -> list[tuple]:
-    return [(site.digests[i], site.keys[i]) for i in _by_date(site, indexes)]
+def _cable_row_facts(site: Site, indexes: list[int]) -> list[bytes]:
+    cables = shown(site)
+    return [cables[i] for i in _by_date(site, indexes)]
 
 
 def cable_list(site: Site, indexes: list[int], path_of, title: str, **ctx) -> list[Route]:
@@ -261,16 +276,28 @@ class CableRoutes(Sequence):
     """The routes of every cable page and raw view, two a cable, each made when it is
     asked for: the render workers make those of their chunk (``plan[start:stop]``), so
     this process neither makes nor holds half a million routes (at 250,000 cables that
-    took 5 s a build, and a gigabyte).  Contexts and facts are made when rendered."""
+    took 5 s a build, and a gigabyte).  Contexts and facts are made when rendered.
+    A rebuild fingerprints them all from their facts without making the routes
+    (``head`` and ``facts_of``, see ``render.cable_fingerprints``)."""
 
     def __init__(self, site: Site):
         self.site = site
-        self.listed = [i for i in site.order if i not in site.version_of]
-        self.position = {i: n for n, i in enumerate(self.listed)}
-        self.by_origin_pos = {}
-        for origin, idx in site.origins.items():
-            for n, i in enumerate(idx):
-                self.by_origin_pos[i] = (origin, n)
+        n = len(site.cables)
+        # each cable's previous and next by date, overall and from its origin (None where
+        # there is none; all None for a cable that is another version of one)
+        self.neighbours = prev, nxt, prev_origin, next_origin = [[None] * n for _ in range(4)]
+        listed = [i for i in site.order if i not in site.version_of]
+        for a, b in zip(listed, listed[1:]):
+            nxt[a], prev[b] = b, a
+        for same in site.origins.values():
+            for a, b in zip(same, same[1:]):
+                next_origin[a], prev_origin[b] = b, a
+        for i in site.version_of:
+            prev_origin[i] = next_origin[i] = None
+        self.versions: dict[int, list[int]] = {}     # each cable's other versions
+        for j, p in sorted(site.version_of.items()):
+            self.versions.setdefault(p, []).append(j)
+        self._paths: list[str] | None = None
 
     def __len__(self) -> int:
         return 2 * len(self.site.cables)
@@ -286,17 +313,56 @@ class CableRoutes(Sequence):
 
     def _route(self, k: int) -> Route:
         site, (i, raw) = self.site, divmod(k, 2)
-        path = cable_path(site, i)
+        path, template, title = self.head(k)
         if raw:
-            return Route(path[:-5] + "-raw.html", "raw.html", partial(raw_context, site, i),
-                         f"{site.keys[i]} (original text)", partial(raw_facts, site, i))
-        where = (site, i, self.listed, self.position, self.by_origin_pos)
-        return Route(path, "cable.html", partial(cable_context, *where),
-                     site.cables[i].subject or site.keys[i], partial(cable_facts, *where))
+            return Route(path, template, partial(raw_context, site, i), title,
+                         partial(self.facts_of, k))
+        return Route(path, template, partial(cable_context, site, i, self.neighbours_of(i)),
+                     title, partial(self.facts_of, k))
+
+    def neighbours_of(self, i: int) -> tuple:
+        prev, nxt, prev_origin, next_origin = self.neighbours
+        return prev[i], nxt[i], prev_origin[i], next_origin[i]
+
+    def cable_paths(self) -> list[str]:
+        """Each cable's page path, made once per process."""
+        if self._paths is None:
+            self._paths = [cable_path(self.site, i) for i in range(len(self.site.cables))]
+        return self._paths
+
+    def head(self, k: int) -> tuple[str, str, str]:
+        """Route ``k``'s path, template and title."""
+        site, (i, raw) = self.site, divmod(k, 2)
+        path = self.cable_paths()[i]
+        if raw:
+            return path[:-5] + "-raw.html", "raw.html", f"{site.keys[i]} (original text)"
+        return path, "cable.html", site.cables[i].subject or site.keys[i]
+
+    def facts_of(self, k: int) -> bytes:
+        """What route ``k``'s context is made from, without making it: the cable and
+        every cable it shows, each by its digest and key (:func:`shown`), and for a cable page
+        the people it names (by their digest, ``Site.people_digests``), in one string of
+        bytes that says where each list ends.  Keep it in step with :func:`cable_context`
+        and :func:`raw_context`: a test checks on the corpus that equal facts mean equal
+        contexts."""
+        site, (i, raw) = self.site, divmod(k, 2)
+        cables = shown(site)
+        if raw:
+            return cables[i]
+        prev, nxt, prev_origin, next_origin = self.neighbours
+        primary = site.version_of.get(i)
+        return b"".join([
+            cables[i], site.people_digests[i],
+            *[NONE if t is None else cables[t] for t in site.ref_targets[i]], END,
+            *[NONE if j is None else cables[j] for j in
+              (prev[i], nxt[i], prev_origin[i], next_origin[i])],
+            *[cables[j] for j in site.cited_by.get(i, ())], END,
+            NONE if primary is None else cables[primary],
+            *[cables[j] for j in self.versions.get(i, ())], END,
+            *[cables[j] for j in related.of(site, i)]])
 
     def paths(self) -> Iterator[str]:
-        for i in range(len(self.site.cables)):
-            path = cable_path(self.site, i)
+        for path in self.cable_paths():
             yield path
             yield path[:-5] + "-raw.html"
 
@@ -318,10 +384,8 @@ class Plan(Sequence):
             if step != 1:
                 return [self[j] for j in range(start, stop, step)]
             out: list[Route] = []
-            for part, first in zip(self.parts, self.starts):
-                a, b = max(start - first, 0), min(stop - first, len(part))
-                if a < b:
-                    out.extend(part[a:b])
+            for part, a, b in self.segments(start, stop):
+                out.extend(part[a:b])
             return out
         if k < 0:
             k += len(self)
@@ -329,6 +393,13 @@ class Plan(Sequence):
             raise IndexError(k)
         n = bisect_right(self.starts, k) - 1
         return self.parts[n][k - self.starts[n]]
+
+    def segments(self, start: int, stop: int) -> Iterator[tuple[Sequence[Route], int, int]]:
+        """(part, a, b): routes ``start`` to ``stop`` are ``part[a:b]`` of each part in turn."""
+        for part, first in zip(self.parts, self.starts):
+            a, b = max(start - first, 0), min(stop - first, len(part))
+            if a < b:
+                yield part, a, b
 
     def __iter__(self) -> Iterator[Route]:
         for part in self.parts:
@@ -345,11 +416,6 @@ def raw_context(site: Site, i: int) -> dict:
     path = cable_path(site, i)
     return {"c": c, "key": site.keys[i], "cable_path": path, "text_path": path[:-5] + ".txt",
             "raw": Deferred(raw_view, c)}
-
-
-def raw_facts(site: Site, i: int) -> tuple:
-    """What :func:`raw_context` is made from: the cable (by digest) and its key."""
-    return site.digests[i], site.keys[i]
 
 
 def raw_view(c) -> str:
@@ -423,8 +489,9 @@ def paragraph_rows(c: Cable, persons: tuple, path: str) -> list[dict]:
     return paragraphs
 
 
-def cable_context(site: Site, i: int, listed: list[int], position: dict,
-                  by_origin_pos: dict) -> dict:
+def cable_context(site: Site, i: int, neighbours: tuple) -> dict:
+    """``neighbours``: the cables before and after it by date, overall and from its
+    origin (``CableRoutes.neighbours_of``)."""
     c = CableView(site, i)
     path = cable_path(site, i)
     persons = site.persons_of[i]
@@ -435,8 +502,7 @@ def cable_context(site: Site, i: int, listed: list[int], position: dict,
         refs.append({"label": r.label, "text": r.text, "id": r.id,
                      "path": cable_path(site, t) if t is not None else None})
     nav = {k: row(site, j) if j is not None else None for k, j in
-           zip(("prev", "next", "prev_origin", "next_origin"),
-               _neighbours(i, listed, position, by_origin_pos, site))}
+           zip(("prev", "next", "prev_origin", "next_origin"), neighbours)}
     primary = site.version_of.get(i)
     versions = [row(site, j) for j in site.versions(i)]
     ctx = {
@@ -454,38 +520,6 @@ def cable_context(site: Site, i: int, listed: list[int], position: dict,
         "raw_path": path[:-5] + "-raw.html",
     }
     return ctx
-
-
-def _neighbours(i: int, listed: list[int], position: dict, by_origin_pos: dict,
-                site: Site) -> tuple:
-    """Cable ``i``'s previous and next cables by date, overall and from its origin (None
-    where there is none; all None for a cable that is another version of one)."""
-    if i not in position:
-        return None, None, None, None
-    n = position[i]
-    origin, m = by_origin_pos[i]
-    same = site.origins[origin]
-    return (listed[n - 1] if n > 0 else None, listed[n + 1] if n + 1 < len(listed) else None,
-            same[m - 1] if m > 0 else None, same[m + 1] if m + 1 < len(same) else None)
-
-
-def _facts(site: Site, j: int | None) -> tuple | None:
-    """A cable another page shows a row or path of, by what they are made from."""
-    return None if j is None else (site.digests[j], site.keys[j])
-
-
-def cable_facts(site: Site, i: int, listed: list[int], position: dict,
-                by_origin_pos: dict) -> tuple:
-    """What :func:`cable_context` is made from, without making it: the cable and every
-    cable it shows (by digest and key) and the people it names.  Keep the two functions
-    in step: a test checks on the corpus that equal facts mean equal contexts.  The people
-    count by their digest (``Site.people_digests``)."""
-    nav = tuple(_facts(site, j) for j in _neighbours(i, listed, position, by_origin_pos, site))
-    return (site.digests[i], site.keys[i], site.people_digests[i],
-            tuple(_facts(site, t) for t in site.ref_targets[i]), nav,
-            tuple(_facts(site, j) for j in site.cited_by.get(i, [])),
-            _facts(site, site.version_of.get(i)), tuple(_facts(site, j) for j in site.versions(i)),
-            tuple(_facts(site, j) for j in related.of(site, i)))
 
 
 def index_routes(site: Site) -> list[Route]:
@@ -614,16 +648,18 @@ def _subject_rows(site: Site) -> list[Row]:
 
 
 def _person_row_facts(site: Site, mentions: list) -> list[tuple]:
-    return [(site.digests[i], site.keys[i], tuple(paras[:6]))
-            for i, paras in _by_date_of_cable(site, mentions)]
+    cables = shown(site)
+    return [(cables[i], paras[:6]) for i, paras in _by_date_of_cable(site, mentions)]
 
 
 def _term_row_facts(site: Site, items: list) -> list[tuple]:
-    return [(site.digests[i], site.keys[i], tuple(paras[:4])) for i, paras in items]
+    cables = shown(site)
+    return [(cables[i], tuple(paras[:4])) for i, paras in items]
 
 
 def _subject_row_facts(site: Site) -> list[tuple]:
-    return [(site.digests[i], site.keys[i], s) for s, i in site.subjects]
+    cables = shown(site)
+    return [(cables[i], s) for s, i in site.subjects]
 
 
 # The facts of each kind of list's rows: what a row is made from (its cable's digest and
@@ -787,6 +823,7 @@ def data_route(site: Site) -> Route:
 
 
 def routes(site: Site) -> tuple[Plan, list[Diagnostic]]:
+    shown(site)     # here, for the render workers to share
     plan = Plan([[home_route(site)], CableRoutes(site), index_routes(site), page_routes(site), [
         data_route(site), Route("404.html", "404.html", {}, "Page not found"),
         Route("search.html", "search.html",

@@ -47,6 +47,7 @@ class Site:
     rows: list = field(default_factory=list, repr=False)  # per cable, its list row (``pages.row``)
     ranks: list = field(default_factory=list, repr=False)  # per cable, its place by date (``pages``)
     marks: bytearray = field(default_factory=bytearray, repr=False)   # per cable (``pagecuts``)
+    shown: list = field(default_factory=list, repr=False)  # per cable, its facts (``pages.shown``)
     last_full: tuple = field(default=(None, None), repr=False)   # (i, cable): see ``full``
     related: object = field(default=None, repr=False)   # array: per cable, ``related.related_all``
 

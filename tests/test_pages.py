@@ -177,6 +177,31 @@ def test_a_new_citing_cable_changes_the_facts_of_the_cable_it_cites(tmp_path):
     assert changed == ["cable/2007/06/07PARIS2726.html", "date/2007.html", "subject/lines.html"]
 
 
+@pytest.mark.corpus
+def test_cable_fingerprints_made_without_routes_are_the_routes_fingerprints(tmp_path):
+    """A rebuild fingerprints cable pages and raw views without making their routes
+    (``cable_fingerprints``); each must be the route's own fingerprint, or a page would
+    be rendered again on every build, or kept when it changed.  On the corpus, whose
+    cables cite, are cited, have other versions and related cables, over chunks that
+    start and stop anywhere."""
+    from generator.pages import CableRoutes, routes
+    from generator.render import cable_fingerprints, forget_build, known_fingerprint
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    full = (SEEDS / "000_fedcf07303434e2b.txt").read_text()
+    (versions / "short.txt").write_text(full.split("12. (C)")[0])   # another version of it
+    site = resolved_site(tmp_path, [CORPUS / "wikileaks-html-2010", CORPUS / "cables-csv",
+                                    CORPUS / "wikileaks-html-2011", SEEDS, versions])
+    plan, _ = routes(site)
+    cables = next(p for p in plan.parts if isinstance(p, CableRoutes))
+    whole = [(r.path, known_fingerprint(r, site)) for r in cables]
+    assert all(d is not None for _, d in whole) and len(set(whole)) == len(whole)
+    assert site.version_of and site.cited_by and any(len(related) for related in site.related)
+    for a, b in [(0, len(cables)), (1, 8), (7, 300), (len(cables) - 3, len(cables))]:
+        assert cable_fingerprints(cables, site, a, b) == whole[a:b]
+    forget_build()
+
+
 def test_the_plan_makes_cable_routes_when_asked_and_slices_as_a_list(tmp_path):
     """The cables' routes are made where they are asked for (a render worker's chunk);
     the plan indexes, slices and lists paths as the list of its routes would."""
