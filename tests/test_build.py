@@ -307,6 +307,33 @@ def test_rebuild_renders_only_pages_whose_context_changed(tmp_path):
     assert "Mirror." in (out / "cable/2007/07/07PARIS3299.html").read_text()
 
 
+def test_a_rebuild_makes_routes_only_for_the_cable_pages_it_renders(tmp_path, monkeypatch):
+    """A rebuild fingerprints every cable page and raw view without making its route
+    (``cable_fingerprints``); the routes made are those of the pages rendered again (the
+    new cable's two, the cable it comes after), and a clean build makes every one."""
+    import generator.build
+    from generator.pages import CableRoutes
+    made, rendered = [], []
+    route, render = CableRoutes._route, generator.build.render
+    monkeypatch.setattr(CableRoutes, "_route", lambda self, k: made.append(k) or route(self, k))
+    monkeypatch.setattr(generator.build, "render",
+                        lambda r, *args: rendered.append(r.path) or render(r, *args))
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    first = build(content, out, Report(quiet=True), cache_dir=cache)
+    assert sorted(made) == list(range(2 * first.cables))
+    made.clear()
+    assert build(content, out, Report(quiet=True), cache_dir=cache).rendered == 0
+    assert made == []
+    _new_cable(content)
+    rendered.clear()
+    third = build(content, out, Report(quiet=True), cache_dir=cache)
+    pages = {p for p in rendered if p.startswith("cable/")}
+    assert 3 <= len(made) == len(set(made)) == len(pages) < 2 * third.cables
+    assert "cable/2007/07/07PARIS3299.html" in pages and "cable/2007/07/07PARIS3299-raw.html" in pages
+
+
 def test_a_site_changed_by_another_build_is_not_trusted(tmp_path):
     """The page digests hold only for the output folder as their build left it."""
     content = tmp_path / "content"
