@@ -262,9 +262,20 @@ _PEOPLE: tuple | None = None      # resolve_people's arguments, inherited by a f
 _PEOPLE_APART = 2000              # cables from which people are resolved in a process apart
 
 
-def _resolve_rows():
-    persons, refs = resolve_rows(*_PEOPLE)
+def _rows(cables: list[Cable], editorial: Editorial, lower: set[str], inputs: PeopleInputs
+          ) -> tuple[dict, list, list[bytes]]:
+    """``resolve_rows`` (plain tuples, which pickle in C) and each cable's digest of them."""
+    persons, refs = resolve_rows(cables, editorial, lower, inputs)
     return persons, refs, people_digests(refs)
+
+
+def _resolve_rows():
+    return _rows(*_PEOPLE)
+
+
+def _objects(rows: tuple) -> tuple[dict[str, Person], list[tuple[PersonRef, ...]], list[bytes]]:
+    persons, refs, digests = rows
+    return (*people_objects((persons, refs)), digests)
 
 
 def people_digests(refs: list[tuple[tuple, ...]]) -> list[bytes]:
@@ -298,11 +309,10 @@ class People:
         """(persons by key, each cable's ``PersonRef``s, each cable's ``people_digests``)."""
         if self._done is None:
             try:
-                persons, refs, digests = self._pending.get()
+                rows = self._pending.get()
             finally:
                 self.cancel()
-            # made here: the objects pickle in Python
-            self._done = (*people_objects((persons, refs)), digests)
+            self._done = _objects(rows)      # made here: the objects pickle in Python
         return self._done
 
     def cancel(self) -> None:
@@ -323,8 +333,7 @@ def people_started(cables: list[Cable], editorial: Editorial, lower: set[str],
     (10,000 cables: 58 MB kept, against 25 MB for the result alone)."""
     global _PEOPLE
     if len(cables) < _PEOPLE_APART or "fork" not in multiprocessing.get_all_start_methods():
-        persons, refs = resolve_rows(cables, editorial, lower, inputs)
-        return People((*people_objects((persons, refs)), people_digests(refs)))
+        return People(_objects(_rows(cables, editorial, lower, inputs)))
     _PEOPLE = (cables, editorial, lower, inputs)
     release_free_memory()   # a child starts as large as this process: parsing left a third free
     gc.freeze()      # the child's collections then leave the summaries' pages unwritten

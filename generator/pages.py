@@ -317,7 +317,8 @@ class CableRoutes(Sequence):
         if raw:
             return Route(path, template, partial(raw_context, site, i), title,
                          partial(self.facts_of, k))
-        return Route(path, template, partial(cable_context, site, i, self.neighbours_of(i)),
+        return Route(path, template, partial(cable_context, site, i, self.neighbours_of(i),
+                                             self.versions.get(i, [])),
                      title, partial(self.facts_of, k))
 
     def neighbours_of(self, i: int) -> tuple:
@@ -489,9 +490,10 @@ def paragraph_rows(c: Cable, persons: tuple, path: str) -> list[dict]:
     return paragraphs
 
 
-def cable_context(site: Site, i: int, neighbours: tuple) -> dict:
+def cable_context(site: Site, i: int, neighbours: tuple, versions: list[int]) -> dict:
     """``neighbours``: the cables before and after it by date, overall and from its
-    origin (``CableRoutes.neighbours_of``)."""
+    origin (``CableRoutes.neighbours_of``); ``versions``: its other versions
+    (``CableRoutes.versions``)."""
     c = CableView(site, i)
     path = cable_path(site, i)
     persons = site.persons_of[i]
@@ -504,7 +506,6 @@ def cable_context(site: Site, i: int, neighbours: tuple) -> dict:
     nav = {k: row(site, j) if j is not None else None for k, j in
            zip(("prev", "next", "prev_origin", "next_origin"), neighbours)}
     primary = site.version_of.get(i)
-    versions = [row(site, j) for j in site.versions(i)]
     ctx = {
         "c": c, "key": site.keys[i], "paragraphs": paragraphs, "refs": refs,
         "cited_by": [row(site, j) for j in site.cited_by.get(i, [])],
@@ -515,7 +516,8 @@ def cable_context(site: Site, i: int, neighbours: tuple) -> dict:
         "class_path": urls.classification_path(c.classification) if c.classification else None,
         "date_path": urls.month_path(c.date[:4], c.date[5:7]) if c.date else None,
         "neighbours": nav, "related": [row(site, j) for j in related.of(site, i)],
-        "primary": row(site, primary) if primary is not None else None, "versions": versions,
+        "primary": row(site, primary) if primary is not None else None,
+        "versions": [row(site, j) for j in versions],
         "json_path": path[:-5] + ".json", "text_path": path[:-5] + ".txt",
         "raw_path": path[:-5] + "-raw.html",
     }

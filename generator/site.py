@@ -61,9 +61,6 @@ class Site:
         self.last_full = (i, cable)
         return cable
 
-    def versions(self, i: int) -> list[int]:
-        return sorted(j for j, p in self.version_of.items() if p == i)
-
 
 def _key(c: Cable, i: int, seen: Counter) -> str:
     if c.id:
