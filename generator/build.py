@@ -43,6 +43,7 @@ from .people.editorial import Editorial, parse as parse_editorial
 from .render import (bytes_digest, cable_fingerprints, context, fingerprint, forget_build,
                      known_fingerprint, render)
 from .search import search_parts
+from .search.runs import RunStore
 from .site import resolve
 from .theme import load as load_theme
 from .write import MARKER, SiteWriter, Staged, unsafe_output
@@ -316,19 +317,21 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         site.shown.clear()     # the pages' facts of every cable, 20 MB at 250,000
         release_free_memory()
         lap("render")
-        terms = analysis = None
+        terms = analysis = runs = None
         if cache_dir is not None:
             terms = TermCache(cache_dir / "terms.pickle", fresh=clean)
             analysis = AnalysisCache(cache_dir / "search.sqlite", fresh=clean)
+            runs = RunStore(cache_dir / "search-runs", fresh=clean)
         done = False
         try:
             _write_known(search_parts(site, terms.terms if terms is not None else None, jobs,
-                                      analysis, partial(_wanted, writer, known), writer.put),
+                                      analysis, partial(_wanted, writer, known), writer.put, runs),
                          writer, known, pages_cache)
             done = True
         finally:
             if analysis is not None:
                 analysis.finish(prune=done)
+                runs.finish(prune=done)
         if terms is not None:
             terms.save()
         lap("search")

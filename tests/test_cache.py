@@ -72,6 +72,31 @@ def test_pruned_files_lose_their_cables_and_a_missing_row_says_what_to_do(tmp_pa
     assert col.digests[1] == cable_digest(file_key(sources[1].path, sources[1].sha256), 0)
 
 
+def test_a_cache_made_by_other_parser_code_is_started_afresh_not_pruned(tmp_path, monkeypatch):
+    """After an upgrade (or a change to the parser) no entry can be used: both files are
+    removed and started again, not pruned row by row (which rewrote every page of them);
+    a cache with entries of this code is pruned as before."""
+    import sqlite3
+    from generator import cache as cache_mod
+    sources = _seeds()
+    path = tmp_path / "parse.sqlite"
+    cache = ParseCache(path)
+    collect(sources, cache=cache)
+    cache.close()
+    again = ParseCache(path)          # the same code: its entries are kept
+    assert sum(x is not None for x in again.get_many([file_key(s.path, s.sha256) for s in sources])) == 5
+    again.close()
+    monkeypatch.setattr(cache_mod, "code_version", lambda names=None: "0123456789abcdef")
+    upgraded = ParseCache(path)
+    assert upgraded.db.execute("SELECT count(*) FROM parsed").fetchone()[0] == 0
+    assert upgraded.full.execute("SELECT count(*) FROM cables").fetchone()[0] == 0
+    col = collect(sources, cache=upgraded)
+    upgraded.close()
+    assert upgraded.misses == 5 and len(col.cables) == 5
+    with sqlite3.connect(path) as db:
+        assert {k.split(":")[0] for (k,) in db.execute("SELECT key FROM parsed")} == {"0123456789abcdef"}
+
+
 def test_summaries_and_full_cables_are_kept_in_two_files(tmp_path):
     """Every build reads every summary; the full cables, read only to print them, live
     in a file of their own so that the summaries stay together on disk.  An older

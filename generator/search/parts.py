@@ -41,7 +41,8 @@ from ..site import Site
 from .documents import BOOST, FIELDS, SearchDoc, documents
 from .pipeline import LABELS, SEPARATOR
 from . import postings as _postings
-from .postings import ALPHABET, Postings, analyse
+from .postings import ALPHABET, Index, analyse
+from .runs import RunStore
 
 SHARD_BYTES = 24_000        # typical size of a shard file
 SHARD_MOST = 8              # a shard ends once it holds this many SHARD_BYTES
@@ -140,18 +141,19 @@ def _index(values) -> dict[str, int]:
 
 def search_parts(site: Site, words: dict | None = None, jobs: int = 1, cache=None,
                  wanted: Callable[[str, bytes | None], bool] | None = None,
-                 put: Callable[[str, bytes], object] | None = None
+                 put: Callable[[str, bytes], object] | None = None, store: RunStore | None = None
                  ) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
     """Every file of the search index, as (path, fingerprint, make): ``make()`` gives the
     bytes, and equal fingerprints (None: unknown) give equal bytes, so a rebuild keeps a
     result card it wrote before without reading its cable.  ``words``: word -> term from
     earlier builds (:class:`generator.cache.TermCache`), filled with new words;
     ``cache``: documents analysed before (:class:`generator.cache.AnalysisCache`);
+    ``store``: the postings of runs of documents kept before (:class:`.runs.RunStore`);
     ``wanted(path, fingerprint)``: whether the build will make the file (None: every
     file), so the cards it will make are made beforehand on ``jobs`` processes;
     ``put(path, bytes)`` (:meth:`generator.write.SiteWriter.put`): those cards are staged
     by the processes that make them, and their ``make()`` gives what ``put`` returned."""
-    yield from _parts(documents(site), site.config.title, words, jobs, cache, wanted, put)
+    yield from _parts(documents(site), site.config.title, words, jobs, cache, wanted, put, store)
 
 
 def index_parts(docs: list[SearchDoc], title: str = "", words: dict | None = None,
@@ -182,13 +184,13 @@ def _made_cards(cards: list[tuple[str, str, SearchDoc]], jobs: int, put=None) ->
     return forked.results(make, len(cards), jobs, CARDS_CHUNK, CARDS_FORK_AT, CARDS_AHEAD)
 
 
-def _shard_files(postings: Postings, jobs: int, wanted, firsts: list[str]) -> Iterator[tuple]:
+def _shard_files(index: Index, jobs: int, wanted, firsts: list[str]) -> Iterator[tuple]:
     """The shards and tiers of the index, as (path, fingerprint, make), then the
     directory parts with ``make`` ready; ``firsts`` gets the first term of each
     directory part.  A shard's fingerprint is its terms' content
-    sums (``Postings.merge``), None when they are not known; a shard the build keeps
+    sums (``Postings.merge_run``), None when they are not known; a shard the build keeps
     (``wanted`` says no) is not encoded unless its ``make`` is called."""
-    names, ndocs, content = postings.summary()
+    names, ndocs, content = index.summary()
     starts = shard_starts(names, ndocs)
     ends = starts[1:] + [len(names)]
     files = shard_names(names, starts)
@@ -202,7 +204,7 @@ def _shard_files(postings: Postings, jobs: int, wanted, firsts: list[str]) -> It
         select = np.zeros(len(names), dtype=bool)
         for a, z, w in zip(starts, ends, want):
             select[a:z] = w
-    encoded = postings.terms(jobs, select)
+    encoded = index.terms(jobs, select)
     tier = _postings.TIER
     several = np.flatnonzero(ndocs > tier)           # the terms with more than one tier
 
@@ -218,7 +220,7 @@ def _shard_files(postings: Postings, jobs: int, wanted, firsts: list[str]) -> It
     def later(k: int, path: str) -> bytes:      # a kept file made after all
         only = np.zeros(len(names), dtype=bool)
         only[starts[k]:ends[k]] = True
-        return dict(files_of(k, postings.terms(1, only)))[path]
+        return dict(files_of(k, index.terms(1, only)))[path]
 
     for k, (a, z) in enumerate(zip(starts, ends)):
         if want[k]:
@@ -246,13 +248,13 @@ def _tier_print(shard: bytes | None, path: str) -> bytes | None:
 
 
 def _parts(docs: list[SearchDoc], title: str, words: dict | None, jobs: int,
-           cache=None, wanted: Callable[[str, bytes | None], bool] | None = None, put=None
-           ) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
-    postings = analyse(docs, words, jobs, cache)
-    numbers, cut = postings.doc_numbers, postings.blocks
+           cache=None, wanted: Callable[[str, bytes | None], bool] | None = None, put=None,
+           store: RunStore | None = None) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
+    index = analyse(docs, words, jobs, cache, store)
+    numbers, cut = index.doc_numbers, index.blocks
     firsts: list[str] = []
-    yield from _shard_files(postings, jobs, wanted, firsts)
-    del postings
+    yield from _shard_files(index, jobs, wanted, firsts)
+    del index
     years = _index(d.year for d in docs)
     origins = _index(d.origin for d in docs)
     classes = _index(d.classification for d in docs)

@@ -40,6 +40,7 @@ from .documents import BOOST, FIELDS
 from ..pagecuts import is_mark
 from . import numbers as numbering
 from .pipeline import Analyzer
+from .runs import NFIELDS, Run, RunStore, term_ids
 
 K1, B = 1.2, 0.75
 # A field's typical length in terms, which BM25 measures a field's length against: the
@@ -51,7 +52,7 @@ CHUNK = 250_000          # postings scored and encoded at a time (~20 arrays of 
 ENCODE_FORK_AT = 4       # ranges of CHUNK postings to encode before the work is spread
 STAGE = 1 << 20          # postings added one by one before they are packed
 FIELD_BITS = 3           # a posting's field and count share a number: count << 3 | field
-assert len(FIELDS) <= 1 << FIELD_BITS
+assert len(FIELDS) <= 1 << FIELD_BITS and len(FIELDS) == NFIELDS
 ALPHABET = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_",
                          dtype=np.uint8)
 _AVG = np.array([AVG[f] for f in FIELDS])
@@ -65,7 +66,7 @@ class Term:
 
 
 class Postings:
-    """Collects documents one by one (:meth:`add`) or a block at a time (:meth:`merge`),
+    """Collects documents one by one (:meth:`add`) or a run at a time (:meth:`merge_run`),
     then weighs and encodes them.
 
     A posting is its term's number (4 bytes) and ``count << 3 | field`` (2 bytes, 4 once
@@ -84,8 +85,9 @@ class Postings:
         self.tf = array("I")
         self.lengths = array("I")       # per document, per field
         self.count = 0
-        self.merged: list | None = []   # (norm2, docs, remap) per merged part; None: added
-        self.content = np.zeros(0, dtype=np.uint64)   # per term, see merge(); None: unknown
+        self.merged: list | None = []   # (norm2, docs, remap) per merged run; None: added
+        self.content = np.zeros(0, dtype=np.uint64)   # per term, see merge_run(); None: unknown
+        self.order: list[int] | None = None   # the numbers of the terms in use, by name
         self._ready = False
 
     def _pack(self) -> None:
@@ -120,7 +122,7 @@ class Postings:
             self.lengths.append(length)
             if not terms:
                 continue
-            self.term.extend(_ids(self.vocab, terms))     # a field's terms are distinct
+            self.term.extend(term_ids(self.vocab, terms))     # a field's terms are distinct
             self.tf.extend(tf)
             self.field.extend([f] * len(terms))
         if len(self.tf) >= STAGE:
@@ -130,48 +132,63 @@ class Postings:
         """These documents' postings as plain data (term numbers are this collection's
         own, document numbers from 0), with what weighing them needs of them alone (each
         field vector's squared length, each term's number of documents), for
-        :meth:`merge` in another process or a later build.  ``hashes``: a 64-bit digest
-        of each document and its number, summed for each term over its postings (see
-        :meth:`merge`)."""
+        :meth:`merge_run` (as a :class:`runs.Run`) in another process or a later build.
+        ``hashes``: per document, the two numbers :func:`_doc_hash` makes of it and its
+        number in the run, summed for each term over its postings (see :meth:`merge_run`)."""
         self._pack()
         norm2, docs, sums = _stats(self._arrays(), len(self.vocab), hashes)
         return (list(self.vocab), self.count, self.term.tobytes(), self.starts.tobytes(),
                 self.packed.typecode, self.packed.tobytes(), self.lengths.tobytes(),
                 norm2.tobytes(), docs.tobytes(), sums)
 
-    def merge(self, part: tuple, numbers: np.ndarray | None = None, salt: bytes | None = None
-              ) -> None:
-        """Append the documents of a :meth:`part` after those already here, with these
-        ``numbers`` (increasing, after the last document's; default: the numbers after
-        it).  Each term keeps a sum of what its postings are made from: the part's sums
-        (its documents' digests, with their numbers in the part) times an odd number
-        made from ``salt`` (what the part's numbers start from), so two builds give a
-        term the same postings when they give it the same sum; unknown (None) once a
-        part without sums or a salt comes."""
-        vocab, count, term, starts, typecode, packed, lengths, norm2, docs, sums = part
+    def merge_run(self, run: Run, numbers: np.ndarray | None = None, base: int | None = None,
+                  keep: np.ndarray | None = None) -> None:
+        """Append the documents of a :class:`runs.Run` whose terms are numbered as here,
+        with these ``numbers`` (increasing, after the last document's; default: the
+        numbers after it).  ``keep`` (a bool per term number): only the postings of
+        those terms are kept; a run read without its postings keeps none.  The terms'
+        documents and sums count every posting: each term keeps a sum of what its
+        postings are made from, over its documents, of ``h1 * number + h2`` (modulo 2**64;
+        ``h1``, odd, and ``h2`` from the document's key: :func:`_doc_hash`), made from
+        the run's two sums and ``base`` (the number the run's numbers are counted from).
+        So two builds give a term the same postings when they give it the same sum,
+        wherever the runs were cut; unknown (None) once a run without sums or a base
+        comes."""
         self._pack()
+        count = run.count
         if numbers is None:
             first = self.numbers[-1] + 1 if self.numbers else 0
             numbers = np.arange(first, first + count, dtype=np.uint32)
-        remap = np.array(_ids(self.vocab, vocab), dtype=np.uint32)
-        self.starts.frombytes((np.frombuffer(starts, dtype=np.uint32) + np.uint32(len(self.term))).tobytes())
+        remap = run.gids
+        if run.term is None or (keep is not None and not keep[remap].any()):
+            starts = np.zeros(count, dtype=np.uint32)
+            term = packed = np.zeros(0, dtype=np.uint32)
+        else:
+            term, starts, packed = remap[run.term], run.starts, run.packed
+            if keep is not None:
+                kept = keep[term]
+                doc = np.repeat(np.arange(count), np.diff(np.r_[starts, len(term)]))
+                starts = np.zeros(count, dtype=np.uint32)
+                np.cumsum(np.bincount(doc[kept], minlength=count)[:-1], out=starts[1:])
+                term, packed = term[kept], packed[kept]
+        self.starts.frombytes((starts.astype(np.uint32) + np.uint32(len(self.term))).tobytes())
         self.numbers.frombytes(np.asarray(numbers, dtype=np.uint32).tobytes())
-        self.term.frombytes(remap[np.frombuffer(term, dtype=np.uint32)].tobytes())
-        packed = np.frombuffer(packed, dtype=np.uint16 if typecode == "H" else np.uint32)
+        self.term.frombytes(term.astype(np.uint32).tobytes())
         self._put_packed(packed, int(packed.max()) >> FIELD_BITS if len(packed) else 0)
-        self.lengths.frombytes(lengths)
+        self.lengths.frombytes(run.lengths.tobytes() if run.lengths is not None else
+                               bytes(4 * count * len(FIELDS)))
         self.count += count
-        if self.merged is not None:
-            self.merged.append((norm2, docs, remap))
-        if sums is None or salt is None or self.content is None:
+        if self.merged is not None:      # copies: a run read from its file is views of all of it
+            self.merged.append((run.norm2.copy() if run.norm2 is not None else
+                                np.zeros(count * len(FIELDS)), run.docs.copy(), remap.copy()))
+        if run.sums is None or base is None or self.content is None:
             self.content = None
             return
         if len(self.content) < len(self.vocab):
             self.content = np.concatenate([self.content, np.zeros(len(self.vocab) - len(self.content),
                                                                    dtype=np.uint64)])
-        odd = np.uint64(int.from_bytes(blake2b(salt, digest_size=8).digest(), "big") | 1)
         with np.errstate(over="ignore"):
-            self.content[remap] += np.frombuffer(sums, dtype=np.uint64) * odd
+            self.content[remap] += run.sums[:, 0] + run.sums[:, 1] * np.uint64(base)
 
     def _arrays(self) -> tuple:
         """(term, starts, packed, lengths) as numpy arrays over this object's buffers."""
@@ -195,30 +212,35 @@ class Postings:
         if self.merged is None:       # documents added one by one: weigh them now
             norm2, docs, _ = _stats(self._arrays(), len(self.vocab))
         else:
-            norm2 = np.concatenate([np.frombuffer(x, dtype=np.float64) for x, _, _ in self.merged]) \
-                if self.merged else np.zeros(0)
+            norm2 = np.concatenate([x for x, _, _ in self.merged]) if self.merged else np.zeros(0)
             docs = np.zeros(len(self.vocab), dtype=np.uint32)
             for _, d, remap in self.merged:
-                docs[remap] += np.frombuffer(d, dtype=np.uint32)
+                docs[remap] += d
         self.merged = []
-        self.names = sorted(self.vocab)
-        rank = np.empty(len(self.names), dtype=np.uint32)
-        rank[np.fromiter((self.vocab[t] for t in self.names), dtype=np.int64, count=len(self.names))] = \
-            np.arange(len(self.names), dtype=np.uint32)
+        ids = list(self.vocab)           # by number
+        if self.order is None:       # the live terms (a table kept across builds has others)
+            self.order = sorted(np.flatnonzero(docs).tolist(), key=ids.__getitem__)
+        order = self.order
+        self.names = [ids[i] for i in order]
+        by_name = np.array(order, dtype=np.int64)
+        del ids
+        rank = np.zeros(len(self.vocab), dtype=np.uint32)
+        rank[by_name] = np.arange(len(order), dtype=np.uint32)
         self.vocab = {}
         term = np.frombuffer(self.term, dtype=np.uint32)
         for a in range(0, len(term), CHUNK):
             term[a:a + CHUNK] = rank[term[a:a + CHUNK]]
-        self.docs = np.empty(len(self.names), dtype=np.int64)
-        self.docs[rank] = docs
+        self.postings = np.zeros(len(order), dtype=np.int64)
+        for a in range(0, len(term), 16 * CHUNK):   # bincount casts to int64: 650 MB at once
+            self.postings += np.bincount(term[a:a + 16 * CHUNK], minlength=len(order))
+        self.docs = docs[by_name].astype(np.int64)
         if self.content is not None:
-            content = np.zeros(len(self.names), dtype=np.uint64)
-            content[rank[:len(self.content)]] = self.content
-            self.content = content
+            content = np.zeros(len(rank), dtype=np.uint64)
+            content[:len(self.content)] = self.content
+            self.content = content[by_name]
         del rank
         self.term_a, self.starts_a, self.packed_a, self.lengths_a = self._arrays()
         self.numbers_a = np.frombuffer(self.numbers, dtype=np.uint32)
-        self.postings = np.bincount(term, minlength=len(self.names))
         self.norm = np.sqrt(norm2) if n else np.zeros(0)
 
     def _docs(self, postings: np.ndarray) -> np.ndarray:
@@ -228,7 +250,7 @@ class Postings:
 
     def summary(self) -> tuple[list[str], np.ndarray, np.ndarray | None]:
         """(terms in sorted order, each one's number of documents, each one's content
-        sum or None: see :meth:`merge`), without encoding anything."""
+        sum or None: see :meth:`merge_run`), without encoding anything."""
         self._prepare()
         return self.names, self.docs, self.content
 
@@ -315,17 +337,6 @@ class Postings:
             yield entry
 
 
-def _ids(vocab: dict[str, int], terms: list[str]) -> list[int]:
-    """The numbers of ``terms`` (distinct) in ``vocab``, new ones added: most terms are
-    known, so one C loop looks them all up first."""
-    ids = list(map(vocab.get, terms))
-    if None in ids:
-        for k, t in enumerate(terms):
-            if ids[k] is None:
-                ids[k] = vocab[t] = len(vocab)
-    return ids
-
-
 def _cell(doc, field):
     return doc.astype(np.int64) * len(FIELDS) + field
 
@@ -339,8 +350,8 @@ def _weigh(tf, length, field):
 
 def _stats(arrays: tuple, nterms: int, hashes=None) -> tuple[np.ndarray, np.ndarray, bytes | None]:
     """Of these documents' postings: the squared length of each (document, field)
-    vector of BM25 parts, each term's number of documents, and (given ``hashes``, one a
-    document) each term's sum of its postings' documents' hashes."""
+    vector of BM25 parts, each term's number of documents, and (given ``hashes``, a row
+    of two a document) each term's sums of its postings' documents' rows."""
     term, starts, packed, lengths = arrays
     n, nf = len(starts), len(FIELDS)
     doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(np.r_[starts, len(term)]))
@@ -355,11 +366,12 @@ def _stats(arrays: tuple, nterms: int, hashes=None) -> tuple[np.ndarray, np.ndar
     docs = np.bincount(st[new], minlength=nterms).astype(np.uint32)
     sums = None
     if hashes is not None:
-        total = np.zeros(nterms, dtype=np.uint64)
+        total = np.zeros((nterms, 2), dtype=np.uint64)
         if len(st):
             first = np.flatnonzero(np.r_[True, st[1:] != st[:-1]])
             with np.errstate(over="ignore"):
-                total[st[first]] = np.add.reduceat(np.asarray(hashes, dtype=np.uint64)[sd], first)
+                total[st[first]] = np.add.reduceat(np.asarray(hashes, dtype=np.uint64)[sd], first,
+                                                   axis=0)
         sums = total.tobytes()
     return norm2, docs, sums
 
@@ -426,11 +438,9 @@ _ANALYSE: tuple | None = None    # (documents, words, cache), inherited by forke
 
 def _analyse_run(task: tuple) -> tuple[tuple, list, list]:
     """A run of documents analysed, in the order of their numbers: (its postings as
-    :meth:`Postings.part`, the words learned, the new analyses for the cache); with a
-    key, its postings are kept in the cache under it (here, in the worker: the building
-    process would otherwise pickle them again)."""
+    :meth:`Postings.part`, the words learned, the new analyses for the cache)."""
     docs, words, cache = _ANALYSE
-    order, key, hashes = task
+    order, hashes = task
     postings = Postings(words)
     new: list = []
     for d in (docs[i] for i in order):
@@ -442,14 +452,17 @@ def _analyse_run(task: tuple) -> tuple[tuple, list, list]:
             if k is not None:
                 new.append((k, cache.pack(fields)))
         postings.add_analysed(fields)
-    part = postings.part(hashes)
-    if key is not None:
-        cache.keep_run(key, part)
-    return part, postings.analyzer.learned, new
+    return postings.part(hashes), postings.analyzer.learned, new
 
 
-def _doc_hash(key: bytes, number: int) -> int:
-    return int.from_bytes(blake2b(key + number.to_bytes(8, "big"), digest_size=8).digest(), "big")
+def _doc_hash(key: bytes, rel: int) -> tuple[int, int]:
+    """What a document with this key and number (``base + rel`` in a run counted from
+    ``base``) adds to the sums of its terms: (``h1 * rel + h2``, ``h1``) modulo 2**64,
+    ``h1`` (odd) and ``h2`` from its key, so that with ``h1 * base`` added it is
+    ``h1 * number + h2``, however the runs are cut (see ``Postings.merge_run``)."""
+    digest = blake2b(key, digest_size=16).digest()
+    h1 = int.from_bytes(digest[:8], "big") | 1
+    return (h1 * rel + int.from_bytes(digest[8:], "big")) % (1 << 64), h1
 
 
 def runs(docs: list, cut: list[numbering.Block]) -> list[list[tuple[int, int]]]:
@@ -472,63 +485,98 @@ def runs(docs: list, cut: list[numbering.Block]) -> list[list[tuple[int, int]]]:
     return out
 
 
-def analyse(docs: list, words: dict | None = None, jobs: int = 1, cache=None) -> Postings:
+class Index:
+    """The postings of every run of documents, kept in a :class:`runs.RunStore` and read
+    as they are asked for: :meth:`summary` reads each run's stats only, :meth:`terms`
+    the postings of the terms asked for.  ``doc_numbers`` holds each document's number,
+    in the order of the documents; ``blocks`` the blocks."""
+
+    def __init__(self, store: RunStore, plan: list[tuple[np.ndarray, int, object]],
+                 blocks: list[numbering.Block], doc_numbers: list[int]) -> None:
+        self.store, self.plan = store, plan       # per run: its numbers, base and key
+        self.blocks, self.doc_numbers = blocks, doc_numbers
+        self._summary: tuple | None = None
+        self.order: list[int] | None = None
+
+    def _postings(self, stats_only: bool, keep: np.ndarray | None = None) -> Postings:
+        postings = Postings()
+        postings.vocab = self.store.table.ids     # read only: every run's terms are in it
+        postings.order = self.order               # the terms sorted once
+        for numbers, base, key in self.plan:
+            postings.merge_run(self.store.run(key, stats_only), numbers, base, keep)
+        return postings
+
+    def summary(self) -> tuple[list[str], np.ndarray, np.ndarray | None]:
+        """As :meth:`Postings.summary`, from the runs' stats alone."""
+        if self._summary is None:
+            postings = self._postings(True)
+            self._summary = postings.summary()
+            self.order = postings.order
+            self.store.live = len(self.order)
+        return self._summary
+
+    def terms(self, jobs: int = 1, select: np.ndarray | None = None) -> Iterator[Term]:
+        """As :meth:`Postings.terms`, reading only the postings of the terms selected."""
+        self.summary()
+        keep = None
+        if select is not None:
+            keep = np.zeros(len(self.store.table.ids), dtype=bool)
+            keep[np.array(self.order, dtype=np.int64)[select]] = True
+        yield from self._postings(False, keep).terms(jobs, select)
+
+
+def analyse(docs: list, words: dict | None = None, jobs: int = 1, cache=None,
+            store: RunStore | None = None) -> Index:
     """The postings of ``docs`` (objects with a sort ``key``, ``load() -> (fields, card)``
     and a ``fingerprint``, in index order), numbered by ``numbers.blocks``, analysed a
     run of blocks (:func:`runs`) at a time on ``jobs`` forked processes when there are
     enough documents; ``words`` (word -> term) is used and filled as in
     :class:`Analyzer`; ``cache`` (:class:`generator.cache.AnalysisCache`) gives the
-    analysis of documents seen before and takes the new ones, and keeps the postings of
-    each run: a rebuild merges the runs it has and analyses the others.
-    ``Postings.doc_numbers`` then holds each document's number, in the order of
-    ``docs``, and ``Postings.blocks`` the blocks.  The result is the same for any
-    ``jobs`` and with or without a cache."""
+    analysis of documents seen before and takes the new ones; ``store`` keeps the
+    postings of each run (a run with a key, with a cache): a rebuild reads the runs it
+    has and analyses the others.  The result is the same for any ``jobs`` and with or
+    without a cache."""
     words = {} if words is None else words
-    postings = Postings(words)
+    store = RunStore() if store is None else store
     akeys = [cache.key(d.fingerprint) if cache is not None and getattr(d, "fingerprint", None)
              else None for d in docs]
     if cache is not None:
         cache.use(k for k in akeys if k is not None)
     cut = numbering.blocks(docs)
     plan = []          # per run: (its first number, its documents, their numbers from it, key)
-    for run in runs(docs, cut):
+    for n, run in enumerate(runs(docs, cut)):
         base = run[0][1]
         order = [i for i, _ in run]
-        rel = [n - base for _, n in run]
+        rel = [x - base for _, x in run]
         keys = [akeys[i] for i in order]
-        key = None if None in keys else \
+        key = ("run", n) if None in keys else \
             blake2b(b"".join(keys) + np.array(rel, dtype=np.uint32).tobytes(), digest_size=16).digest()
         plan.append((base, order, rel, key))
-    have = cache.runs_kept([k for *_, k in plan if k is not None]) if cache is not None else set()
-    todo = [(order, key, [_doc_hash(akeys[i], n) for i, n in zip(order, rel)] if key else None)
-            for _, order, rel, key in plan if key not in have]
+    have = store.kept([k for *_, k in plan if isinstance(k, bytes)])
+    todo = [(order, np.array([_doc_hash(akeys[i], n) for i, n in zip(order, rel)], dtype=np.uint64)
+             if isinstance(key, bytes) else None) for _, order, rel, key in plan if key not in have]
     global _ANALYSE
     _ANALYSE = (docs, words, cache)
     pool = None
     try:
-        if jobs > 1 and len(todo) > 1 and sum(len(o) for o, _, _ in todo) >= numbering.PART and \
+        if jobs > 1 and len(todo) > 1 and sum(len(o) for o, _ in todo) >= numbering.PART and \
                 "fork" in multiprocessing.get_all_start_methods():
             pool = multiprocessing.get_context("fork").Pool(jobs)
             made = pool.imap(_analyse_run, todo)
         else:
             made = map(_analyse_run, todo)
-        for base, order, rel, key in plan:
-            numbers = np.array(rel, dtype=np.uint32) + np.uint32(base)
-            salt = base.to_bytes(8, "big")
+        for _, _, _, key in plan:
             if key in have:
-                postings.merge(cache.run(key), numbers, salt)
                 continue
             part, learned, new = next(made)
-            postings.merge(part, numbers, salt)
+            store.put(key, part)
             words.update(learned)
             if new:
                 cache.put(new)
-            if key is not None:
-                cache.used_runs.add(key)
     finally:
         _ANALYSE = None
         if pool is not None:
             pool.terminate()
-    postings.blocks = cut
-    postings.doc_numbers = [b.base + o for b in cut for o in b.offsets]
-    return postings
+    return Index(store, [(np.array(rel, dtype=np.uint32) + np.uint32(base), base, key)
+                         for base, _, rel, key in plan],
+                 cut, [b.base + o for b in cut for o in b.offsets])

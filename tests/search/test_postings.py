@@ -13,6 +13,7 @@ from generator.search import postings as postings_mod
 from generator.search.documents import FIELDS, id_terms
 from generator.search.pipeline import PIPELINE, SEPARATOR
 from generator.search.postings import ALPHABET, AVG, Postings
+from generator.search.runs import Run
 
 ROOT = Path(__file__).resolve().parents[2]
 DIGIT = {chr(c): k for k, c in enumerate(ALPHABET.tolist())}
@@ -170,7 +171,7 @@ def test_postings_packed_as_they_come_or_merged_from_parts_are_the_same(monkeypa
         part = Postings()
         for d in docs[a:a + 4]:
             part.add(d)
-        merged.merge(part.part())
+        merged.merge_run(Run.from_part(part.part(), merged.vocab))
     assert merged.packed.typecode == "I"
     assert _terms(merged) == expected
 
