@@ -1,15 +1,16 @@
 """The postings of runs of documents (``postings.runs``), kept between builds with their
 terms as numbers of a :class:`TermTable`.
 
-A rebuild needs something of every run: each term's documents and sum (``Postings.merge_run``),
-to know which shards a new cable changes, and then the postings of those shards' terms.
+A rebuild needs something of every run: each term's documents and sums
+(``Postings.merge_run``), to know which shards a new cable changes, and then the
+postings of those shards' terms.
 Kept as pickles with their terms as strings, every rebuild at 250,000 cables
 decompressed 600 MB, unpickled 4.2 million strings (each run's own vocabulary) and
 looked each one up, to merge all 82 million postings before choosing which to encode.
 Here a run is a file of arrays read as they lie, its terms numbers of one table that
 only grows (a term keeps its number from build to build), and its terms' documents and
 sums come first in the file, so they are read without the postings
-(:meth:`RunStore.stats`).
+(``RunStore.run(key, stats_only=True)``).
 """
 from __future__ import annotations
 
