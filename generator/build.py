@@ -331,6 +331,7 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         finally:
             if analysis is not None:
                 analysis.finish(prune=done)
+            if runs is not None:
                 runs.finish(prune=done)
         if terms is not None:
             terms.save()

@@ -22,10 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .documents import FIELDS
+
 MAGIC = b"cablesite-run 2\n"
 _HEAD = struct.Struct("<8sIIQBB")    # table token, documents, terms, postings, packed width, sums
 _TABLE_HEAD = "cablesite-terms "
-NFIELDS = 6                          # len(documents.FIELDS), checked by postings.py
 # When the table holds more than twice the terms in use (and this many more), a build
 # starts it afresh: terms of cables since removed are never renumbered away otherwise.
 STALE_SLACK = 50_000
@@ -76,9 +77,6 @@ class TermTable:
         self.ids = {t: n for n, t in enumerate(terms)}
         self.saved = len(self.ids)
 
-    def names(self) -> list[str]:
-        return list(self.ids)
-
     def save(self) -> None:
         """Append the terms added since the last save (a table without a path keeps none)."""
         if self.path is None or self.saved == len(self.ids):
@@ -97,8 +95,9 @@ class TermTable:
 class Run:
     """A run's postings as ``Postings.part`` gives them, its terms numbered in a table:
     ``gids[t]`` is the table's number of the run's term t.  ``docs`` and ``sums`` are per
-    term of the run (``sums`` two a term: see ``Postings.merge_run``); ``term`` (the run's number of each posting's term), ``starts``,
-    ``packed``, ``lengths`` and ``norm2`` are None when only the stats were read."""
+    term of the run (``sums`` two a term: see ``Postings.merge_run``); ``term`` (the run's
+    number of each posting's term), ``starts``, ``packed``, ``lengths`` and ``norm2`` are
+    None when only the stats were read."""
     count: int
     gids: np.ndarray
     docs: np.ndarray
@@ -132,18 +131,17 @@ class Run:
     def from_bytes(cls, data: bytes, token: bytes, stats_only: bool = False) -> "Run | None":
         """The run in ``data`` (all of its file, or its first :func:`stats_size` bytes
         with ``stats_only``); None if it was not made with the table ``token``."""
+        if not _made_with(data, token):
+            return None
+        _, count, nterms, npost, width, has_sums = _HEAD.unpack_from(data, len(MAGIC))
         at = len(MAGIC) + _HEAD.size
-        if data[:len(MAGIC)] != MAGIC or len(data) < at:
-            return None
-        made_with, count, nterms, npost, width, has_sums = _HEAD.unpack_from(data, len(MAGIC))
-        if made_with != token:
-            return None
         view = memoryview(data)
         shapes = [(np.uint32, nterms), (np.uint32, nterms)] + \
             ([(np.uint64, 2 * nterms)] if has_sums else []) + \
             ([] if stats_only else [(np.uint32, npost), (np.uint32, count),
                                     (np.uint16 if width == 2 else np.uint32, npost),
-                                    (np.uint32, count * NFIELDS), (np.float64, count * NFIELDS)])
+                                    (np.uint32, count * len(FIELDS)),
+                                    (np.float64, count * len(FIELDS))])
         arrays = []
         for dtype, n in shapes:
             arrays.append(np.frombuffer(view, dtype=dtype, count=n, offset=at))
@@ -153,6 +151,12 @@ class Run:
         else:
             arrays.insert(2, None)
         return cls(count, *arrays)
+
+
+def _made_with(data: bytes, token: bytes) -> bool:
+    """Whether ``data`` starts with the header of a run made with the table ``token``."""
+    return data[:len(MAGIC)] == MAGIC and len(data) >= len(MAGIC) + _HEAD.size and \
+        _HEAD.unpack_from(data, len(MAGIC))[0] == token
 
 
 def stats_size(data: bytes) -> int:
@@ -193,8 +197,7 @@ class RunStore:
                     head = f.read(len(MAGIC) + _HEAD.size)
             except OSError:
                 continue
-            if head[:len(MAGIC)] == MAGIC and len(head) == len(MAGIC) + _HEAD.size and \
-                    _HEAD.unpack_from(head, len(MAGIC))[0] == self.table.token:
+            if _made_with(head, self.table.token):
                 have.add(key)
         self.used |= have
         return have

@@ -58,7 +58,7 @@ def test_a_run_reads_back_whole_or_as_its_stats_alone(tmp_path):
     whole, stats = store.run(key), store.run(key, stats_only=True)
     assert whole.count == stats.count == 20 and whole.term is not None and stats.term is None
     assert (whole.gids == stats.gids).all() and (whole.sums == stats.sums).all()
-    names = store.table.names()
+    names = list(store.table.ids)
     assert [names[g] for g in whole.gids] == part[0]
     assert len(whole.term) == len(part[2]) // 4 and whole.packed.dtype == np.uint16
     merged = postings.Postings()
