@@ -28,8 +28,8 @@ except ImportError:       # Windows
 from . import config as config_mod
 from . import forked, urls
 from .forked import release_free_memory
-from .cache import (AnalysisCache, FileHashes, ParseCache, RelatedCache, RenderCache, TermCache,
-                    render_salt)
+from .cache import (AnalysisCache, FileHashes, ParseCache, PeopleStore, RelatedCache, RenderCache,
+                    TermCache, render_salt)
 from .collect import collect
 from .diagnostics import Report, error, warning
 from .markup import parse_page
@@ -262,7 +262,9 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
                 ParseCache.remove(cache_dir / "parse.sqlite")
             cache = ParseCache(cache_dir / "parse.sqlite")
         try:
-            col = collect(sources, editorial, jobs=jobs, progress=progress, cache=cache)
+            col = collect(sources, editorial, jobs=jobs, progress=progress, cache=cache,
+                          people=PeopleStore(cache_dir, fresh=clean) if cache_dir is not None
+                          else None)
         finally:
             if cache is not None:
                 result.parsed = cache.misses

@@ -21,11 +21,12 @@ from array import array
 from functools import lru_cache
 from pathlib import Path
 
-# The code a cache entry is made by: the parser, and of people/ what it uses (mentions and
-# each cable's input to resolving), not the collection-wide resolving in resolve.py.
+# The code a cache entry is made by: the parser, of people/ what it uses (mentions and
+# each cable's input to resolving; not the collection-wide resolving in resolve.py and
+# decide.py), and the subject terms made with each summary (subjects.py).
 _CODE = ["cables", "readers", "people/extract.py", "people/lexicon.py", "people/inputs.py",
          "people/data", "people/__init__.py", "registry", "names.py", "text.py", "model.py",
-         "diagnostics.py", "collect.py", "cache.py", "__init__.py"]
+         "diagnostics.py", "collect.py", "cache.py", "subjects.py", "__init__.py"]
 
 
 @lru_cache(maxsize=8)
@@ -152,6 +153,135 @@ class ParseCache:
         self.full.close()
         self.db.commit()
         self.db.close()
+
+
+class PeopleStore:
+    """What resolving the people left (``people.resolve.Ledger``), kept between builds: the
+    ledger pickled (``people.pickle``) and, in ``people.sqlite``, each cable's record and
+    the cables naming each surname, read only for the cables a rebuild decides again.
+    Both carry one token, the SQLite file's committed first: a build stopped between the
+    two leaves a ledger that is not used, and the next build resolves afresh.  Opened by
+    whichever process resolves (a connection must not cross a fork)."""
+
+    def __init__(self, folder: Path, fresh: bool = False):
+        self.pickle_path = folder / "people.pickle"
+        self.path = folder / "people.sqlite"
+        if fresh:
+            self.remove()
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def remove(self) -> None:
+        for p in (self.pickle_path, self.path, Path(f"{self.path}-journal")):
+            p.unlink(missing_ok=True)
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None or self._pid != os.getpid():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db, self._pid = sqlite3.connect(self.path), os.getpid()
+            for table in ("meta (key TEXT PRIMARY KEY, value BLOB)",
+                          "cables (key BLOB PRIMARY KEY, value BLOB)",
+                          "surnames (surname TEXT PRIMARY KEY, keys BLOB)"):
+                self._db.execute(f"CREATE TABLE IF NOT EXISTS {table}")
+        return self._db
+
+    def ledger(self, salt: str):
+        """The ledger kept, if it was made with ``salt`` and its records are the ones
+        beside it; else None.  The file holds the result first (for ``result``), then the
+        ledger's other state."""
+        try:
+            with open(self.pickle_path, "rb") as f:
+                head = pickle.load(f)
+                if not (isinstance(head, tuple) and len(head) == 6 and head[1] == salt):
+                    return None
+                row = self._conn().execute("SELECT value FROM meta WHERE key = 'token'").fetchone()
+                if row is None or row[0] != head[0]:
+                    return None
+                ledger = pickle.load(f)
+        except (*_UNREADABLE, sqlite3.DatabaseError):
+            return None
+        _, _, keys, _, refs, digests = head
+        ledger.keys = keys
+        ledger.rows = dict(zip(keys, zip(refs, digests)))
+        return ledger
+
+    def result(self) -> tuple[list, list, list[bytes]]:
+        """The persons' rows, each cable's rows and their digests, as the last ``save``
+        left them."""
+        with open(self.pickle_path, "rb") as f:
+            return pickle.load(f)[3:]
+
+    def _chunks(self, sql: str, items: list, chunk: int = 500):
+        db = self._conn()
+        for a in range(0, len(items), chunk):
+            part = items[a:a + chunk]
+            yield from db.execute(sql.format(",".join("?" * len(part))), part)
+
+    def records(self, keys: list[bytes]) -> dict[bytes, tuple]:
+        """The records kept of these cables (by digest)."""
+        return {k: pickle.loads(v) for k, v in
+                self._chunks("SELECT key, value FROM cables WHERE key IN ({})", list(keys))}
+
+    def naming(self, surnames: set[str]) -> set[bytes]:
+        """The cables whose decision reads these surnames' facts."""
+        out: set[bytes] = set()
+        for (keys,) in self._chunks("SELECT keys FROM surnames WHERE surname IN ({})",
+                                    sorted(surnames)):
+            out.update(keys[i:i + 16] for i in range(0, len(keys), 16))
+        return out
+
+    def save(self, ledger, changes, keys: list[bytes]) -> None:
+        """Keep the ledger, its result for the cables ``keys`` and what its update changed
+        (``people.resolve.Changes``)."""
+        if not changes.dirty and getattr(ledger, "keys", None) == keys:
+            return
+        db = self._conn()
+        if changes.fresh:
+            db.execute("DELETE FROM cables")
+            db.execute("DELETE FROM surnames")
+        db.executemany("DELETE FROM cables WHERE key = ?", [(k,) for k in changes.removed])
+        db.executemany("INSERT OR REPLACE INTO cables VALUES (?, ?)",     # pickled as inserted
+                       ((k, pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL))
+                        for k, rec in changes.put.items()))
+        added: dict[str, list[bytes]] = {}
+        gone: dict[str, set[bytes]] = {}
+        for k in changes.new:
+            for s in changes.put[k][1]:
+                added.setdefault(s, []).append(k)
+        for k, rec in changes.removed.items():
+            for s in rec[1]:
+                gone.setdefault(s, set()).add(k)
+        names = sorted(added.keys() | gone.keys())
+        kept = {} if changes.fresh else dict(self._chunks(
+            "SELECT surname, keys FROM surnames WHERE surname IN ({})", names))
+        rows = []
+        for s in names:
+            old = kept.get(s, b"")
+            out = gone.get(s)
+            naming = [old[i:i + 16] for i in range(0, len(old), 16)
+                      if out is None or old[i:i + 16] not in out]
+            naming += added.get(s, ())
+            rows.append((s, b"".join(naming)))
+        db.executemany("INSERT OR REPLACE INTO surnames VALUES (?, ?)", [r for r in rows if r[1]])
+        db.executemany("DELETE FROM surnames WHERE surname = ?", [(r[0],) for r in rows if not r[1]])
+        token = os.urandom(16)
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('token', ?)", (token,))
+        db.commit()
+        persons, refs, digests = ledger.result(keys)
+        rows, ledger.rows, ledger.keys = ledger.rows, {}, []
+        try:
+            tmp = self.pickle_path.with_suffix(".tmp")
+            with open(tmp, "wb") as f:
+                pickle.dump((token, ledger.salt, keys, persons, refs, digests), f, protocol=5)
+                pickle.dump(ledger, f, protocol=5)
+            tmp.replace(self.pickle_path)
+        finally:
+            ledger.rows, ledger.keys = rows, keys
+
+    def close(self) -> None:
+        if self._db is not None and self._pid == os.getpid():
+            self._db.close()
+        self._db = None
 
 
 class _Reader:

@@ -8,14 +8,14 @@ are resolved across cables.
 from __future__ import annotations
 
 import gc
-import io
 import multiprocessing
 import pickle
 from hashlib import blake2b
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .cache import CableStore, MemoryStore, ParseCache, cable_digest, file_key
+from .cache import (CableStore, MemoryStore, ParseCache, PeopleStore, cable_digest, code_version,
+                    file_key)
 from .cables import parse_record
 from .diagnostics import Diagnostic, error, warning
 from .discover import SourceFile
@@ -23,10 +23,11 @@ from .model import Cable, Person, PersonRef, summary
 from .people.editorial import Editorial
 from .people.lexicon import common_in_mask, common_mask
 from .people.inputs import people_input
-from .people.resolve import people_objects, resolve_rows
+from .people.resolve import Ledger, NoStore, people_objects
 from .forked import release_free_memory
 from .progress import Progress, Silent
 from .readers import read_records
+from .subjects import candidates
 
 
 @dataclass
@@ -78,7 +79,8 @@ def _parse_records(records) -> tuple[list[Cable], list[Diagnostic], int, list[by
     for raw in records:
         if raw.text.strip():
             cable, lower = parse_record(raw)
-            cables.append(summary(cable))
+            cables.append(summary(cable, candidates(cable.subject, (
+                (k, p.text) for k, p in enumerate(cable.paragraphs) if p.kind == "heading"))))
             blobs.append(_dumps(cable))
             people.append(people_input(cable.mentions))
             words |= lower
@@ -137,14 +139,39 @@ class Parsed:
 
 class PeopleInputs:
     """Each cable's ``people_input``, in order, kept pickled (a list per file, or per part
-    of a big file) and unpickled a file at a time each time they are read."""
+    of a big file) and unpickled a file at a time each time they are read.  ``counts``:
+    how many cables each list holds (None: not known without unpickling it)."""
 
-    def __init__(self, blobs: list[bytes]) -> None:
+    def __init__(self, blobs: list[bytes], counts: list[int | None] | None = None) -> None:
         self.blobs = blobs
+        self.counts = counts if counts is not None else [None] * len(blobs)
 
     def __iter__(self):
         for blob in self.blobs:
             yield from pickle.loads(blob)
+
+    def at(self, places: list[int]) -> list:
+        """The inputs of the cables at these places, unpickling only the lists that hold
+        them (and those of unknown length before them)."""
+        if not places:
+            return []
+        want = sorted(set(places))
+        found, j, start = {}, 0, 0
+        for blob, n in zip(self.blobs, self.counts):
+            items = None
+            if n is None:
+                items = pickle.loads(blob)
+                n = len(items)
+            end = start + n
+            while j < len(want) and want[j] < end:
+                if items is None:
+                    items = pickle.loads(blob)
+                found[want[j]] = items[want[j] - start]
+                j += 1
+            start = end
+            if j == len(want):
+                break
+        return [found[p] for p in places]
 
 
 def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress | None = None,
@@ -225,8 +252,10 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     else:
         store = MemoryStore()
         store.blobs = [b for index in order for b in full[index]]
+    counts = [len(done[index][0]) if len(people[index]) == 1 else None
+              for index in order for _ in people[index]]
     return Parsed(cables, store, digests, diags, common_in_mask(lower),
-                  PeopleInputs([b for index in order for b in people[index]]))
+                  PeopleInputs([b for index in order for b in people[index]], counts))
 
 
 def fullness(c: Cable) -> tuple:
@@ -258,19 +287,47 @@ def settle_duplicates(cables: list[Cable]) -> tuple[dict[int, int], list[Diagnos
     return version_of, diags
 
 
-_PEOPLE: tuple | None = None      # resolve_people's arguments, inherited by a forked process
+_PEOPLE: tuple | None = None      # _rows's arguments, inherited by a forked process
 _PEOPLE_APART = 2000              # cables from which people are resolved in a process apart
 
 
-def _rows(cables: list[Cable], editorial: Editorial, lower: set[str], inputs: PeopleInputs
-          ) -> tuple[dict, list, list[bytes]]:
-    """``resolve_rows`` (plain tuples, which pickle in C) and each cable's digest of them."""
-    persons, refs = resolve_rows(cables, editorial, lower, inputs)
-    return persons, refs, people_digests(refs)
+def people_salt(editorial: Editorial) -> str:
+    """What a kept ledger of people depends on besides the cables: the code of people/
+    and the editors' rules."""
+    rules = repr((tuple((r.name, sorted(r.aliases), r.titles, sorted(r.when.items()))
+                        for r in editorial.persons), sorted(editorial.drop)))
+    return f"{code_version(('people', 'model.py'))}:{blake2b(rules.encode()).hexdigest()[:16]}"
+
+
+def _rows(cables: list[Cable], editorial: Editorial, lower: frozenset[str],
+          inputs: PeopleInputs, digests: list[bytes], kept: PeopleStore | None,
+          send: bool = True) -> tuple[list, list, list[bytes]] | None:
+    """The persons' rows, each cable's rows and their digests (plain tuples, which pickle in
+    C), from the ledger the last build kept, brought up to this collection, or resolved
+    afresh when none was kept or most cables changed (a parser upgrade changes every
+    cable's digest).  None when not ``send`` and ``kept`` holds them (a forked process
+    then sends nothing: the building process reads them from the file)."""
+    salt = people_salt(editorial)
+    ledger = kept.ledger(salt) if kept is not None else None
+    if ledger is not None:
+        now = set(digests)
+        if sum(k not in now for k in ledger.rows) > len(ledger.rows) // 2:
+            ledger = None
+    fresh = ledger is None
+    if fresh:
+        ledger = Ledger(salt)
+    changes = ledger.update(cables, digests, inputs.at, NoStore() if fresh or kept is None
+                            else kept, lower, editorial)
+    changes.fresh = fresh
+    if kept is None:
+        return ledger.result(digests)
+    kept.save(ledger, changes, digests)
+    kept.close()
+    return ledger.result(digests) if send else None
 
 
 def _resolve_rows():
-    return _rows(*_PEOPLE)
+    return _rows(*_PEOPLE, send=False)
 
 
 def _objects(rows: tuple) -> tuple[dict[str, Person], list[tuple[PersonRef, ...]], list[bytes]]:
@@ -278,32 +335,13 @@ def _objects(rows: tuple) -> tuple[dict[str, Person], list[tuple[PersonRef, ...]
     return (*people_objects((persons, refs)), digests)
 
 
-def people_digests(refs: list[tuple[tuple, ...]]) -> list[bytes]:
-    """Per cable, a digest of the persons it names (its ``resolve_rows`` row: plain tuples,
-    pickled in C): equal digests, equal ``PersonRef``s.  What a page or file shows of a
-    cable's people is then fingerprinted by 16 bytes, not by pickling its persons again
-    (once per cable page and data file)."""
-    buf = io.BytesIO()
-    pickler = pickle.Pickler(buf, protocol=5)
-    pickler.fast = True     # no memo: equal rows pickle alike, shared strings or not
-    ends = []
-    for r in refs:
-        pickler.dump(r)     # each row whole: without a memo, no row refers to another
-        ends.append(buf.tell())
-    view, out, start = buf.getbuffer(), [], 0
-    for end in ends:
-        out.append(blake2b(view[start:end], digest_size=16).digest())
-        start = end
-    del view
-    return out
-
-
 class People:
     """Persons by key and each cable's ``PersonRef``s: resolved already, or being resolved
     in a forked process while this one goes on (``result`` waits for them)."""
 
-    def __init__(self, done: tuple | None = None, pool=None, pending=None) -> None:
-        self._done, self._pool, self._pending = done, pool, pending
+    def __init__(self, done: tuple | None = None, pool=None, pending=None,
+                 kept: PeopleStore | None = None) -> None:
+        self._done, self._pool, self._pending, self._kept = done, pool, pending, kept
 
     def result(self) -> tuple[dict[str, Person], list[tuple[PersonRef, ...]], list[bytes]]:
         """(persons by key, each cable's ``PersonRef``s, each cable's ``people_digests``)."""
@@ -312,6 +350,8 @@ class People:
                 rows = self._pending.get()
             finally:
                 self.cancel()
+            if rows is None:
+                rows = self._kept.result()
             self._done = _objects(rows)      # made here: the objects pickle in Python
         return self._done
 
@@ -323,8 +363,9 @@ class People:
             self._pool = None
 
 
-def people_started(cables: list[Cable], editorial: Editorial, lower: set[str],
-                   inputs: PeopleInputs) -> People:
+def people_started(cables: list[Cable], editorial: Editorial, lower: frozenset[str],
+                   inputs: PeopleInputs, digests: list[bytes],
+                   kept: PeopleStore | None = None) -> People:
     """People resolved (``resolve_people``) in a forked process for a large collection,
     started and not waited for: the stages after parsing that do not need them (most of
     resolving the site) run meanwhile on the other core.  Apart, its working objects
@@ -333,26 +374,29 @@ def people_started(cables: list[Cable], editorial: Editorial, lower: set[str],
     (10,000 cables: 58 MB kept, against 25 MB for the result alone)."""
     global _PEOPLE
     if len(cables) < _PEOPLE_APART or "fork" not in multiprocessing.get_all_start_methods():
-        return People(_objects(_rows(cables, editorial, lower, inputs)))
-    _PEOPLE = (cables, editorial, lower, inputs)
+        return People(_objects(_rows(cables, editorial, lower, inputs, digests, kept)))
+    _PEOPLE = (cables, editorial, lower, inputs, digests, kept)
     release_free_memory()   # a child starts as large as this process: parsing left a third free
     gc.freeze()      # the child's collections then leave the summaries' pages unwritten
     try:      # the child keeps the collector as this process has it: it makes no cycles
         pool = multiprocessing.get_context("fork").Pool(1)    # forks here: _PEOPLE inherited
     finally:
         _PEOPLE = None
-    return People(pool=pool, pending=pool.apply_async(_resolve_rows))
+    return People(pool=pool, pending=pool.apply_async(_resolve_rows), kept=kept)
 
 
 def collect(sources: list[SourceFile], editorial: Editorial = Editorial(), jobs: int = 1,
-            progress: Progress | None = None, cache: ParseCache | None = None) -> Collection:
+            progress: Progress | None = None, cache: ParseCache | None = None,
+            people: PeopleStore | None = None) -> Collection:
     """The collection, its people still being resolved when it is large (see
-    ``people_started``; ``Collection.persons`` waits for them)."""
+    ``people_started``; ``Collection.persons`` waits for them), from what the last build
+    left in ``people`` if given."""
     parsed = parse_sources(sources, jobs, progress, cache)
-    people = people_started(parsed.cables, editorial, parsed.lower, parsed.people)
+    resolving = people_started(parsed.cables, editorial, parsed.lower, parsed.people,
+                               parsed.digests, people)
     diags = parsed.diagnostics
     for c in parsed.cables:
         diags.extend(c.warnings)
     version_of, dup_diags = settle_duplicates(parsed.cables)
     diags.extend(dup_diags)
-    return Collection(parsed.cables, people, parsed.store, parsed.digests, version_of, diags)
+    return Collection(parsed.cables, resolving, parsed.store, parsed.digests, version_of, diags)

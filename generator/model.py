@@ -111,6 +111,10 @@ class Cable:
     warnings: tuple[Diagnostic, ...]
     text: str | None = field(repr=False)   # the original cable text, for the raw view (None in a summary)
     persons: tuple[PersonRef, ...] = ()
+    # in a summary, the terms of its subject line and headings: (term key, display form,
+    # heading's paragraph or None for the subject line), made with the summary by the
+    # process that parses it (``subjects.candidates``); None: not made
+    subject_terms: tuple[tuple[str, str, int | None], ...] | None = None
 
     @property
     def year(self) -> int | None:
@@ -122,13 +126,13 @@ class Cable:
         return self.text is None
 
 
-def summary(c: Cable) -> Cable:
+def summary(c: Cable, subject_terms: tuple | None = None) -> Cable:
     """The cable without its text: no original text (``None``), paragraphs as
     :class:`ParagraphHead` (no text but a heading's), no mentions (people are resolved
     from them once, apart: see ``collect``).  What the stages that span the collection
     hold for every cable (about a tenth of its size); pages, search and exports load
     the full cable when they need its text."""
-    return replace(c, text=None, mentions=(), paragraphs=tuple(
+    return replace(c, text=None, mentions=(), subject_terms=subject_terms, paragraphs=tuple(
         ParagraphHead(p.kind, p.number, p.text if p.kind == "heading" else None, len(p.text))
         for p in c.paragraphs))
 

@@ -15,7 +15,7 @@ from .collect import Collection
 from .config import Config
 from .model import Cable, Person, PersonRef
 from .people.extract import surname_key
-from .subjects import display, key as term_key, terms_of
+from .subjects import candidates
 
 UNDATED = "undated"
 
@@ -152,15 +152,16 @@ def _with_people(col: Collection, config: Config, keys, order, primary, listed, 
 
 def _subject_candidates(cables: list[Cable], listed: list[int]) -> list[tuple[str, str, int, int | None]]:
     """(term key, display form, cable, heading's paragraph or None for the subject line) of
-    every term of the listed cables' subject lines and section headings, in order."""
+    every term of the listed cables' subject lines and section headings, in order: made
+    with each summary when it was parsed (``Cable.subject_terms``), here otherwise."""
     out = []
     for i in listed:
         c = cables[i]
-        sources = [(c.subject, None)] if c.subject else []
-        sources += [(p.heading, k) for k, p in enumerate(c.paragraphs) if p.kind == "heading"]
-        for text, k in sources:
-            for t in terms_of(text):
-                out.append((term_key(t), display(t), i, k))
+        made = c.subject_terms
+        if made is None:
+            made = candidates(c.subject, ((k, p.heading) for k, p in enumerate(c.paragraphs)
+                                          if p.kind == "heading"))
+        out += [(tk, shown, i, k) for tk, shown, k in made]
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Iterable
 
 from .people.lexicon import fold
 from .registry import tags
@@ -156,3 +157,12 @@ def terms_of(text: str) -> tuple[str, ...]:
             if name not in out and key(name) not in {key(o) for o in out}:
                 out.append(name)
     return tuple(out)
+
+
+def candidates(subject: str | None, headings: Iterable[tuple[int, str]]
+               ) -> tuple[tuple[str, str, int | None], ...]:
+    """(term key, display form, heading's paragraph or None for the subject line) of every
+    term of a cable's subject line and section headings ((paragraph, text)), in order."""
+    sources = [(subject, None)] if subject else []
+    sources += [(text, k) for k, text in headings]
+    return tuple((key(t), display(t), k) for text, k in sources for t in terms_of(text))

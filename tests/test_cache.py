@@ -32,7 +32,8 @@ def test_summaries_in_memory_full_cables_in_the_cache(tmp_path):
         full = col.full(i)
         assert not full.is_summary and full == plain.full(i)
         assert c.id == full.id and c.references == full.references and c.tags == full.tags
-        assert c == replace(summary(full), mentions=())
+        assert c == replace(summary(full), mentions=(), subject_terms=c.subject_terms)
+        assert isinstance(c.subject_terms, tuple)     # made with the summary
     assert col.digests == plain.digests and len(set(col.digests)) == 5
     # a second build reads the summaries back and parses nothing
     again_cache = ParseCache(tmp_path / "parse.sqlite")

@@ -78,3 +78,20 @@ def test_places_in_every_corpus_subject_match_a_full_scan():
         assert _places_by_words(text) == _places_by_scan(text), text
         found += bool(_places_by_scan(text))
     assert found > 100
+
+
+def test_subject_terms_made_with_the_summaries_are_those_resolving_would_make():
+    """The parse workers make each summary's subject terms; a cable without them (made
+    elsewhere) has them made when the site is resolved, the same."""
+    from dataclasses import replace
+    from generator.collect import collect
+    from generator.site import _subject_candidates
+    from .test_cache import _seeds
+    col = collect(_seeds())
+    listed = list(range(len(col.cables)))
+    made = _subject_candidates(col.cables, listed)
+    assert all(isinstance(c.subject_terms, tuple) for c in col.cables)
+    assert len(made) > 20 and {i for _, _, i, _ in made} == set(listed)
+    assert made == _subject_candidates([replace(c, subject_terms=None) for c in col.cables],
+                                       listed)
+    assert any(k is not None for _, _, _, k in made)        # headings' terms too

@@ -1,57 +1,252 @@
-"""People across the collection: one person for the forms a collection uses.
+"""People across the collection: one person for the forms a collection uses, kept
+between builds so that a rebuild decides again only the cables whose people can have
+changed.
 
-Within a cable, mentions that share a surname are one person (``Damien
-Loras`` ... ``Loras``).  Across cables, a full name is keyed by given name and
-surname (``Craig R. Stapleton`` = ``Craig Stapleton``); a surname-only person
-(``DAS Kramer``) joins the one full-named person with that surname, if there is
-exactly one; bare capitalised words become mentions when they are the surname
-of a person the collection knows.  Editors' rules (people.toml) come first.
+Each cable's decision (``decide``) reads, of the rest of the collection, only the facts
+of the surnames it names: the full keys known for them, whether one is named on strong
+evidence, whether the collection writes it in lower case.  The ``Ledger`` keeps those
+facts (counted, so that a cable can be taken out again), each person's forms, titles
+and cables counted, and each cable's rows.  A rebuild counts in the new cables' facts
+and out the removed ones', decides the new cables and those naming a surname whose facts
+changed, and makes again the persons and the cables' rows those decisions touch.  What it
+reads of earlier decisions (each cable's record, and which cables name a surname) comes
+from a store (``cache.PeopleStore``); starting from an empty ledger is resolving the
+whole collection, the same code.  Editors' rules (people.toml) come first.
 """
 from __future__ import annotations
 
-import re
+import io
+import pickle
 from collections import Counter, defaultdict
-from functools import lru_cache
-from typing import Iterable
+from hashlib import blake2b
+from typing import Callable, Hashable, Iterable, Protocol
 
 from ..model import Cable, Person, PersonRef
-from .editorial import Editorial, PersonRule, norm
-from .extract import surname_key
-from .inputs import NAMES_KEPT, Group, PeopleInput, given_of, people_input
-from .lexicon import fold, given_names, not_names
+from .decide import (Decided, Ident, assign_slugs, decide, depends_on, full_keys, is_dropped,
+                     person_name, person_row, ref_row, slugify)
+from .editorial import Editorial
+from .inputs import PeopleInput, people_input
+from .lexicon import not_names
+
+# What a cable gave resolving, kept per cable: its decision, the surnames it depends on,
+# the (surname, full key) pairs and the strong surnames it counted into the facts.
+Record = tuple[Decided, tuple[str, ...], tuple[tuple[str, str], ...], tuple[str, ...]]
 
 
-@lru_cache(maxsize=NAMES_KEPT)
-def full_key(name: str) -> str:
-    return f"{given_of(name)} {surname_key(name)}"
+class Store(Protocol):
+    def records(self, keys: list) -> dict[Hashable, Record]: ...
+    def naming(self, surnames: set[str]) -> set: ...
 
 
-@lru_cache(maxsize=NAMES_KEPT)
-def _names_a_given(full: str) -> bool:
-    """Whether a full name begins with a known given name or an initial: its key then
-    names a person for the others with that surname."""
-    return fold(full.split()[0]).capitalize().strip(".") in given_names() or \
-        re.match(r"^[A-Z]\.", full) is not None
+class NoStore:
+    """Nothing kept: every ledger starts empty."""
+
+    def records(self, keys: list) -> dict:
+        return {}
+
+    def naming(self, surnames: set[str]) -> set:
+        return set()
 
 
-def _rule_for(g: Group, cable: Cable, editorial: Editorial) -> PersonRule | None:
-    if not editorial.persons:
-        return None
-    forms = {norm(f) for f in g.forms}
-    for rule in editorial.persons:
-        if not forms & rule.aliases:
-            continue
-        w = rule.when
-        if "titles" in w and not {norm(t) for t in g.titles} & {norm(t) for t in w["titles"]}:
-            continue
-        if "origins" in w and cable.origin not in w["origins"]:
-            continue
-        if "cables" in w and cable.id not in w["cables"]:
-            continue
-        if "years" in w and cable.year not in w["years"]:
-            continue
-        return rule
-    return None
+class Changes:
+    """What an update wrote into the ledger that the store must keep too."""
+
+    def __init__(self) -> None:
+        self.put: dict[Hashable, Record] = {}          # cables decided (again)
+        self.new: list[Hashable] = []                  # of them, those new to the ledger
+        self.removed: dict[Hashable, Record] = {}      # cables gone, as they were kept
+        self.fresh = False                             # the ledger was started afresh
+        self.dirty = False                             # anything changed at all
+
+
+class Ledger:
+    """What resolving the people of a collection knows (see the module's docstring)."""
+
+    def __init__(self, salt: str = "") -> None:
+        self.salt = salt
+        self.lower: frozenset[str] = frozenset()
+        self.fulls: dict[str, dict[str, int]] = {}     # surname -> full key -> cables
+        self.known: dict[str, int] = {}                # surname -> cables naming it strongly
+        self.forms: dict[Ident, Counter] = {}
+        self.titles: dict[Ident, Counter] = {}
+        self.cables: dict[Ident, int] = {}
+        self.names: dict[Ident, str] = {}
+        self.bases: dict[Ident, str] = {}
+        self.dropped: set[Ident] = set()
+        self.slugs: dict[Ident, str] = {}              # in the persons' order
+        self.persons: dict[Ident, tuple] = {}          # ``Person``'s fields
+        self.rows: dict[Hashable, tuple] = {}          # cable key -> (its rows, their digest)
+        self.keys: list[Hashable] = []                 # the cables of the last result kept
+
+    def _known(self, s: str) -> bool:
+        return s in self.known and s not in not_names()
+
+    def _fact(self, s: str) -> tuple:
+        return frozenset(self.fulls.get(s, ())), self._known(s), s in self.lower
+
+    def _count(self, fulls: Iterable[tuple[str, str]], strong: Iterable[str], by: int) -> None:
+        for s, key in fulls:
+            keys = self.fulls.setdefault(s, {})
+            n = keys.get(key, 0) + by
+            if n:
+                keys[key] = n
+            else:
+                del keys[key]
+                if not keys:
+                    del self.fulls[s]
+        for s in strong:
+            n = self.known.get(s, 0) + by
+            if n:
+                self.known[s] = n
+            else:
+                del self.known[s]
+
+    def update(self, cables: list[Cable], keys: list[Hashable],
+               inputs_at: Callable[[list[int]], list[PeopleInput]], store: Store,
+               lower: frozenset[str], editorial: Editorial = Editorial()) -> Changes:
+        """Bring the ledger to the collection ``cables`` (``keys``: one per cable, equal
+        keys equal cables; ``inputs_at``: the ``people_input`` of the cables at the given
+        places)."""
+        changes = Changes()
+        at = {k: n for n, k in enumerate(keys)}
+        rows = self.rows
+        removed = [k for k in rows if k not in at]
+        new = [n for n, k in enumerate(keys) if k not in rows]
+        gone = store.records(removed)
+        changes.removed = gone
+        changes.new = [keys[n] for n in new]
+        changes.dirty = bool(new or removed or lower != self.lower)
+        new_inputs = inputs_at(new)
+        new_facts = [(depends_on(inp), full_keys(inp[0]), inp[2]) for inp in new_inputs]
+        changed = self._recount(gone.values(), new_facts, lower)
+        # the cables kept whose decision can change: they name a surname whose facts did
+        again = sorted(at[k] for k in store.naming(changed) if k in at and k in rows)
+        old = store.records([keys[n] for n in again])
+        decided: dict[Hashable, Decided] = {}
+        for n, inp in zip(new + again, new_inputs + inputs_at(again)):
+            decided[keys[n]] = decide(cables[n], inp, self.fulls, self._known, lower, editorial)
+        del new_inputs      # every cable's, when resolving afresh: given back before the rows
+        for n, facts in zip(new, new_facts):
+            changes.put[keys[n]] = (decided[keys[n]], tuple(sorted(facts[0])),
+                                    tuple(sorted(facts[1])), tuple(facts[2]))
+        for n in again:
+            changes.put[keys[n]] = (decided[keys[n]], *old[keys[n]][1:])
+        del new_facts
+        moved, everything = self._tally([rec[0] for rec in (*gone.values(), *old.values())],
+                                         list(decided.values()), editorial)
+        for k in removed:
+            del rows[k]
+        self._remake_rows(decided, moved, everything, store)
+        return changes
+
+    def _recount(self, gone: Iterable[Record], new_facts: list[tuple], lower: frozenset[str]
+                 ) -> set[str]:
+        """Count the facts of cables gone out and of new cables in; the surnames whose facts
+        changed."""
+        touched = set(lower ^ self.lower)
+        gone = list(gone)
+        for rec in gone:
+            touched.update(rec[1])
+        for deps, _, _ in new_facts:
+            touched.update(deps)
+        before = {s: self._fact(s) for s in touched}
+        for rec in gone:
+            self._count(rec[2], rec[3], -1)
+        for _, fulls, strong in new_facts:
+            self._count(fulls, strong, 1)
+        self.lower = lower
+        return {s for s in touched if self._fact(s) != before[s]}
+
+    def _remake_rows(self, decided: dict[Hashable, Decided], moved: set[str], everything: bool,
+                     store: Store) -> None:
+        """Make again the rows of the cables decided, and of those naming a person whose
+        slug or name changed (found by the slug their rows carried; every cable's when a
+        person dropped came back)."""
+        rows, redo = self.rows, dict(decided)
+        if everything:
+            hits = [k for k in rows if k not in redo]
+        else:
+            hits = [k for k, (row, _) in rows.items()
+                    if k not in redo and any(r[0] in moved for r in row)] if moved else []
+        for k, rec in store.records(hits).items():
+            redo[k] = rec[0]
+        made = [ref_row(redo[k], self.slugs, self.names) for k in redo]
+        for k, row, digest in zip(redo, made, people_digests(made)):
+            rows[k] = (row, digest)
+
+    def _tally(self, minus: list[Decided], plus: list[Decided], editorial: Editorial
+               ) -> tuple[set[str], bool]:
+        """Count decisions out and in; name, slug and row the persons that changed.  Gives
+        the slugs (as they were) of persons renamed or slugged anew, and whether a person
+        the editors had dropped came back (whose cables then cannot be found by slug)."""
+        # forms and titles counted in (plus) and out (minus), by person
+        forms: tuple[dict, dict] = (defaultdict(list), defaultdict(list))
+        titles: tuple[dict, dict] = (defaultdict(list), defaultdict(list))
+        count: Counter = Counter()
+        for side, sign, decisions in ((0, -1, minus), (1, 1, plus)):
+            f_side, t_side = forms[side], titles[side]
+            for dec in decisions:
+                for i, f, t, _, _ in dec:
+                    f_side[i].extend(f)
+                    t_side[i].extend(t)
+                    count[i] += sign
+        old_slugs = dict(self.slugs) if count else self.slugs
+        existed = set(self.cables)
+        reslug = False
+        renamed: set[Ident] = set()
+        for i, by in count.items():
+            n = self.cables.get(i, 0) + by
+            if n <= 0:
+                for d in (self.forms, self.titles, self.cables, self.names, self.bases,
+                          self.persons):
+                    d.pop(i, None)
+                self.dropped.discard(i)
+                reslug = True
+                continue
+            self.cables[i] = n
+            f = self.forms.setdefault(i, Counter())
+            t = self.titles.setdefault(i, Counter())
+            for into, (out, add) in ((f, forms), (t, titles)):
+                if i in add:
+                    into.update(add[i])
+                if i in out:
+                    into.subtract(out[i])
+                    for x in [x for x, c in into.items() if c <= 0]:
+                        del into[x]
+            name = person_name(i, f)
+            if self.names.get(i) != name:
+                self.names[i] = name
+                renamed.add(i)
+                base = slugify(name)
+                if self.bases.get(i) != base:
+                    self.bases[i] = base
+                    reslug = True
+            drop = is_dropped(name, f, editorial.drop)
+            if drop != (i in self.dropped):
+                reslug = True
+                (self.dropped.add if drop else self.dropped.discard)(i)
+        everything = False
+        if reslug:
+            self.slugs = assign_slugs(self.bases, self.dropped)
+            for i in set(old_slugs) | set(self.slugs):
+                if old_slugs.get(i) != self.slugs.get(i):
+                    renamed.add(i)
+                    if i not in old_slugs and i in existed and i in self.slugs:
+                        everything = True      # dropped before, named again
+        for i in renamed | set(count):
+            slug = self.slugs.get(i)
+            if slug is None:
+                self.persons.pop(i, None)
+            else:
+                self.persons[i] = person_row(i, slug, self.names[i], self.forms[i],
+                                             self.titles[i], self.cables[i], editorial)
+        return {old_slugs[i] for i in renamed if i in old_slugs}, everything
+
+    def result(self, keys: list[Hashable]) -> tuple[list[tuple], list[tuple], list[bytes]]:
+        """The persons (in their order), and each cable's rows and their digest."""
+        rows = self.rows
+        return ([self.persons[i] for i in self.slugs], [rows[k][0] for k in keys],
+                [rows[k][1] for k in keys])
 
 
 def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),
@@ -69,133 +264,20 @@ def resolve_rows(cables: list[Cable], editorial: Editorial = Editorial(),
         list[tuple], list[tuple[tuple, ...]]]:
     """The persons (in key order), and for each cable (same order) the persons it names,
     as the fields of ``Person`` and ``PersonRef`` in plain tuples, which pickle in C: a
-    large collection's people are resolved in a process of their own.
+    large collection's people are resolved in a process of their own.  Resolved from an
+    empty ledger, nothing kept.
 
     ``lower_words``: common English words the collection writes in lower case;
     a bare capitalised word that is one of them ("Hill", "Report") is not taken
     for a known surname, while "Putin", never written in lower case, is.
     ``inputs``: each cable's ``people_input``, when the cables do not carry their
     mentions (summaries do not); made from ``cable.mentions`` otherwise."""
-    if inputs is None:
-        inputs = (people_input(c.mentions) for c in cables)
-    per_cable: list[list[Group]] = []
-    bares: list[tuple[tuple, ...]] = []
-    known: set[str] = set()
-    for groups, bare, strong in inputs:
-        per_cable.append([Group(*g) for g in groups])
-        bares.append(bare)
-        known.update(strong)
-    # 1. assign each group an identity: ("rule", name) | ("full", key) | ("surname", s)
-    ident: list[list[tuple[str, str]]] = []
-    fulls_by_surname: dict[str, set[str]] = defaultdict(set)
-    for groups in per_cable:
-        for g in groups:
-            if g.full:
-                fulls = fulls_by_surname[g.surname]
-                for f in g.full:
-                    if _names_a_given(f):
-                        fulls.add(full_key(f))
-    for cable, groups in zip(cables, per_cable):
-        ids = []
-        for g in groups:
-            rule = _rule_for(g, cable, editorial)
-            if rule:
-                ids.append(("rule", rule.name))
-                continue
-            fulls = fulls_by_surname.get(g.surname)
-            if not fulls:
-                ids.append(("surname", g.surname))
-                continue
-            keys = [k for k in map(full_key, g.full) if k in fulls]
-            if keys:
-                ids.append(("full", _most_common(keys)))
-            elif len(fulls) == 1:
-                ids.append(("full", next(iter(fulls))))
-            else:
-                ids.append(("surname", g.surname))
-        ident.append(ids)
-    # 2. bare candidates whose surname the collection knows as a person's, from strong
-    #    evidence (a title, a given name in mixed case, a signer or classifying officer)
-    known -= not_names()
-    for k, (cable, bare) in enumerate(zip(cables, bares)):
-        if not bare:
-            continue
-        have = {g.surname: g for g in per_cable[k]}
-        for s, name, title, paragraph in bare:
-            if s not in known or s in lower_words:
-                continue
-            g = have.get(s)
-            if g is None:
-                g = Group(s)
-                have[s] = g
-                per_cable[k].append(g)
-                rule = _rule_for(Group(s, [name]), cable, editorial)
-                if rule:
-                    ident[k].append(("rule", rule.name))
-                elif len(fulls_by_surname[s]) == 1:
-                    ident[k].append(("full", next(iter(fulls_by_surname[s]))))
-                else:
-                    ident[k].append(("surname", s))
-            g.add(name, title, paragraph)
-            if paragraph is not None:
-                g.first = min(g.first, 1000 + paragraph)
-    del bares
-    # 3. one group per person per cable: two surnames can name one person ("Than Shwe"
-    #    and a bare "Shwe" resolved to him), and a cable names a person once
-    for k, (groups, ids) in enumerate(zip(per_cable, ident)):
-        if len(set(ids)) < len(ids):
-            per_cable[k], ident[k] = _merged(groups, ids)
-    # 4. gather persons (each identity's forms and titles listed, then counted once)
-    form_lists: dict[tuple[str, str], list[str]] = defaultdict(list)
-    title_lists: dict[tuple[str, str], list[str]] = defaultdict(list)
-    cable_count: Counter = Counter()
-    for groups, ids in zip(per_cable, ident):
-        for g, i in zip(groups, ids):
-            form_lists[i].extend(g.forms)
-            title_lists[i].extend(g.titles)
-            cable_count[i] += 1
-    forms = {i: Counter(v) for i, v in form_lists.items()}
-    titles = {i: Counter(v) for i, v in title_lists.items()}
-    del form_lists, title_lists
-    rules = {r.name: r for r in editorial.persons}
-    names: dict[tuple[str, str], str] = {}
-    for i, c in forms.items():
-        if i[0] == "rule":
-            names[i] = i[1]
-        else:
-            names[i] = max(c, key=lambda f: (len(f.split()) >= 2, c[f], len(f), f))
-    drop = editorial.drop
-    dropped = {i for i in forms if norm(names[i]) in drop
-               or {norm(f) for f in forms[i]} & drop} if drop else set()
-    bases = {i: slugify(names[i]) for i in forms}
-    slugs: dict[tuple[str, str], str] = {}
-    used: set[str] = set()
-    for i in sorted(forms, key=lambda x: (bases[x], x)):
-        if i in dropped:
-            continue
-        base = bases[i] or "person"
-        slug, n = base, 2
-        while slug in used:
-            slug, n = f"{base}-{n}", n + 1
-        used.add(slug)
-        slugs[i] = slug
-    persons = []
-    for i, slug in slugs.items():
-        extra = rules[i[1]].titles if i[0] == "rule" else ()
-        t = [t for t, _ in sorted(titles[i].items(), key=lambda kv: (-kv[1], kv[0]))]
-        persons.append((slug, names[i], tuple(dict.fromkeys([*extra, *t])),
-                        tuple(sorted(forms[i])), cable_count[i]))
-    refs = []
-    for groups, ids in zip(per_cable, ident):
-        out = []
-        pairs = zip(groups, ids) if len(groups) < 2 else \
-            sorted(zip(groups, ids), key=lambda gi: gi[0].first)
-        for g, i in pairs:
-            if i not in slugs:
-                continue
-            out.append((slugs[i], names[i], tuple(dict.fromkeys(g.titles)),
-                        tuple(dict.fromkeys(g.forms)), tuple(sorted(set(g.paragraphs)))))
-        refs.append(tuple(out))
+    given = list(inputs) if inputs is not None else [people_input(c.mentions) for c in cables]
+    ledger = Ledger()
+    keys = list(range(len(cables)))
+    ledger.update(cables, keys, lambda at: [given[n] for n in at], NoStore(),
+                  frozenset(lower_words), editorial)
+    persons, refs, _ = ledger.result(keys)
     return persons, refs
 
 
@@ -207,31 +289,21 @@ def people_objects(rows: tuple[list[tuple], list[tuple[tuple, ...]]]) -> tuple[
             [tuple([PersonRef(*r) for r in cable]) if cable else () for cable in refs])
 
 
-def _most_common(keys: list[str]) -> str:
-    """``Counter(keys).most_common(1)[0][0]`` (the first of the most frequent), without a
-    Counter when every key is the same, as it nearly always is."""
-    first = keys[0]
-    if len(keys) == 1 or keys.count(first) == len(keys):
-        return first
-    return Counter(keys).most_common(1)[0][0]
-
-
-def _merged(groups: list[Group], ids: list) -> tuple[list[Group], list]:
-    """Groups with one identity folded into the first of them, in order."""
-    first: dict = {}
-    for g, i in zip(groups, ids):
-        if i not in first:
-            first[i] = g
-            continue
-        into = first[i]
-        into.forms += g.forms
-        into.full += g.full
-        into.givens += [x for x in g.givens if x not in into.givens]
-        into.titles += g.titles
-        into.paragraphs += g.paragraphs
-        into.first = min(into.first, g.first)
-    return list(first.values()), list(first)
-
-
-def slugify(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(name).lower()).strip("-")
+def people_digests(refs: list[tuple[tuple, ...]]) -> list[bytes]:
+    """Per cable, a digest of the persons it names (its rows: plain tuples, pickled in C):
+    equal digests, equal ``PersonRef``s.  What a page or file shows of a cable's people is
+    then fingerprinted by 16 bytes, not by pickling its persons again (once per cable page
+    and data file)."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=5)
+    pickler.fast = True     # no memo: equal rows pickle alike, shared strings or not
+    ends = []
+    for r in refs:
+        pickler.dump(r)     # each row whole: without a memo, no row refers to another
+        ends.append(buf.tell())
+    view, out, start = buf.getbuffer(), [], 0
+    for end in ends:
+        out.append(blake2b(view[start:end], digest_size=16).digest())
+        start = end
+    del view
+    return out

@@ -116,7 +116,7 @@ def test_people_resolved_in_a_process_apart_are_the_same(monkeypatch, tmp_path):
     from generator import collect as collect_mod
     from generator.discover import discover
     from generator.model import Person, PersonRef
-    from generator.people.resolve import resolve_people, resolve_rows
+    from generator.people.resolve import resolve_people
     if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("no fork here: people are always resolved in place")
     src, _ = discover([CORPUS])
@@ -124,13 +124,14 @@ def test_people_resolved_in_a_process_apart_are_the_same(monkeypatch, tmp_path):
     inline = resolve_people(parsed.cables, lower_words=parsed.lower, inputs=parsed.people)
     monkeypatch.setattr(collect_mod, "_PEOPLE_APART", 0)
     where = tmp_path / "pid"
+    resolve_rows = collect_mod._rows
 
-    def rows(*args):             # and say where it ran
+    def rows(*args, **kw):             # and say where it ran
         where.write_text(str(os.getpid()))
-        return resolve_rows(*args)
-    monkeypatch.setattr(collect_mod, "resolve_rows", rows)
+        return resolve_rows(*args, **kw)
+    monkeypatch.setattr(collect_mod, "_rows", rows)
     apart = collect_mod.people_started(parsed.cables, collect_mod.Editorial(), parsed.lower,
-                                       parsed.people).result()[:2]
+                                       parsed.people, parsed.digests).result()[:2]
     assert int(where.read_text()) != os.getpid() and collect_mod._PEOPLE is None
     assert apart == inline and len(inline[0]) > 100 and sum(map(len, inline[1])) > 1000
     assert {type(p) for p in apart[0].values()} == {Person}
@@ -146,27 +147,27 @@ def test_people_resolved_apart_let_the_build_go_on_meanwhile(monkeypatch, tmp_pa
     import time
     from generator import collect as collect_mod
     from generator.discover import discover
-    from generator.people.resolve import resolve_rows
     if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("no fork here: people are always resolved in place")
     src, _ = discover([CORPUS])
     parsed = collect_mod.parse_sources(src)
     inline = collect_mod.people_started(parsed.cables, collect_mod.Editorial(), parsed.lower,
-                                        parsed.people)
+                                        parsed.people, parsed.digests)
+    resolve_rows = collect_mod._rows
     assert inline._pool is None           # a small collection: resolved in place
     go = tmp_path / "go"
 
-    def rows(*args):             # waits for this process to say it went on
+    def rows(*args, **kw):             # waits for this process to say it went on
         deadline = time.monotonic() + 60
         while not go.exists():
             if time.monotonic() > deadline:
                 raise RuntimeError("people_started waited for the people it started")
             time.sleep(0.01)
-        return resolve_rows(*args)
+        return resolve_rows(*args, **kw)
     monkeypatch.setattr(collect_mod, "_PEOPLE_APART", 0)
-    monkeypatch.setattr(collect_mod, "resolve_rows", rows)
+    monkeypatch.setattr(collect_mod, "_rows", rows)
     pending = collect_mod.people_started(parsed.cables, collect_mod.Editorial(), parsed.lower,
-                                         parsed.people)
+                                         parsed.people, parsed.digests)
     go.write_text("")            # reached while the child waits: people_started did not
     assert pending.result() == inline.result()
     persons, refs, digests = pending.result()
@@ -177,7 +178,7 @@ def test_people_resolved_apart_let_the_build_go_on_meanwhile(monkeypatch, tmp_pa
 
 
 def test_people_digests_are_equal_for_equal_rows_whatever_objects_they_share():
-    from generator.collect import people_digests
+    from generator.people.resolve import people_digests
     name = "".join(["Damien ", "Loras"])
     shared = ((("damien-loras", name, (), (name,), (1, 2)),), ())
     apart = ((("damien-loras", "Damien Loras", (), ("Damien " + "Loras",), (1, 2)),), ())
