@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import pickle
+from bisect import bisect_right
 from hashlib import blake2b
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -145,6 +146,7 @@ class PeopleInputs:
     def __init__(self, blobs: list[bytes], counts: list[int | None] | None = None) -> None:
         self.blobs = blobs
         self.counts = counts if counts is not None else [None] * len(blobs)
+        self.starts: list[int] | None = None
 
     def __iter__(self):
         for blob in self.blobs:
@@ -152,26 +154,35 @@ class PeopleInputs:
 
     def at(self, places: list[int]) -> list:
         """The inputs of the cables at these places, unpickling only the lists that hold
-        them (and those of unknown length before them)."""
+        them."""
         if not places:
             return []
+        starts = self._starts()
+        found: dict[int, object] = {}
         want = sorted(set(places))
-        found, j, start = {}, 0, 0
-        for blob, n in zip(self.blobs, self.counts):
-            items = None
-            if n is None:
-                items = pickle.loads(blob)
-                n = len(items)
-            end = start + n
-            while j < len(want) and want[j] < end:
-                if items is None:
-                    items = pickle.loads(blob)
-                found[want[j]] = items[want[j] - start]
-                j += 1
-            start = end
-            if j == len(want):
-                break
+        k = 0
+        while k < len(want):
+            j = bisect_right(starts, want[k]) - 1
+            items = pickle.loads(self.blobs[j])
+            end = starts[j] + len(items)
+            if end <= want[k]:
+                raise IndexError(f"no cable at {want[k]}")
+            while k < len(want) and want[k] < end:
+                found[want[k]] = items[want[k] - starts[j]]
+                k += 1
         return [found[p] for p in places]
+
+    def _starts(self) -> list[int]:
+        """Where each list's cables start (counting, once, those of lists of unknown
+        length)."""
+        if self.starts is None:
+            self.starts, at = [], 0
+            for j, (blob, n) in enumerate(zip(self.blobs, self.counts)):
+                if n is None:
+                    self.counts[j] = n = len(pickle.loads(blob))
+                self.starts.append(at)
+                at += n
+        return self.starts
 
 
 def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress | None = None,

@@ -7,6 +7,7 @@ cables.  Everything refers to cables by index into ``Site.cables``.
 """
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -130,17 +131,19 @@ def _with_people(col: Collection, config: Config, keys, order, primary, listed, 
                  cited_by, tags, origins, classes, years, subjects, candidates) -> Site:
     cables = col.cables
     person_cables = defaultdict(list)
-    co = defaultdict(Counter)
+    co = defaultdict(Counter)      # person -> the persons named with them, and how often
     for i in listed:
         refs = col.cable_persons[i]
         for p in refs:
             person_cables[p.key].append((i, p.paragraphs))
-        people = sorted({p.key for p in refs})
-        for a in people:
-            for b in people:
-                if a != b:
-                    co[a][b] += 1
-    co_persons = {k: sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[:12] for k, v in co.items()}
+        if len(refs) > 1:
+            people = {p.key for p in refs}
+            for a in people:            # counted in C; each person with themself, taken out below
+                co[a].update(people)
+    for a, named in co.items():
+        del named[a]
+    co_persons = {k: heapq.nsmallest(12, v.items(), key=lambda kv: (-kv[1], kv[0]))
+                  for k, v in co.items() if v}
     return Site(config, cables, keys, col.cable_persons, col.persons, order, primary,
                 col.version_of, ref_targets, dict(cited_by), dict(sorted(tags.items())),
                 dict(sorted(origins.items())), dict(sorted(classes.items())),

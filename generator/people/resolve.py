@@ -116,16 +116,17 @@ class Ledger:
         changes.removed = gone
         changes.new = [keys[n] for n in new]
         changes.dirty = bool(new or removed or lower != self.lower)
-        new_inputs = inputs_at(new)
-        new_facts = [(depends_on(inp), full_keys(inp[0]), inp[2]) for inp in new_inputs]
+        new_facts = [(depends_on(inp), full_keys(inp[0]), inp[2])
+                     for part in _parts(new) for inp in inputs_at(part)]
         changed = self._recount(gone.values(), new_facts, lower)
         # the cables kept whose decision can change: they name a surname whose facts did
         again = sorted(at[k] for k in store.naming(changed) if k in at and k in rows)
         old = store.records([keys[n] for n in again])
         decided: dict[Hashable, Decided] = {}
-        for n, inp in zip(new + again, new_inputs + inputs_at(again)):
-            decided[keys[n]] = decide(cables[n], inp, self.fulls, self._known, lower, editorial)
-        del new_inputs      # every cable's, when resolving afresh: given back before the rows
+        for part in _parts(new + again):     # inputs read again, a part at a time
+            for n, inp in zip(part, inputs_at(part)):
+                decided[keys[n]] = decide(cables[n], inp, self.fulls, self._known, lower,
+                                          editorial)
         for n, facts in zip(new, new_facts):
             changes.put[keys[n]] = (decided[keys[n]], tuple(sorted(facts[0])),
                                     tuple(sorted(facts[1])), tuple(facts[2]))
@@ -247,6 +248,13 @@ class Ledger:
         rows = self.rows
         return ([self.persons[i] for i in self.slugs], [rows[k][0] for k in keys],
                 [rows[k][1] for k in keys])
+
+
+_PART = 20_000     # cables whose inputs are held at once (all of them when resolving afresh)
+
+
+def _parts(places: list[int]) -> list[list[int]]:
+    return [places[a:a + _PART] for a in range(0, len(places), _PART)]
 
 
 def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),

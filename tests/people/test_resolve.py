@@ -165,3 +165,22 @@ def test_kept_people_equal_people_resolved_afresh_as_cables_come_and_go(tmp_path
         assert len(rows[0]) > 1000
         out = set(rng.sample(now, 15))
         now = [i for i in now if i not in out] + rng.sample(sorted(set(everything) - set(now)), 15)
+
+
+def test_inputs_at_places_are_those_read_in_order():
+    """``collect.PeopleInputs.at``: the inputs of some cables, read from the lists (one a
+    file, some of unknown length, some empty) that hold them."""
+    import pickle
+    from generator.collect import PeopleInputs
+    lists = [[f"c{n}-{k}" for k in range(n % 4)] for n in range(40)]
+    counts = [len(x) if n % 3 else None for n, x in enumerate(lists)]
+    inputs = PeopleInputs([pickle.dumps(x) for x in lists], counts)
+    every = list(inputs)
+    assert len(every) == sum(map(len, lists))
+    rng = random.Random(3)
+    for _ in range(20):
+        places = rng.sample(range(len(every)), rng.randint(1, 12))
+        assert inputs.at(places) == [every[p] for p in places]
+    assert inputs.at(list(range(len(every)))) == every and inputs.at([]) == []
+    with pytest.raises(IndexError):
+        inputs.at([len(every)])
