@@ -377,9 +377,10 @@ class People:
 def people_started(cables: list[Cable], editorial: Editorial, lower: frozenset[str],
                    inputs: PeopleInputs, digests: list[bytes],
                    kept: PeopleStore | None = None) -> People:
-    """People resolved (``resolve_people``) in a forked process for a large collection,
-    started and not waited for: the stages after parsing that do not need them (most of
-    resolving the site) run meanwhile on the other core.  Apart, its working objects
+    """People resolved (``_rows``: from the ledger ``kept`` by the last build, when there
+    is one) in a forked process for a large collection, started and not waited for: the
+    stages after parsing that do not need them (most of resolving the site) run meanwhile
+    on the other core.  Apart, its working objects
     (several times its result's size: groups of mentions per cable) never enter this
     process's memory, where they would stay fragmented for the rest of the build
     (10,000 cables: 58 MB kept, against 25 MB for the result alone)."""
