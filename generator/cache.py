@@ -56,11 +56,14 @@ def read_pickle(path: Path, default=None):
         return default
 
 
-def write_pickle(path: Path, value) -> None:
-    """Pickle ``value`` into ``path``, whole or not at all (written aside, then renamed)."""
+def write_pickle(path: Path, *values) -> None:
+    """Pickle each of ``values`` in turn into ``path`` (read back one ``pickle.load`` each),
+    whole or not at all (written aside, then renamed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    with open(tmp, "wb") as f:
+        for value in values:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)
 
 
@@ -270,11 +273,8 @@ class PeopleStore:
         persons, refs, digests = ledger.result(keys)
         rows, ledger.rows, ledger.keys = ledger.rows, {}, []
         try:
-            tmp = self.pickle_path.with_suffix(".tmp")
-            with open(tmp, "wb") as f:
-                pickle.dump((token, ledger.salt, keys, persons, refs, digests), f, protocol=5)
-                pickle.dump(ledger, f, protocol=5)
-            tmp.replace(self.pickle_path)
+            write_pickle(self.pickle_path, (token, ledger.salt, keys, persons, refs, digests),
+                         ledger)
         finally:
             ledger.rows, ledger.keys = rows, keys
 

@@ -24,7 +24,7 @@ from .model import Cable, Person, PersonRef, summary
 from .people.editorial import Editorial
 from .people.lexicon import common_in_mask, common_mask
 from .people.inputs import people_input
-from .people.resolve import Ledger, NoStore, people_objects
+from .people.resolve import kept_update, people_objects
 from .forked import release_free_memory
 from .progress import Progress, Silent
 from .readers import read_records
@@ -318,21 +318,10 @@ def _rows(cables: list[Cable], editorial: Editorial, lower: frozenset[str],
     afresh when none was kept or most cables changed (a parser upgrade changes every
     cable's digest).  None when not ``send`` and ``kept`` holds them (a forked process
     then sends nothing: the building process reads them from the file)."""
-    salt = people_salt(editorial)
-    ledger = kept.ledger(salt) if kept is not None else None
-    if ledger is not None:
-        now = set(digests)
-        if sum(k not in now for k in ledger.rows) > len(ledger.rows) // 2:
-            ledger = None
-    fresh = ledger is None
-    if fresh:
-        ledger = Ledger(salt)
-    changes = ledger.update(cables, digests, inputs.at, NoStore() if fresh or kept is None
-                            else kept, lower, editorial)
-    changes.fresh = fresh
+    ledger, _ = kept_update(kept, people_salt(editorial), cables, digests, inputs.at, lower,
+                            editorial)
     if kept is None:
         return ledger.result(digests)
-    kept.save(ledger, changes, digests)
     kept.close()
     return ledger.result(digests) if send else None
 

@@ -38,6 +38,12 @@ class Store(Protocol):
     def naming(self, surnames: set[str]) -> set: ...
 
 
+class Keeper(Store, Protocol):
+    """A store that also keeps the ledger itself (``cache.PeopleStore``)."""
+    def ledger(self, salt: str) -> "Ledger | None": ...
+    def save(self, ledger: "Ledger", changes: "Changes", keys: list) -> None: ...
+
+
 class NoStore:
     """Nothing kept: every ledger starts empty."""
 
@@ -180,17 +186,7 @@ class Ledger:
         """Count decisions out and in; name, slug and row the persons that changed.  Gives
         the slugs (as they were) of persons renamed or slugged anew, and whether a person
         the editors had dropped came back (whose cables then cannot be found by slug)."""
-        # forms and titles counted in (plus) and out (minus), by person
-        forms: tuple[dict, dict] = (defaultdict(list), defaultdict(list))
-        titles: tuple[dict, dict] = (defaultdict(list), defaultdict(list))
-        count: Counter = Counter()
-        for side, sign, decisions in ((0, -1, minus), (1, 1, plus)):
-            f_side, t_side = forms[side], titles[side]
-            for dec in decisions:
-                for i, f, t, _, _ in dec:
-                    f_side[i].extend(f)
-                    t_side[i].extend(t)
-                    count[i] += sign
+        forms, titles, count = _by_person(minus, plus)
         old_slugs = dict(self.slugs) if count else self.slugs
         existed = set(self.cables)
         reslug = False
@@ -250,6 +246,23 @@ class Ledger:
                 [rows[k][1] for k in keys])
 
 
+def _by_person(minus: list[Decided], plus: list[Decided]) -> tuple[tuple[dict, dict],
+                                                                    tuple[dict, dict], Counter]:
+    """The forms and titles of decisions counted out (``minus``) and in (``plus``), listed
+    by person as (out, in), and by how many cables each person's count moves."""
+    forms: tuple[dict, dict] = (defaultdict(list), defaultdict(list))
+    titles: tuple[dict, dict] = (defaultdict(list), defaultdict(list))
+    count: Counter = Counter()
+    for side, sign, decisions in ((0, -1, minus), (1, 1, plus)):
+        f_side, t_side = forms[side], titles[side]
+        for dec in decisions:
+            for i, f, t, _, _ in dec:
+                f_side[i].extend(f)
+                t_side[i].extend(t)
+                count[i] += sign
+    return forms, titles, count
+
+
 _PART = 20_000     # cables whose inputs are held at once (all of them when resolving afresh)
 
 
@@ -264,6 +277,29 @@ def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),
     """Persons by key, and for each cable (same order) the persons it names (see
     :func:`resolve_rows`)."""
     return people_objects(resolve_rows(cables, editorial, lower_words, inputs))
+
+
+def kept_update(kept: Keeper | None, salt: str, cables: list[Cable], keys: list[Hashable],
+                inputs_at: Callable[[list[int]], list[PeopleInput]], lower: frozenset[str],
+                editorial: Editorial = Editorial()) -> tuple[Ledger, Changes]:
+    """The ledger ``kept`` holds brought up to this collection (see ``Ledger.update``) and
+    kept again; resolved afresh when none is kept, it was made with another ``salt`` (the
+    resolving code, the editors' rules), or most cables changed (a parser upgrade changes
+    every cable's key)."""
+    ledger = kept.ledger(salt) if kept is not None else None
+    if ledger is not None:
+        now = set(keys)
+        if sum(k not in now for k in ledger.rows) > len(ledger.rows) // 2:
+            ledger = None
+    fresh = ledger is None
+    if fresh:
+        ledger = Ledger(salt)
+    changes = ledger.update(cables, keys, inputs_at, NoStore() if fresh or kept is None else kept,
+                            lower, editorial)
+    changes.fresh = fresh
+    if kept is not None:
+        kept.save(ledger, changes, keys)
+    return ledger, changes
 
 
 def resolve_rows(cables: list[Cable], editorial: Editorial = Editorial(),
@@ -281,10 +317,9 @@ def resolve_rows(cables: list[Cable], editorial: Editorial = Editorial(),
     ``inputs``: each cable's ``people_input``, when the cables do not carry their
     mentions (summaries do not); made from ``cable.mentions`` otherwise."""
     given = list(inputs) if inputs is not None else [people_input(c.mentions) for c in cables]
-    ledger = Ledger()
     keys = list(range(len(cables)))
-    ledger.update(cables, keys, lambda at: [given[n] for n in at], NoStore(),
-                  frozenset(lower_words), editorial)
+    ledger, _ = kept_update(None, "", cables, keys, lambda at: [given[n] for n in at],
+                            frozenset(lower_words), editorial)
     persons, refs, _ = ledger.result(keys)
     return persons, refs
 

@@ -15,7 +15,7 @@ from generator.model import Mention
 from generator.people.editorial import Editorial
 from generator.people.editorial import parse as parse_editorial
 from generator.people.inputs import people_input
-from generator.people.resolve import Ledger, NoStore, resolve_rows
+from generator.people.resolve import kept_update, resolve_rows
 
 from ..conftest import CORPUS
 
@@ -37,20 +37,15 @@ def cable(name: str, *mentions: Mention):
 
 
 def step(store: PeopleStore, collection, lower=frozenset(), editorial=Editorial()):
-    """One build's resolving through the kept ledger, as ``collect._rows`` does; checks
-    the result against resolving the same collection afresh, and gives which cables
-    were decided."""
+    """One build's resolving through the kept ledger (``kept_update``, as ``collect._rows``
+    does); checks the result against resolving the same collection afresh, and gives which
+    cables were decided."""
     names = [x[0] for x in collection]
     cables = [x[1] for x in collection]
     inputs = [x[2] for x in collection]
     keys = [x[3] for x in collection]
-    ledger = store.ledger("salt")
-    fresh = ledger is None
-    ledger = ledger or Ledger("salt")
-    changes = ledger.update(cables, keys, lambda at: [inputs[n] for n in at],
-                            NoStore() if fresh else store, frozenset(lower), editorial)
-    changes.fresh = fresh
-    store.save(ledger, changes, keys)
+    ledger, changes = kept_update(store, "salt", cables, keys,
+                                  lambda at: [inputs[n] for n in at], frozenset(lower), editorial)
     store.close()
     whole = resolve_rows(cables, editorial, lower, inputs)
     assert ledger.result(keys)[:2] == whole
