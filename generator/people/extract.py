@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from ..model import Mention, Paragraph
 from ..names import TITLE_ABBREVIATIONS, clean_name
@@ -122,28 +122,53 @@ def scan(text: str, where: str, paragraph: int | None, lower_vocab: set[str]) ->
     """Mentions with evidence 1 or 2, and bare candidates, in one piece of text.
 
     One regex pass finds the runs of capitalised words; runs of two or more are
-    examined word by word, single words (most of them) are only counted."""
+    examined word by word (what a run's words are does not depend on the cable, and is
+    looked up once per distinct run: ``_run_segments``), single words (most of them)
+    are only counted."""
     caps = _caps_mode(text)
     found: list[Mention] = []
     bare: list[Mention] = []
-    runs = RUNS.findall(text)
-    singles = [r for r in runs if " " not in r and "\t" not in r]
-    occurrences = Counter(_strip(w).rstrip(".-'’") for w in singles)
-    title_words, given_words = _title_words(), _given_words()
-    for toks in (seg for r in runs if " " in r or "\t" in r for seg in _segments(r)):
-        occurrences.update(toks)
-        n = len(toks)
-        if n == 1:
+    words: list[str] = []          # every word of the runs, counted once at the end
+    for run in RUNS.findall(text):
+        if " " not in run and "\t" not in run:
+            words.append(_single(run))
             continue
-        has_title = not title_words.isdisjoint(map(str.lower, toks))
-        if not has_title and given_words.isdisjoint(toks):
-            joined = " ".join(toks)
-            if not _HAS_INITIAL.search(joined) and ("-" not in joined or given_words.isdisjoint(
-                    t.split("-", 1)[0] for t in toks if "-" in t)):
-                continue   # no title, no given name, no initial: nothing to find in this run
-        taken = [False] * n
-        titles = [_is_title(t) for t in toks] if has_title else [False] * n
-        # evidence 1: a title (not followed by another title) and the name after it
+        for toks, titles, worth in _run_segments(run):
+            words.extend(toks)
+            if worth:
+                _examine(toks, titles, text, where, paragraph, caps, lower_vocab, found, bare)
+    occurrences = Counter(words)
+    # bare candidates: every other name-like word, once per piece of text (a found
+    # name's given names are not candidates; its surname is when it also stands alone)
+    given_parts = {w.lower() for f in found for w in f.name.split()[:-1]}
+    in_names = Counter(f.name.split()[-1].lower() for f in found)
+    kind = "bare-caps" if caps else "bare"
+    bare_word = _bare_in_caps if caps else _bare_in_mixed
+    for t in sorted(occurrences):
+        can = bare_word(t)
+        if can is None:
+            continue
+        low, folded = can
+        if low in given_parts or occurrences[t] <= in_names.get(low, 0) or (
+                folded is not None and folded in lower_vocab):
+            continue
+        title = None if caps else _lower_title_before(text, t)
+        if title:   # "party leader Zyuganov"
+            found.append(Mention(_clean_word(t), title, where, paragraph, "title"))
+        else:
+            bare.append(Mention(_clean_word(t), None, "bare", paragraph, kind))
+    return found, bare
+
+
+def _examine(toks: tuple[str, ...], titles: tuple[bool, ...] | None, text: str, where: str,
+             paragraph: int | None, caps: bool, lower_vocab: set[str], found: list[Mention],
+             bare: list[Mention]) -> None:
+    """Evidence 1 and 2 in one segment of a run (``titles``: which words are titles, None
+    when none is), added to ``found`` (and title + common word in capitals to ``bare``)."""
+    n = len(toks)
+    taken = [False] * n
+    # evidence 1: a title (not followed by another title) and the name after it
+    if titles is not None:
         for k in range(n - 1):
             if not titles[k] or titles[k + 1] or taken[k + 1]:
                 continue
@@ -160,39 +185,72 @@ def scan(text: str, where: str, paragraph: int | None, lower_vocab: set[str]) ->
                                      where, paragraph, "title-caps" if caps else "title"))
             for j in range(k + 1, end):
                 taken[j] = True
-        # evidence 2: a given name (or an initial) followed by more name words
-        k = 0
-        while k < n - 1:
-            t = toks[k]
-            if not taken[k] and not taken[k + 1] and (
-                    _is_given(t) and _nameish(t, caps, lower_vocab)
-                    or (not caps and _INITIAL.match(t) and t.endswith("."))):
-                end = _name_end(toks, k + 1, caps, lower_vocab, titled=False, inside=True)
-                name = _trim(toks[k:end])
-                if len(name) >= 2 and not _INITIAL.match(name[-1]):
-                    title = None if caps else _lower_title_before(text, " ".join(toks[k:end]))
-                    found.append(Mention(clean_name(" ".join(name)), title, where, paragraph,
-                                         "title" if title else ("caps-given" if caps else "given")))
-                    for j in range(k, end):
-                        taken[j] = True
-                    k = end
-                    continue
-            k += 1
-    # bare candidates: every other name-like word, once per piece of text (a found
-    # name's given names are not candidates; its surname is when it also stands alone)
-    given_parts = {w.lower() for f in found for w in f.name.split()[:-1]}
-    in_names = Counter(f.name.split()[-1].lower() for f in found)
-    kind = "bare-caps" if caps else "bare"
-    for t in sorted(occurrences):
-        low = t.lower()
-        if low not in given_parts and occurrences[t] > in_names[low] and len(t) > 2 \
-                and low not in _PARTICLES and _nameish(t, caps, lower_vocab):
-            title = None if caps else _lower_title_before(text, t)
-            if title:   # "party leader Zyuganov"
-                found.append(Mention(clean_name(t), title, where, paragraph, "title"))
-            else:
-                bare.append(Mention(clean_name(t), None, "bare", paragraph, kind))
-    return found, bare
+    # evidence 2: a given name (or an initial) followed by more name words
+    k = 0
+    while k < n - 1:
+        t = toks[k]
+        if not taken[k] and not taken[k + 1] and (
+                _is_given(t) and _nameish(t, caps, lower_vocab)
+                or (not caps and _INITIAL.match(t) and t.endswith("."))):
+            end = _name_end(toks, k + 1, caps, lower_vocab, titled=False, inside=True)
+            name = _trim(toks[k:end])
+            if len(name) >= 2 and not _INITIAL.match(name[-1]):
+                title = None if caps else _lower_title_before(text, " ".join(toks[k:end]))
+                found.append(Mention(clean_name(" ".join(name)), title, where, paragraph,
+                                     "title" if title else ("caps-given" if caps else "given")))
+                for j in range(k, end):
+                    taken[j] = True
+                k = end
+                continue
+        k += 1
+
+
+@lru_cache(maxsize=1 << 16)
+def _single(word: str) -> str:
+    """A run of one word as it is counted."""
+    return _strip(word).rstrip(".-'’")
+
+
+@lru_cache(maxsize=1 << 15)
+def _run_segments(run: str) -> tuple[tuple[tuple[str, ...], tuple[bool, ...] | None, bool], ...]:
+    """A run of several words cut at sentence ends: (words, which are titles (None: none
+    is), whether evidence 1 or 2 can be found in it: two words or more with a title, a
+    given name or an initial)."""
+    title_words, given_words = _title_words(), _given_words()
+    out = []
+    for seg in _segments(run):
+        toks = tuple(seg)
+        has_title = not title_words.isdisjoint(map(str.lower, toks))
+        worth = len(toks) > 1
+        if worth and not has_title and given_words.isdisjoint(toks):
+            joined = " ".join(toks)
+            worth = bool(_HAS_INITIAL.search(joined)) or "-" in joined and not given_words.isdisjoint(
+                t.split("-", 1)[0] for t in toks if "-" in t)
+        out.append((toks, tuple(map(_is_title, toks)) if has_title else None, worth))
+    return tuple(out)
+
+
+def _bare_word(t: str, caps: bool) -> tuple[str, str | None] | None:
+    """Whether a word can be a bare candidate, as far as the word alone says: None when
+    it cannot; else its lower case and, when it must also not be a word the cable
+    writes in lower case, its folded lower case (else None)."""
+    low = t.lower()
+    if len(t) <= 2 or low in _PARTICLES:
+        return None
+    folded, always, never, caps_name, _, mixed = _info(t)
+    if always:
+        return low, None
+    if never:
+        return None
+    if caps:
+        return (low, None) if caps_name else None
+    return (low, folded) if mixed else None
+
+
+# one cache for each case (a cache of one argument is looked up faster)
+_bare_in_caps = lru_cache(maxsize=1 << 16)(partial(_bare_word, caps=True))
+_bare_in_mixed = lru_cache(maxsize=1 << 17)(partial(_bare_word, caps=False))
+_clean_word = lru_cache(maxsize=1 << 16)(clean_name)
 
 
 def _lower_title_before(text: str, phrase: str) -> str | None:

@@ -26,6 +26,10 @@ from lunr.token import Token
 
 # The same class of characters as SEPARATOR in search.js (keep the two in step).
 SEPARATOR = re.compile(r"[\s\-\u2010-\u2015/]+")
+# The separators that are not white space, as spaces: then ``str.split()`` splits as
+# SEPARATOR does (``\s`` and ``str.split`` both take the characters ``str.isspace``
+# calls space), without the empty words, in a fraction of the time.
+_NOT_SPACE_SEPARATORS = str.maketrans({c: " " for c in "-/\u2010\u2011\u2012\u2013\u2014\u2015"})
 
 _FOLD_EXTRA = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "ß": "ss", "æ": "ae",
                              "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
@@ -116,15 +120,17 @@ class Analyzer:
         return term
 
     def terms(self, text: str | None) -> list[str]:
-        """The index terms of ``text``, in order (stop words and empty words dropped)."""
+        """The index terms of ``text``, in order (stop words and empty words dropped).
+        The words are looked up in C (``map``); the words not analysed yet, when there
+        are any, are analysed first."""
         if not text:
             return []
         cache = self.cache
-        out = []
-        for word in SEPARATOR.split(text.lower()):
-            if not word:
-                continue
-            t = cache[word] if word in cache else self.term(word)
-            if t is not None:
-                out.append(t)
-        return out
+        words = text.lower().translate(_NOT_SPACE_SEPARATORS).split()
+        try:
+            return list(filter(None, map(cache.__getitem__, words)))
+        except KeyError:
+            for word in words:
+                if word not in cache:
+                    self.term(word)
+        return list(filter(None, map(cache.__getitem__, words)))

@@ -34,6 +34,21 @@ def test_hyphenated_words_are_found_by_their_parts():
     assert terms("2006–2007") == ["2006", "2007"]
 
 
+def test_words_are_split_where_the_browser_splits_them():
+    """The index splits by ``str.split`` after turning the other separators to spaces;
+    SEPARATOR (the browser's class, in the index's metadata) must split alike at every
+    code point, and words looked up together must give the terms of each in turn."""
+    import sys
+    space = [chr(c) for c in range(sys.maxunicode + 1) if SEPARATOR.fullmatch(chr(c))]
+    assert "\u00a0" in space and "\u2015" in space and "/" in space and len(space) > 30
+    text = "".join(f"Word{k}{sep}" for k, sep in enumerate(space)) + "Kosovo's"
+    analyzer = Analyzer()
+    expected = [analyzer.term(w) for w in SEPARATOR.split(text.lower()) if w]
+    assert len(expected) == len(space) + 1 and None not in expected
+    assert Analyzer().terms(text) == expected
+    assert Analyzer().terms("the Word0\u2016Word1 of_the 'a'") == ["word0\u2016word1", "of_th"]
+
+
 def test_accents_and_capitals_are_folded():
     assert terms("Priština") == terms("PRIŠTINA") == terms("Pristina") == ["pristina"]
     assert terms("Élysée") == terms("ELYSEE")
