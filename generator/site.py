@@ -11,6 +11,7 @@ import heapq
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 
 from .collect import Collection
 from .config import Config
@@ -89,26 +90,29 @@ def resolve(col: Collection, config: Config) -> Site:
 
 
 def _without_people(col: Collection) -> tuple:
-    cables = col.cables
+    cables, version_of = col.cables, col.version_of
+    order = sorted(range(len(cables)), key=list(map(_sort_key, cables)).__getitem__)
+    rank = [0] * len(order)
+    for r, i in enumerate(order):
+        rank[i] = r
+    listed = [i for i in order if i not in version_of]
     # primaries first so they get the plain ID as their key
     seen: Counter = Counter()
     keys = [""] * len(cables)
-    for i in sorted(range(len(cables)), key=lambda i: (i in col.version_of, _sort_key(cables[i]))):
+    for i in chain(listed, [i for i in order if i in version_of]):
         keys[i] = _key(cables[i], i, seen)
-    order = sorted(range(len(cables)), key=lambda i: _sort_key(cables[i]))
-    primary = {c.id: i for i, c in enumerate(cables) if c.id and i not in col.version_of}
-    listed = [i for i in order if i not in col.version_of]
+    primary = {c.id: i for i, c in enumerate(cables) if c.id and i not in version_of}
     ref_targets, cited_by = [], defaultdict(list)
     for i, c in enumerate(cables):
         targets = []
         for r in c.references:
             t = primary.get(r.id) if r.id else None
             targets.append(t if t != i else None)
-            if t is not None and t != i and i not in col.version_of and i not in cited_by[t]:
+            if t is not None and t != i and i not in version_of and i not in cited_by[t]:
                 cited_by[t].append(i)
         ref_targets.append(targets)
     for t in cited_by:
-        cited_by[t].sort(key=lambda i: _sort_key(cables[i]))
+        cited_by[t].sort(key=rank.__getitem__)
     tags, origins, classes = defaultdict(list), defaultdict(list), defaultdict(list)
     years: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for i in listed:

@@ -68,14 +68,12 @@ def _load(site: Site, i: int) -> tuple[dict[str, str], dict]:
 
 
 def _fingerprint(site: Site, i: int) -> bytes:
-    """What cable ``i``'s document is made from: the cable (its digest), its key, and the
-    names and forms of its people (not their keys, titles or paragraphs, which a document
-    does not show), hashed as bytes that say where each part ends (names have no control
-    characters)."""
-    h = blake2b(b"doc\0" + site.digests[i] + site.keys[i].encode() + b"\0", digest_size=16)
-    for p in site.persons_of[i]:
-        h.update("\x1f".join((p.name, *p.forms)).encode() + b"\x1e")
-    return h.digest()
+    """What cable ``i``'s document is made from: the cable (its digest), its key, and its
+    people (their digest, ``Site.people_digests``: equal digests, equal persons, so equal
+    names and forms), hashed as bytes that say where each part ends (the digests have a
+    fixed length and the key comes last)."""
+    return blake2b(b"doc\0" + site.digests[i] + site.people_digests[i] + site.keys[i].encode(),
+                   digest_size=16).digest()
 
 
 def documents(site: Site) -> list[SearchDoc]:
