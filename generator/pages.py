@@ -150,8 +150,8 @@ def _paginate(site: Site, items: list | Lazy, cables: Callable[[], list[int]], t
     label = label or partial(_date_label, site)
     names = [1, *(site.keys[order[s]] for s in starts[1:])]
     paths = [path_of(name) for name in names]
-    contents = [{"path": paths[k], "label": label(order[s])} for k, s in enumerate(starts)] \
-        if len(starts) > 1 else []
+    contents = [{"path": paths[k], "label": _start_label(site, label, order, s)}
+                for k, s in enumerate(starts)] if len(starts) > 1 else []
     bounds = [*starts, total]
     facts = None
     if isinstance(items, Lazy) and items.fn in ROW_FACTS:
@@ -175,6 +175,14 @@ def _paginate(site: Site, items: list | Lazy, cables: Callable[[], list[int]], t
 
 def _date_label(site: Site, i: int) -> str:
     return (site.cables[i].date or "undated")[:10]
+
+
+def _start_label(site: Site, label: Callable[[int], str], order: list[int], s: int) -> str:
+    """The label of the page that starts at row ``s``: its first cable's (``label``), and
+    when the row before has the same label (a page that starts inside a day), the first
+    cable's key too, so no two pages of a list share a label or a title."""
+    text = label(order[s])
+    return f"{text}, {site.keys[order[s]]}" if s and label(order[s - 1]) == text else text
 
 
 def _page_facts(facts: LazyFacts, span: tuple[int, int], pager: dict, ctx: dict) -> tuple:
@@ -678,7 +686,11 @@ AZ_PAGE = 2000    # entries per page of a letter
 def az_routes(index_path: str, template: str, entries: list[dict], title: str,
               ctx: dict) -> list[Route]:
     """An A-Z index: one page when short; else letters on the index page and a page
-    (paginated) per letter, so no index page grows past a few hundred KB."""
+    (paginated) per letter, so no index page grows past a few hundred KB.  A letter's
+    pages are cut where :mod:`pagecuts` says from the entries' paths, and a later page is
+    named after its first entry and labelled by its first and last: an entry added
+    changes its own page and the letter's first (which counts the entries and pages);
+    the other pages keep their names and bytes."""
     letters = list(dict.fromkeys(e["letter"] for e in entries))
     if len(entries) <= AZ_SPLIT:
         return [Route(index_path, template, {**ctx, "entries": entries, "split": False,
@@ -691,22 +703,33 @@ def az_routes(index_path: str, template: str, entries: list[dict], title: str,
         items = [e for e in entries if e["letter"] == letter]
         slug = "other" if letter == "#" else letter.lower()
 
-        def path_of(n: int, slug=slug) -> str:
+        def path_of(n: int | str, slug=slug) -> str:
             return urls.paged(f"{folder}/letter-{slug}.html", n)
-        links.append({"letter": letter, "count": len(items), "path": path_of(1)})
-        pages = max(1, (len(items) + AZ_PAGE - 1) // AZ_PAGE)
-        for n in range(1, pages + 1):
-            pager = {"pages": pages, "total": len(items),
-                     "prev": path_of(n - 1) if n > 1 else None,
-                     "next": path_of(n + 1) if n < pages else None,
-                     "first": path_of(1) if n > 1 else None,
-                     "label": f"Page {n} of {pages}", "contents": None}
-            out.append(Route(path_of(n), "az.html", {"heading": f"{title}: {letter}",
-                                                    "entries": items[(n - 1) * AZ_PAGE:n * AZ_PAGE],
-                                                    "pg": pager, "crumb": (title, index_path)},
-                             f"{title}: {letter}"))
+        starts = pagecuts.page_starts(len(items), [k for k, e in enumerate(items) if pagecuts.is_mark(
+            e["path"], AZ_PAGE)], AZ_PAGE)
+        paths = [path_of(1), *(path_of(_entry_name(items[s])) for s in starts[1:])]
+        bounds = [*starts, len(items)]
+        links.append({"letter": letter, "count": len(items), "path": paths[0]})
+        for n, path in enumerate(paths):
+            first = n == 0
+            chunk = items[bounds[n]:bounds[n + 1]]
+            pager = {"pages": len(paths) if first else None, "total": len(items) if first else None,
+                     "prev": paths[n - 1] if n else None,
+                     "next": paths[n + 1] if n + 1 < len(paths) else None,
+                     "first": None if first else paths[0],
+                     "label": None if first else f"{chunk[0]['name']} to {chunk[-1]['name']}",
+                     "contents": None}
+            out.append(Route(path, "az.html", {"heading": f"{title}: {letter}", "entries": chunk,
+                                               "pg": pager, "crumb": (title, index_path)},
+                             f"{title}: {letter}" + ("" if first else f" ({pager['label']})")))
     return [Route(index_path, template, {**ctx, "entries": [], "split": True, "letters": links},
                   title), *out]
+
+
+def _entry_name(entry: dict) -> str:
+    """What a later page of an A-Z index is named after: its first entry's page's name
+    (``person/john-smith.html`` -> ``john-smith``; unique in an index)."""
+    return entry["path"].rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 def site_term_paths(site: Site) -> dict[str, str]:

@@ -222,3 +222,63 @@ def test_the_plan_makes_cable_routes_when_asked_and_slices_as_a_list(tmp_path):
         assert (r.path, r.template, r.title) == (w.path, w.template, w.title)
     with pytest.raises(IndexError):
         plan[len(plan)]
+
+
+def test_an_entry_added_to_a_long_a_z_index_changes_its_own_page_and_the_first(monkeypatch):
+    """A letter's pages are cut at marked entries, not every AZ_PAGE entries: an entry
+    added near the start of S changed every later page of S (and each said "Page n of
+    N")."""
+    import random
+
+    import generator.pages as pages
+    monkeypatch.setattr(pages, "AZ_SPLIT", 50)
+    monkeypatch.setattr(pages, "AZ_PAGE", 20)
+    rng = random.Random(3)
+    names = sorted({f"S{rng.randrange(10**6):06d}" for _ in range(700)} | {"Abel", "Zorn"})
+
+    def index(names):
+        entries = [{"name": n, "count": 1, "path": f"person/{n.lower()}.html", "letter": n[0]}
+                   for n in names]
+        return {r.path: (r.title, r.ctx) for r in pages.az_routes(
+            "person/index.html", "people.html", entries, "People", {})}
+
+    before = index(names)
+    s_pages = [p for p in before if p.startswith("person/letter-s")]
+    assert len(s_pages) > 15
+    shown = [e["name"] for p in s_pages for e in before[p][1]["entries"]]
+    assert shown == [n for n in names if n[0] == "S"]          # every entry once, in order
+    assert all(10 <= len(before[p][1]["entries"]) <= 40 for p in s_pages[:-1])
+    assert len({before[p][0] for p in s_pages}) == len(s_pages)      # titles of their own
+    added = names[:40] + ["S000000x"] + names[40:]
+    after = index(added)
+    changed = {p for p in after if after[p] != before.get(p)}
+    assert "person/letter-s.html" in changed and "person/index.html" in changed
+    assert len(changed) <= 4, changed       # the index, S's first page, the new entry's page
+    gone = set(before) - set(after)         # (and its neighbours' links, when a cut moved)
+    assert len(gone) <= 1
+
+
+def test_pages_of_a_list_that_start_on_one_day_have_labels_and_titles_of_their_own():
+    """A day with hundreds of cables (a large collection has many) started page after
+    page "from 2010-02-18": the contents listed one label again and again, and the pages
+    had one title.  A page that starts inside a day is labelled by its first cable too."""
+    from types import SimpleNamespace
+
+    from generator import pages, urls
+    n = 400
+    keys = [f"10STATE{k:05d}" for k in range(n)]
+    dates = ["2010-02-17T09:00"] * 5 + ["2010-02-18T10:00"] * (n - 10) + ["2010-02-19T08:00"] * 5
+    site = SimpleNamespace(config=SimpleNamespace(per_page=20), keys=keys, marks=bytearray(),
+                           cables=[SimpleNamespace(date=d) for d in dates])
+    routes = pages._paginate(site, [{"date": d} for d in dates], lambda: list(range(n)), n,
+                             lambda name: urls.tag_path("PREL", name), "list.html", "PREL", {})
+    labels = [c["label"] for c in routes[0].ctx()["pg"]["contents"]]
+    assert len(routes) > 8 and len(set(labels)) == len(labels)
+    assert len({r.title for r in routes}) == len(routes)
+    assert labels[0] == "2010-02-17"
+    inside = [lab for lab in labels if lab.startswith("2010-02-18, 10STATE")]
+    assert len(inside) >= len(labels) - 3
+    # the label of a page that starts a day is the day alone
+    for r, lab in zip(routes[1:], labels[1:]):
+        first = r.path.split(".")[1]
+        assert lab in (dates[keys.index(first)][:10], f"{dates[keys.index(first)][:10]}, {first}")
