@@ -717,7 +717,8 @@ def az_routes(index_path: str, template: str, entries: list[dict], title: str,
                      "prev": paths[n - 1] if n else None,
                      "next": paths[n + 1] if n + 1 < len(paths) else None,
                      "first": None if first else paths[0],
-                     "label": None if first else f"{chunk[0]['name']} to {chunk[-1]['name']}",
+                     "label": None if first else " to ".join(dict.fromkeys(
+                         (chunk[0]["name"], chunk[-1]["name"]))),
                      "contents": None}
             out.append(Route(path, "az.html", {"heading": f"{title}: {letter}", "entries": chunk,
                                                "pg": pager, "crumb": (title, index_path)},

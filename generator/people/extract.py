@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache, partial
+from functools import lru_cache
 
 from ..model import Mention, Paragraph
 from ..names import TITLE_ABBREVIATIONS, clean_name
@@ -143,9 +143,8 @@ def scan(text: str, where: str, paragraph: int | None, lower_vocab: set[str]) ->
     given_parts = {w.lower() for f in found for w in f.name.split()[:-1]}
     in_names = Counter(f.name.split()[-1].lower() for f in found)
     kind = "bare-caps" if caps else "bare"
-    bare_word = _bare_in_caps if caps else _bare_in_mixed
     for t in sorted(occurrences):
-        can = bare_word(t)
+        can = _bare_word(t, caps)
         if can is None:
             continue
         low, folded = can
@@ -230,6 +229,7 @@ def _run_segments(run: str) -> tuple[tuple[tuple[str, ...], tuple[bool, ...] | N
     return tuple(out)
 
 
+@lru_cache(maxsize=1 << 17)
 def _bare_word(t: str, caps: bool) -> tuple[str, str | None] | None:
     """Whether a word can be a bare candidate, as far as the word alone says: None when
     it cannot; else its lower case and, when it must also not be a word the cable
@@ -247,10 +247,7 @@ def _bare_word(t: str, caps: bool) -> tuple[str, str | None] | None:
     return (low, folded) if mixed else None
 
 
-# one cache for each case (a cache of one argument is looked up faster)
-_bare_in_caps = lru_cache(maxsize=1 << 16)(partial(_bare_word, caps=True))
-_bare_in_mixed = lru_cache(maxsize=1 << 17)(partial(_bare_word, caps=False))
-_clean_word = lru_cache(maxsize=1 << 16)(clean_name)
+_clean_word = lru_cache(maxsize=1 << 16)(clean_name)    # a bare candidate's name
 
 
 def _lower_title_before(text: str, phrase: str) -> str | None:
