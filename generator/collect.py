@@ -320,10 +320,9 @@ def _rows(cables: list[Cable], editorial: Editorial, lower: frozenset[str],
     then sends nothing: the building process reads them from the file)."""
     ledger, _ = kept_update(kept, people_salt(editorial), cables, digests, inputs.at, lower,
                             editorial)
-    if kept is None:
-        return ledger.result(digests)
-    kept.close()
-    return ledger.result(digests) if send else None
+    if kept is not None:
+        kept.close()
+    return ledger.result(digests) if send or kept is None else None
 
 
 def _resolve_rows():

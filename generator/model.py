@@ -113,7 +113,7 @@ class Cable:
     persons: tuple[PersonRef, ...] = ()
     # in a summary, the terms of its subject line and headings: (term key, display form,
     # heading's paragraph or None for the subject line), made with the summary by the
-    # process that parses it (``subjects.candidates``); None: not made
+    # process that parses it (``subjects.candidates``); None in a full cable
     subject_terms: tuple[tuple[str, str, int | None], ...] | None = None
 
     @property

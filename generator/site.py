@@ -17,7 +17,6 @@ from .collect import Collection
 from .config import Config
 from .model import Cable, Person, PersonRef
 from .people.extract import surname_key
-from .subjects import candidates
 
 UNDATED = "undated"
 
@@ -160,16 +159,8 @@ def _with_people(col: Collection, config: Config, keys, order, primary, listed, 
 def _subject_candidates(cables: list[Cable], listed: list[int]) -> list[tuple[str, str, int, int | None]]:
     """(term key, display form, cable, heading's paragraph or None for the subject line) of
     every term of the listed cables' subject lines and section headings, in order: made
-    with each summary when it was parsed (``Cable.subject_terms``), here otherwise."""
-    out = []
-    for i in listed:
-        c = cables[i]
-        made = c.subject_terms
-        if made is None:
-            made = candidates(c.subject, ((k, p.heading) for k, p in enumerate(c.paragraphs)
-                                          if p.kind == "heading"))
-        out += [(tk, shown, i, k) for tk, shown, k in made]
-    return out
+    with each summary by the process that parsed it (``Cable.subject_terms``)."""
+    return [(tk, shown, i, k) for i in listed for tk, shown, k in cables[i].subject_terms]
 
 
 def subject_terms(cables: list[Cable], candidates: list[tuple[str, str, int, int | None]],

@@ -81,17 +81,18 @@ def test_places_in_every_corpus_subject_match_a_full_scan():
 
 
 def test_subject_terms_made_with_the_summaries_are_those_resolving_would_make():
-    """The parse workers make each summary's subject terms; a cable without them (made
-    elsewhere) has them made when the site is resolved, the same."""
-    from dataclasses import replace
+    """The parse workers make each summary's subject terms: the same as the summary's
+    subject line and headings give."""
     from generator.collect import collect
     from generator.site import _subject_candidates
+    from generator.subjects import candidates
     from .test_cache import _seeds
     col = collect(_seeds())
     listed = list(range(len(col.cables)))
     made = _subject_candidates(col.cables, listed)
     assert all(isinstance(c.subject_terms, tuple) for c in col.cables)
     assert len(made) > 20 and {i for _, _, i, _ in made} == set(listed)
-    assert made == _subject_candidates([replace(c, subject_terms=None) for c in col.cables],
-                                       listed)
+    assert made == [(tk, shown, i, k) for i in listed for tk, shown, k in candidates(
+        col.cables[i].subject, ((k, p.heading) for k, p in enumerate(col.cables[i].paragraphs)
+                                if p.kind == "heading"))]
     assert any(k is not None for _, _, _, k in made)        # headings' terms too
