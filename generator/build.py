@@ -46,7 +46,7 @@ from .search import search_parts
 from .search.runs import RunStore
 from .site import resolve
 from .theme import load as load_theme
-from .write import MARKER, SiteWriter, Staged, unsafe_output
+from .write import SiteWriter, Staged, unsafe_output
 
 
 def _render_one(route, site, env, known: dict, put=None, digest: bytes | None = None
@@ -281,7 +281,7 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         try:
             pages_cache = None
             if cache_dir is not None:
-                pages_cache = RenderCache(cache_dir / "pages.pickle", writer.out / MARKER,
+                pages_cache = RenderCache(cache_dir / "pages.pickle", writer.previous_token,
                                           render_salt(list(theme.template_dirs)), fresh=clean)
             site = resolve(col, cfg)
             site.pages = sorted(pages, key=lambda p: (p.weight, p.title, p.slug))
@@ -359,7 +359,7 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
             pages_cache.forget()     # until it describes the committed site
         result.files = writer.commit()
         if pages_cache is not None:
-            pages_cache.save()
+            pages_cache.save(writer.token)
         result.changed, result.unchanged = writer.changed, writer.unchanged
     except BaseException:
         writer.abort()

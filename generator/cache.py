@@ -83,6 +83,15 @@ def cables_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}-cables{path.suffix}")
 
 
+CACHE_FOLDER = ".cablesite-cache"
+
+
+def default_folder(content: Path) -> Path:
+    """Where a build of ``content`` keeps its caches unless told: beside the content
+    folder (CI configurations save and restore it under this name)."""
+    return content.resolve().parent / CACHE_FOLDER
+
+
 class ParseCache:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -464,34 +473,26 @@ class AnalysisCache:
 class RenderCache:
     """What each page of the last build was made from (path -> ``render.fingerprint``), so
     a rebuild renders only the pages whose template context changed.  Valid only for the
-    output folder as that build left it (its marker file's inode, time and size), under
-    the same ``salt`` (the theme's templates and the generator's code); otherwise empty."""
+    output folder as that build left it (the build's token, which the writer keeps in the
+    list beside the site: see ``SiteWriter``), under the same ``salt`` (the theme's
+    templates and the generator's code); otherwise empty."""
 
-    def __init__(self, path: Path, marker: Path, salt: str, fresh: bool = False):
-        self.path, self.marker, self.salt = path, marker, salt
+    def __init__(self, path: Path, token: str | None, salt: str, fresh: bool = False):
+        self.path, self.salt = path, salt
         self.old: dict[str, bytes] = {}
         self.new: dict[str, bytes] = {}
-        if fresh:
+        if fresh or token is None:
             return
         kept = read_pickle(path)
-        if isinstance(kept, tuple) and len(kept) == 3 and kept[0] == salt and \
-                kept[1] == _stamp(marker):
+        if isinstance(kept, tuple) and len(kept) == 3 and kept[0] == salt and kept[1] == token:
             self.old = kept[2]
 
-    def save(self) -> None:
-        """Record the digests against the output folder the build just committed."""
-        write_pickle(self.path, (self.salt, _stamp(self.marker), self.new))
+    def save(self, token: str) -> None:
+        """Record the digests against the output folder the build ``token`` just committed."""
+        write_pickle(self.path, (self.salt, token, self.new))
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)
-
-
-def _stamp(marker: Path) -> tuple | None:
-    try:
-        st = marker.stat()
-    except OSError:
-        return None
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def render_salt(template_dirs: list[Path]) -> str:

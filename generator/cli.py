@@ -109,7 +109,8 @@ def cmd_build(args: argparse.Namespace) -> int:
               "--content DIR)", file=sys.stderr)
         return 2
     from .progress import Progress
-    cache = Path(args.cache) if args.cache else content.resolve().parent / ".cablesite-cache"
+    from .cache import default_folder
+    cache = Path(args.cache) if args.cache else default_folder(content)
     result = build(content, out, report, strict=args.strict, jobs=max(1, args.jobs),
                    progress=Progress(quiet=args.quiet), cache_dir=cache, clean=args.clean)
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())

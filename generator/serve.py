@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from .build import build
+from .cache import default_folder
 from .diagnostics import Report
 from .progress import Progress
 
@@ -58,7 +59,7 @@ class Server:
     def rebuild(self) -> bool:
         report = Report(quiet=self.quiet)
         result = build(self.content, self.out, report, jobs=self.jobs, progress=Progress(quiet=True),
-                       cache_dir=self.content.resolve().parent / ".cablesite-cache")
+                       cache_dir=default_folder(self.content))
         if result.ok:
             self.version += 1
         if not self.quiet:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -78,7 +79,10 @@ class SiteWriter:
     that short step is interrupted, the next writer on the folder completes it first.
     The first build of a folder, or a ``reuse=False`` one, is swapped in whole.
     The site's files are listed beside it (``.site.files``), so a rebuild knows what to
-    remove without walking the folder.
+    remove without walking the folder.  That list also names the build that wrote the
+    site (``token``, random): the site, its list and the build's caches copied together
+    (a CI cache restored) are still known as that build's, where a file's inode or time
+    would have changed.
     """
 
     def __init__(self, out_dir: Path, reuse: bool = True):
@@ -93,8 +97,9 @@ class SiteWriter:
                     old.unlink(missing_ok=True)            # its removal is done
             elif not _running(old.name.rsplit("-", 1)[-1]) and not _removing(old):
                 remove_later(old)                           # a removal that did not finish
-        self.previous = previous_files(self.out) if reuse else None
+        self.previous, self.previous_token = previous_files(self.out) if reuse else (None, None)
         self.reuse = self.previous is not None
+        self.token = secrets.token_hex(16)     # this build's, written in the list at commit
         self.tmp = self.out.parent / f".{self.out.name}.building-{os.getpid()}"
         self.tmp.mkdir()
         self._out, self._tmp = str(self.out), str(self.tmp)
@@ -163,7 +168,7 @@ class SiteWriter:
         (self.tmp / MARKER).write_text(f"{MARKER_TEXT}files: {digest}\n", encoding="utf-8")
         manifest = manifest_path(self.out)
         tmp = manifest.with_name(manifest.name + ".tmp")
-        tmp.write_text(f"{digest}\n{listing}", encoding="utf-8")
+        tmp.write_text(f"{digest} {self.token}\n{listing}", encoding="utf-8")
         if not self.reuse:
             old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
             if self.out.exists():
@@ -237,22 +242,24 @@ def manifest_path(out: Path) -> Path:
     return out.parent / f".{out.name}.files"
 
 
-def previous_files(out: Path) -> set[str] | None:
+def previous_files(out: Path) -> tuple[set[str] | None, str | None]:
     """The files of the site in ``out`` (None: no site of ours there, or one whose marker
-    is of an older cablesite: it is then rewritten whole).  Read from the list beside the
-    site when that list is the one the marker names, else found by walking the folder
-    (a site copied or moved without its list)."""
+    is of an older cablesite: it is then rewritten whole), and the token of the build that
+    wrote it (None when unknown).  Read from the list beside the site when that list is
+    the one the marker names, else found by walking the folder (a site copied or moved
+    without its list; its build is then unknown)."""
     try:
         text = (out / MARKER).read_text(encoding="utf-8")
     except OSError:
-        return None
+        return None, None
     if not text.startswith(MARKER_TEXT) or "\nfiles: " not in text:
-        return None
+        return None, None
     digest = text.rsplit("files: ", 1)[1].strip()
     try:
         with open(manifest_path(out), encoding="utf-8") as f:
-            if f.readline().strip() == digest:
-                return set(f.read().splitlines())
+            head = f.readline().split()
+            if head and head[0] == digest:
+                return set(f.read().splitlines()), head[1] if len(head) == 2 else None
     except OSError:
         pass
     found = set()
@@ -262,7 +269,7 @@ def previous_files(out: Path) -> set[str] | None:
             found.add(name if rel == "." else f"{rel}/{name}")
     found.discard(MARKER)
     found.discard(JOURNAL)
-    return found
+    return found, None
 
 
 def finish(out: Path) -> None:

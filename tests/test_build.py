@@ -350,6 +350,36 @@ def test_a_site_changed_by_another_build_is_not_trusted(tmp_path):
     assert digest(fresh) == digest(out)
 
 
+def test_a_site_restored_with_its_caches_in_a_fresh_checkout_is_rebuilt_incrementally(tmp_path):
+    """CI: the site, the list beside it and the cache are saved after a build and restored
+    into a fresh checkout (every file new: other inodes and times).  Adding a cable then
+    parses one file and renders only the pages it changes, as on the machine that built
+    the site; restored without its list, the site is not trusted (every page rendered)."""
+    from generator.write import manifest_path
+    first_dir, ci = tmp_path / "first", tmp_path / "ci"
+    shutil.copytree(ROOT / "content", first_dir / "content")
+    build(first_dir / "content", first_dir / "site", Report(quiet=True),
+          cache_dir=first_dir / "cache")
+    for restored_list in (True, False):
+        shutil.rmtree(ci, ignore_errors=True)
+        shutil.copytree(ROOT / "content", ci / "content")           # the checkout
+        shutil.copytree(first_dir / "cache", ci / "cache")          # the cache action
+        shutil.copytree(first_dir / "site", ci / "site")
+        if restored_list:
+            shutil.copy(manifest_path(first_dir / "site"), manifest_path(ci / "site"))
+        _new_cable(ci / "content")
+        r = build(ci / "content", ci / "site", Report(quiet=True), cache_dir=ci / "cache")
+        assert r.ok and r.parsed == 1
+        if restored_list:
+            assert 2 <= r.rendered < r.pages // 2 and r.changed < r.files // 2
+        else:
+            assert r.rendered == r.pages
+        fresh = tmp_path / "fresh"
+        build(ci / "content", fresh, Report(quiet=True), clean=True)
+        assert digest(fresh) == digest(ci / "site")
+        shutil.rmtree(fresh)
+
+
 def test_interrupted_build_leaves_the_previous_site(tmp_path, monkeypatch):
     import generator.build
     content = tmp_path / "content"

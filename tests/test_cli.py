@@ -71,3 +71,28 @@ def test_bad_people_toml_is_reported(tmp_path, capsys):
     assert main(["parse", "--people", str(bad), "-q", str(SEEDS / "000_fedcf07303434e2b.txt")]) == 0
     assert main(["parse", "--strict", "--people", str(bad), str(SEEDS / "000_fedcf07303434e2b.txt")]) == 1
     assert "unknown key 'alias'" in capsys.readouterr().err
+
+
+def test_ci_configurations_keep_what_an_incremental_build_needs():
+    """Netlify and GitHub Actions save and restore the caches, the site and the list beside
+    it under the names the build uses (a restored site is then rebuilt incrementally:
+    tests/test_build.py), and Netlify publishes the folder the build writes."""
+    import tomllib
+    from pathlib import Path
+
+    from generator.cache import CACHE_FOLDER
+    from generator.write import manifest_path
+    kept = {CACHE_FOLDER, "site", manifest_path(Path("site")).name}
+    netlify = tomllib.loads((ROOT / "netlify.toml").read_text())
+    assert netlify["build"]["publish"] == "site" and "--strict" in netlify["build"]["command"]
+    [plugin] = [p for p in netlify["plugins"] if p["package"] == "netlify-plugin-cache"]
+    assert set(plugin["inputs"]["paths"]) == kept
+    workflow = (ROOT / ".github/workflows/site.yml").read_text()
+    steps = workflow.split("- name: ")
+    restore = next(s for s in steps if "actions/cache/restore@" in s)
+    save = next(s for s in steps if "actions/cache/save@" in s)
+    build_at = next(k for k, s in enumerate(steps) if "cablesite build" in s)
+    assert steps.index(restore) < build_at < steps.index(save)
+    for step in (restore, save):
+        paths = step.split("path: |", 1)[1].split("key:", 1)[0].split()
+        assert set(paths) == kept
