@@ -209,11 +209,14 @@ def remove_later(folder: Path) -> None:
     The remover's process id is left beside the folder, so a build that starts meanwhile
     leaves it to that process (at 250,000 cables, a build right after a clean one
     removed the same 1.3 million files again, and waited for them: 258 s instead of 101
-    s); if it does not finish, the next build starts another."""
+    s); if it does not finish, the next build starts another.  The remover runs at the
+    lowest CPU priority: a build started meanwhile comes first."""
     mark = folder.with_name(folder.name + REMOVER)
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-c", "import os, shutil, sys\nshutil.rmtree(sys.argv[1], True)\n"
+            [sys.executable, "-c", "import os, shutil, sys\n"
+             "try:\n    os.nice(19)\nexcept (AttributeError, OSError):\n    pass\n"
+             "shutil.rmtree(sys.argv[1], True)\n"
              "try:\n    os.remove(sys.argv[2])\nexcept OSError:\n    pass\n", str(folder), str(mark)],
             start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
