@@ -54,11 +54,7 @@ class TelegramLexer(RegexLexer):
              bygroups(Number, Whitespace, Operator.Word)),
             (r"¶", Number),
             (r"-{3,}[- ]*", Punctuation),
-            (r"[^\n]", Text, "line"),
-        ],
-        "line": [
-            (r"[^\n]+", Text),
-            (r"\n", Whitespace, "#pop"),
+            (r"[^\n]+", Text),       # the rest of the line: prose, whatever it holds
         ],
     }
 
