@@ -28,6 +28,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -128,8 +129,10 @@ class Trash:
         self.folder.mkdir(parents=True, exist_ok=True)
 
     def put(self, path: Path) -> None:
+        """Move ``path`` (a file or folder) into a folder of its own in the trash (names
+        never collide, whatever an interrupted run left there)."""
         if path.exists():
-            path.rename(self.folder / f"{len(list(self.folder.iterdir()))}-{path.name}")
+            path.rename(Path(tempfile.mkdtemp(dir=self.folder)) / path.name)
 
     def empty(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
