@@ -229,13 +229,18 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
     if theme is None:
         result.ok = False
         return result
+    cache = hashes = None
+    if cache_dir is not None:
+        if clean:
+            ParseCache.remove(cache_dir / "parse.sqlite")
+        cache = ParseCache(cache_dir / "parse.sqlite")
     if (content / "cables").is_dir():
         hashes = FileHashes(cache_dir / "files.pickle", fresh=clean) if cache_dir is not None \
             else None
+        # with nothing in the parse cache to look up, the parse workers hash the files
         sources, diags = discover([content / "cables"], base=content.parent, skip=NOT_CABLES,
-                                  keep=False, hashes=hashes.hashes if hashes is not None else None)
-        if hashes is not None:
-            hashes.save()
+                                  keep=False, hashes=hashes.hashes if hashes is not None else None,
+                                  defer=cache is None or cache.empty())
     else:
         sources, diags = [], [warning(f"no cables: {content / 'cables'} does not exist; put cable "
                                       "files there, or run `cablesite import SOURCE`",
@@ -256,19 +261,16 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
             pages.append(page)
     lap("discover")
     with gathering():
-        cache = None
-        if cache_dir is not None:
-            if clean:
-                ParseCache.remove(cache_dir / "parse.sqlite")
-            cache = ParseCache(cache_dir / "parse.sqlite")
         try:
             col = collect(sources, editorial, jobs=jobs, progress=progress, cache=cache,
                           people=PeopleStore(cache_dir, fresh=clean) if cache_dir is not None
-                          else None)
+                          else None, hashes=hashes.hashes if hashes is not None else None)
         finally:
             if cache is not None:
                 result.parsed = cache.misses
                 cache.close()
+        if hashes is not None:
+            hashes.save()
         del sources
         release_free_memory()
         report.add(col.diagnostics)

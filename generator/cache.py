@@ -121,6 +121,10 @@ class ParseCache:
         return self.db.execute("SELECT 1 FROM parsed WHERE key >= ? AND key < ? LIMIT 1",
                                (prefix, prefix[:-1] + chr(ord(":") + 1))).fetchone() is None
 
+    def empty(self) -> bool:
+        """Whether nothing is cached (a first build, ``--clean``, an upgrade)."""
+        return self.db.execute("SELECT 1 FROM parsed LIMIT 1").fetchone() is None
+
     @staticmethod
     def remove(path: Path) -> None:
         """Delete the parse cache in ``path`` (``--clean``)."""

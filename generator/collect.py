@@ -8,6 +8,7 @@ are resolved across cables.
 from __future__ import annotations
 
 import gc
+import hashlib
 import multiprocessing
 import pickle
 from bisect import bisect_right
@@ -19,7 +20,7 @@ from .cache import (CableStore, MemoryStore, ParseCache, PeopleStore, cable_dige
                     file_key)
 from .cables import parse_record
 from .diagnostics import Diagnostic, error, warning
-from .discover import SourceFile
+from .discover import SourceFile, remember
 from .model import Cable, Person, PersonRef, summary
 from .people.editorial import Editorial
 from .people.lexicon import common_in_mask, common_mask
@@ -67,8 +68,9 @@ _BIG_FILE = 1 << 20   # a file this large (a cables.csv) is read first, its reco
 # whether the file is whole (not some records of it).  The worker summarises and
 # pickles: the process that gathers holds only what it keeps (the summaries) as objects;
 # objects it made and dropped in between (full cables, mentions) would leave its memory
-# fragmented, the summaries spread over mostly empty pages.
-Part = tuple[int, list[Cable], list[Diagnostic], int, list[bytes], bytes, bool]
+# fragmented, the summaries spread over mostly empty pages.  Last, the file's SHA-256
+# when the worker read a file discovery had not (``discover(defer=True)``), else None.
+Part = tuple[int, list[Cable], list[Diagnostic], int, list[bytes], bytes, bool, str | None]
 
 
 def _dumps(obj) -> bytes:
@@ -95,25 +97,36 @@ def _parse_task(task) -> list[Part]:
     kind, items = task
     if kind == "records":
         index, records = items
-        return [(index, *_parse_records(records), False)]
+        return [(index, *_parse_records(records), False, None)]
     out = []
     for index, src in items:
         try:
             data = src.read()
         except OSError as exc:    # gone or unreadable since it was found
             out.append((index, [], [error(f"cannot read file ({exc.strerror})", kind="input",
-                                          path=src.path)], 0, [], _dumps([]), True))
+                                          path=src.path)], 0, [], _dumps([]), True, None))
             continue
-        out.append((index, *_parse_records(read_records(src.path, data)), True))
+        sha = hashlib.sha256(data).hexdigest() if src.sha256 is None else None
+        out.append((index, *_parse_records(read_records(src.path, data)), True, sha))
     return out
 
 
-def _tasks(todo: list[tuple[int, SourceFile]], per_task: int = 32) -> list[tuple[str, object]]:
+def _tasks(todo: list[tuple[int, SourceFile]], per_task: int = 32, hashed=None
+           ) -> list[tuple[str, object]]:
+    """The tasks of parsing ``todo``; a big file is read here and its records spread over
+    tasks (``hashed(index, sha256)`` is told its hash if discovery left it unread)."""
     tasks: list[tuple[str, object]] = []
     small: list[tuple[int, SourceFile]] = []
     for index, src in todo:
         if src.size >= _BIG_FILE:
-            records = read_records(src.path, src.read())
+            try:
+                data = src.read()
+            except OSError:          # the task reading it says so (``_parse_task``)
+                tasks.append(("files", [(index, src)]))
+                continue
+            if src.sha256 is None and hashed is not None:
+                hashed(index, hashlib.sha256(data).hexdigest())
+            records = read_records(src.path, data)
             tasks += [("records", (index, records[k:k + per_task]))
                       for k in range(0, len(records), per_task)]
         else:
@@ -186,42 +199,57 @@ class PeopleInputs:
 
 
 def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress | None = None,
-                  cache: ParseCache | None = None) -> Parsed:
+                  cache: ParseCache | None = None, hashes: dict | None = None) -> Parsed:
     """Read and parse every file on ``jobs`` processes, taking unchanged files from the
     cache; results keep the sources' order.  With a cache the full cables stay in it
-    (and are read back by a :class:`CableStore`); without one, in memory."""
+    (and are read back by a :class:`CableStore`); without one, in memory.  A file that
+    discovery left unread (no ``sha256``) is parsed, not looked up, and hashed by the
+    process that reads it; its hash is recorded in ``hashes`` (``discover``'s)."""
     progress = progress or Silent()
     done: dict[int, tuple[list[Cable], list[Diagnostic]]] = {}   # index -> summaries, problems
     full: dict[int, list[bytes]] = {}        # index -> full cables pickled, without a cache
     people: dict[int, list[bytes]] = {}      # index -> its cables' people inputs pickled
     split: dict[int, tuple[list[Cable], list[int], list[bytes], list[bytes]]] = {}  # big files
     lower = 0                                # common words in lower case (``common_mask``)
-    keys = {index: file_key(src.path, src.sha256) for index, src in enumerate(sources)}
-    todo = []
-    hits = cache.get_many([keys[index] for index in range(len(sources))]) if cache is not None \
-        else iter([None] * len(sources))
-    for (index, src), hit in zip(enumerate(sources), hits):
+    keys = {index: file_key(src.path, src.sha256) for index, src in enumerate(sources)
+            if src.sha256 is not None}
+    todo = [(index, src) for index, src in enumerate(sources) if src.sha256 is None]
+    if cache is not None:
+        cache.misses += len(todo)      # not looked up: not in the cache
+    known = [index for index in range(len(sources)) if index in keys]
+    hits = cache.get_many([keys[index] for index in known]) if cache is not None \
+        else iter([None] * len(known))
+    for index, hit in zip(known, hits):
         if hit is not None:
             done[index] = (hit[0], hit[1])
             lower |= hit[2]
             people[index] = hit[3]
         else:
-            todo.append((index, src))
-    tasks = _tasks(todo)
+            todo.append((index, sources[index]))
+    todo.sort(key=lambda item: item[0])
+
+    def hashed(index: int, sha: str) -> None:
+        keys[index] = file_key(sources[index].path, sha)
+        if hashes is not None:
+            remember(hashes, sources[index], sha)
+
+    tasks = _tasks(todo, hashed=hashed)
     count = sum(len(p) for p, _ in done.values())
 
     def keep(index: int, summaries: list[Cable], diags: list[Diagnostic], words: int,
              blobs: list[bytes], inputs: list[bytes]) -> None:
         done[index] = (summaries, diags)
         people[index] = inputs
-        if cache is not None:
+        if cache is not None and index in keys:    # not: a file that could not be read
             cache.put(keys[index], blobs, (summaries, diags, words, inputs))
         else:
             full[index] = blobs
 
     def take(parts: list[Part]) -> None:
         nonlocal count, lower
-        for index, summaries, diags, words, blobs, inputs, whole in parts:
+        for index, summaries, diags, words, blobs, inputs, whole, sha in parts:
+            if sha is not None:
+                hashed(index, sha)
             lower |= words
             if whole:
                 keep(index, summaries, diags, words, blobs, [inputs])
@@ -387,11 +415,11 @@ def people_started(cables: list[Cable], editorial: Editorial, lower: frozenset[s
 
 def collect(sources: list[SourceFile], editorial: Editorial = Editorial(), jobs: int = 1,
             progress: Progress | None = None, cache: ParseCache | None = None,
-            people: PeopleStore | None = None) -> Collection:
+            people: PeopleStore | None = None, hashes: dict | None = None) -> Collection:
     """The collection, its people still being resolved when it is large (see
     ``people_started``; ``Collection.persons`` waits for them), from what the last build
-    left in ``people`` if given."""
-    parsed = parse_sources(sources, jobs, progress, cache)
+    left in ``people`` if given; ``hashes``: see ``parse_sources``."""
+    parsed = parse_sources(sources, jobs, progress, cache, hashes)
     resolving = people_started(parsed.cables, editorial, parsed.lower, parsed.people,
                                parsed.digests, people)
     diags = parsed.diagnostics

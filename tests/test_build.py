@@ -3,12 +3,14 @@ cable text is data, and bad configuration is explained."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.build import build
+from generator.cache import ParseCache
 from generator.diagnostics import Report
 from generator.linkcheck import check_links
 
@@ -464,6 +466,55 @@ def test_a_file_gone_between_discovery_and_parsing_is_reported(tmp_path):
     col = collect(sources)
     assert len(col.cables) == len(sources) - 1
     assert [(d.kind, d.path) for d in col.diagnostics if d.severity == "error"] == [("input", sources[0].path)]
+
+
+def test_a_file_left_unread_by_discovery_and_gone_before_parsing_is_reported(tmp_path):
+    from generator.collect import collect
+    from generator.discover import discover
+    shutil.copytree(ROOT / "content/cables", tmp_path / "cables")
+    sources, _ = discover([tmp_path / "cables"], base=tmp_path, keep=False, defer=True)
+    assert all(s.sha256 is None for s in sources)
+    Path(sources[0].file).unlink()
+    hashes: dict = {}
+    col = collect(sources, hashes=hashes)
+    assert len(col.cables) == len(sources) - 1
+    assert [(d.kind, d.path) for d in col.diagnostics if d.severity == "error"] == [("input", sources[0].path)]
+
+
+def test_a_first_build_hashes_the_cables_as_it_parses_them(tmp_path, monkeypatch):
+    """With an empty parse cache, discovery reads no cable: the parse workers read and hash
+    them, the table of hashes is filled as discovery fills it, and the next build reads
+    none of them; the site is the one a build whose discovery hashed them makes."""
+    from generator import discover as discover_mod
+    from generator.cache import FileHashes
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    cables = sorted((content / "cables").glob("*.txt"))
+    for f in cables:
+        os.utime(f, (1_600_000_000, 1_600_000_000))     # long before the build
+    read = []
+    real = discover_mod._read
+    names = {f.name for f in cables}       # (the Markdown pages are read, not hashed)
+    monkeypatch.setattr(discover_mod, "_read",
+                        lambda f: (Path(f).name in names and read.append(Path(f).name)) or real(f))
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    first = build(content, out, Report(quiet=True), jobs=2, cache_dir=cache)
+    assert first.ok and first.parsed == len(cables) and read == []
+    table = FileHashes(cache / "files.pickle").hashes
+    assert {Path(f).name: sha for f, (_, sha) in table.items()} == \
+        {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in cables}
+    again = build(content, out, Report(quiet=True), cache_dir=cache)
+    assert again.parsed == 0 and again.changed == 0 and read == []
+    # a file changed meanwhile is read by discovery (the cache has something to look up)
+    cable = content / "cables/001_2a79f56e12a0477c.txt"
+    cable.write_text(cable.read_text().replace("Friends Indeed", "Friends in Deed"))
+    third = build(content, out, Report(quiet=True), cache_dir=cache)
+    assert third.parsed == 1 and read == [cable.name]
+    monkeypatch.setattr(discover_mod, "_read", real)
+    hashed = tmp_path / "hashed"
+    monkeypatch.setattr(ParseCache, "empty", lambda self: False)    # nothing deferred
+    assert build(content, hashed, Report(quiet=True), cache_dir=tmp_path / "cache2").parsed == 5
+    assert digest(hashed) == digest(out)
 
 
 def test_a_rebuild_reads_only_the_cables_it_prints(tmp_path, monkeypatch):

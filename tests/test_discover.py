@@ -61,6 +61,35 @@ def test_a_file_modified_just_now_is_hashed_again_next_time(tmp_path, monkeypatc
     assert len(hashes) == 2
 
 
+def test_deferred_files_are_left_unread_for_whoever_reads_them_to_hash(tmp_path, monkeypatch):
+    root = _tree(tmp_path)
+    (root / "three.txt").write_text("THREE")       # now: within the clock's reach
+    plain, _ = discover([root], keep=False)
+    hashes: dict = {}
+    discover([root / "a"], keep=False, hashes=hashes)        # one.txt known from before
+    read = []
+    real = discover_mod._read
+    monkeypatch.setattr(discover_mod, "_read", lambda f: read.append(Path(f).name) or real(f))
+    files, diags = discover([root], keep=False, hashes=hashes, defer=True)
+    assert diags == [] and read == []
+    by_name = {Path(f.file).name: f for f in files}
+    assert [f.path for f in files] == [f.path for f in plain]
+    assert by_name["one.txt"].sha256 == _shas(plain)["one.txt"]        # known: not deferred
+    assert by_name["two.txt"].sha256 is None and by_name["two.txt"].size == 3
+    assert by_name["two.txt"].stamp is not None and by_name["three.txt"].stamp is None
+    assert set(hashes) == {str(root / "a" / "one.txt")}
+    for name in ("two.txt", "three.txt"):
+        discover_mod.remember(hashes, by_name[name], _shas(plain)[name])
+    # the old file is recorded as discovery records the files it reads; the new one is not
+    assert hashes[str(root / "two.txt")] == (by_name["two.txt"].stamp, _shas(plain)["two.txt"])
+    assert str(root / "three.txt") not in hashes
+    again, _ = discover([root], keep=False, hashes=hashes, defer=True)
+    assert read == [] and [Path(f.file).name for f in again if f.sha256 is None] == ["three.txt"]
+    # files kept in memory are always read and hashed
+    kept, _ = discover([root], defer=True)
+    assert _shas(kept) == _shas(plain)
+
+
 def test_the_table_is_kept_beside_the_cache_and_started_afresh_when_unreadable(tmp_path):
     root = _tree(tmp_path)
     table = FileHashes(tmp_path / "cache" / "files.pickle")
