@@ -20,7 +20,7 @@ from .cache import (CableStore, MemoryStore, ParseCache, PeopleStore, cable_dige
                     file_key)
 from .cables import parse_record
 from .diagnostics import Diagnostic, error, warning
-from .discover import SourceFile, remember
+from .discover import SourceFile, read_ahead, remember
 from .model import Cable, Person, PersonRef, summary
 from .people.editorial import Editorial
 from .people.lexicon import common_in_mask, common_mask
@@ -263,21 +263,30 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
             count += len(summaries)
         progress.step("parse", count, 0, "cables")
 
+    unread = [src for _, src in todo if src.sha256 is None and src.size < _BIG_FILE]
     if jobs > 1 and len(tasks) > 2:
         ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                           else None)
         with ctx.Pool(jobs, initializer=gc.enable) as pool:   # see build.gathering
-            for parts in pool.imap(_parse_task, tasks):
-                take(parts)
+            finish = read_ahead(unread)      # started once the workers are forked
+            try:
+                for parts in pool.imap(_parse_task, tasks):
+                    take(parts)
+            finally:
+                finish()
     else:
-        for parts in map(_parse_task, tasks):
-            take(parts)
+        finish = read_ahead(unread)
+        try:
+            for parts in map(_parse_task, tasks):
+                take(parts)
+        finally:
+            finish()
     for index, (summaries, words, blobs, inputs) in split.items():
         keep(index, summaries, done[index][1], words[0], blobs, inputs)
     for index, _ in todo:
         if index not in done:        # a big file with no records
             keep(index, [], [], 0, [], [])
-    if cache is not None:
+    if cache is not None and known:   # (none looked up: discovery found the cache empty)
         cache.prune(set(keys.values()))
     progress.done("parse", count, f"cables from {len(sources)} files ({len(todo)} parsed, "
                                   f"{len(sources) - len(todo)} from the cache)")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .diagnostics import Diagnostic, error, warning
 
@@ -179,3 +181,41 @@ def read_text(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
+
+
+def read_ahead(files: list[SourceFile]) -> Callable[[], None]:
+    """Ask the kernel to bring ``files`` (those on disk) into its cache, in order, from a
+    thread of this process, without waiting for the disk (``posix_fadvise(WILLNEED)``):
+    the processes that parse the files ``discover(defer=True)`` left unread then read
+    them from memory, where each would wait for the disk with a core idle (50,000
+    cables from a cold disk cache: discovery and parsing took 54.6 and 75.9 s without
+    it, 50.8 and 49.8 s with it, 57.1 s when discovery read them).  Returns the function
+    that stops the thread and waits for it (call it before forking again); where the
+    call is missing (not Linux), nothing is done."""
+    stop = threading.Event()
+    advise = getattr(os, "posix_fadvise", None)
+    paths = [f.file for f in files if f.file is not None]
+    if advise is None or not paths:
+        return stop.set
+
+    def run() -> None:
+        for path in paths:
+            if stop.is_set():
+                return
+            try:
+                fd = os.open(path, os.O_RDONLY)
+            except OSError:
+                continue            # the parser reports it
+            try:
+                advise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+    thread = threading.Thread(target=run, name="read-ahead", daemon=True)
+    thread.start()
+
+    def finish() -> None:
+        stop.set()
+        thread.join()
+    return finish

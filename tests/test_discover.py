@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from generator import discover as discover_mod
@@ -88,6 +89,42 @@ def test_deferred_files_are_left_unread_for_whoever_reads_them_to_hash(tmp_path,
     # files kept in memory are always read and hashed
     kept, _ = discover([root], defer=True)
     assert _shas(kept) == _shas(plain)
+
+
+def test_files_left_unread_are_read_ahead_in_order_by_a_thread_that_stops(tmp_path,
+                                                                       monkeypatch):
+    import threading
+    root = _tree(tmp_path)
+    files, _ = discover([root], keep=False, defer=True)
+    gone = discover_mod.SourceFile("gone.txt", None, None, str(tmp_path / "gone.txt"), 3)
+    advised, go = [], threading.Event()
+
+    def advise(fd, offset, length, what):
+        go.wait(5)
+        advised.append((os.readlink(f"/proc/self/fd/{fd}") if os.path.exists("/proc/self/fd")
+                        else fd, offset, length, what))
+    monkeypatch.setattr(os, "posix_fadvise", advise, raising=False)
+    monkeypatch.setattr(os, "POSIX_FADV_WILLNEED", 3, raising=False)
+    go.set()
+    finish = discover_mod.read_ahead([files[0], gone, files[1]])
+    for _ in range(500):
+        if len(advised) == 2:
+            break
+        time.sleep(0.01)
+    finish()                       # waits for the thread
+    assert [a[1:] for a in advised] == [(0, 0, 3)] * 2     # the missing file skipped
+    if os.path.exists("/proc/self/fd"):
+        assert [a[0] for a in advised] == [files[0].file, files[1].file]
+    assert not any(t.name == "read-ahead" for t in threading.enumerate())
+    # stopped early, it advises no more
+    advised.clear()
+    go.clear()
+    finish = discover_mod.read_ahead(files)
+    threading.Timer(0.05, go.set).start()
+    finish()
+    assert len(advised) <= 1
+    monkeypatch.delattr(os, "posix_fadvise")           # not Linux: nothing is done
+    assert discover_mod.read_ahead(files)() is None
 
 
 def test_the_table_is_kept_beside_the_cache_and_started_afresh_when_unreadable(tmp_path):
