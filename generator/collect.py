@@ -111,7 +111,7 @@ def _parse_task(task) -> list[Part]:
     return out
 
 
-def _tasks(todo: list[tuple[int, SourceFile]], per_task: int = 32, hashed=None
+def _tasks(todo: list[tuple[int, SourceFile]], hashed, per_task: int = 32
            ) -> list[tuple[str, object]]:
     """The tasks of parsing ``todo``; a big file is read here and its records spread over
     tasks (``hashed(index, sha256)`` is told its hash if discovery left it unread)."""
@@ -124,7 +124,7 @@ def _tasks(todo: list[tuple[int, SourceFile]], per_task: int = 32, hashed=None
             except OSError:          # the task reading it says so (``_parse_task``)
                 tasks.append(("files", [(index, src)]))
                 continue
-            if src.sha256 is None and hashed is not None:
+            if src.sha256 is None:
                 hashed(index, hashlib.sha256(data).hexdigest())
             records = read_records(src.path, data)
             tasks += [("records", (index, records[k:k + per_task]))
@@ -233,17 +233,17 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
         if hashes is not None:
             remember(hashes, sources[index], sha)
 
-    tasks = _tasks(todo, hashed=hashed)
+    tasks = _tasks(todo, hashed)
     count = sum(len(p) for p, _ in done.values())
 
     def keep(index: int, summaries: list[Cable], diags: list[Diagnostic], words: int,
              blobs: list[bytes], inputs: list[bytes]) -> None:
         done[index] = (summaries, diags)
         people[index] = inputs
-        if cache is not None and index in keys:    # not: a file that could not be read
-            cache.put(keys[index], blobs, (summaries, diags, words, inputs))
-        else:
+        if cache is None:
             full[index] = blobs
+        elif index in keys:       # not: a file that could not be read (no hash)
+            cache.put(keys[index], blobs, (summaries, diags, words, inputs))
 
     def take(parts: list[Part]) -> None:
         nonlocal count, lower
@@ -264,23 +264,20 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
         progress.step("parse", count, 0, "cables")
 
     unread = [src for _, src in todo if src.sha256 is None and src.size < _BIG_FILE]
+    pool = None
     if jobs > 1 and len(tasks) > 2:
         ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                           else None)
-        with ctx.Pool(jobs, initializer=gc.enable) as pool:   # see build.gathering
-            finish = read_ahead(unread)      # started once the workers are forked
-            try:
-                for parts in pool.imap(_parse_task, tasks):
-                    take(parts)
-            finally:
-                finish()
-    else:
-        finish = read_ahead(unread)
-        try:
-            for parts in map(_parse_task, tasks):
-                take(parts)
-        finally:
-            finish()
+        pool = ctx.Pool(jobs, initializer=gc.enable)   # see build.gathering
+    finish = read_ahead(unread)      # started once the workers are forked
+    try:
+        for parts in (pool.imap(_parse_task, tasks) if pool is not None
+                      else map(_parse_task, tasks)):
+            take(parts)
+    finally:
+        finish()
+        if pool is not None:
+            pool.terminate()
     for index, (summaries, words, blobs, inputs) in split.items():
         keep(index, summaries, done[index][1], words[0], blobs, inputs)
     for index, _ in todo:
