@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import islice
 
 from ..model import Mention, Paragraph
 from ..names import TITLE_ABBREVIATIONS, clean_name
@@ -44,7 +45,7 @@ _HAS_INITIAL = re.compile(r"(?:^| )[A-Z]\.(?: |$)")
 
 def _caps_mode(text: str) -> bool:
     """Text written in capitals (1970s telegrams, subject lines): case says nothing."""
-    return len(_LOWER_RUN.findall(text, 0, 400)) <= 2
+    return sum(1 for _ in islice(_LOWER_RUN.finditer(text, 0, 400), 3)) <= 2
 
 
 @lru_cache(maxsize=1 << 18)
@@ -263,7 +264,11 @@ def _lower_title_before(text: str, phrase: str) -> str | None:
 # Runs of capitalised words, kept simple for speed; sentence ends inside a run
 # ("Kramer. He") are cut in Python (see _segments).
 _SIMPLE_WORD = r"[A-Z\u00C0-\u00DE][\w'’./-]*"
-RUNS = re.compile(r"(?<![\w'’])" + _SIMPLE_WORD + r"(?:[ \t]+(?:" + _PART + r"[ \t]+)*"
+# The capital comes first, then the look-behind at the character before it: a pattern that
+# starts with a character class lets the regex engine skip to the next capital, where one
+# that starts with a look-behind is tried at every position (a third less time over the
+# corpus; the same matches).
+RUNS = re.compile(r"[A-Z\u00C0-\u00DE](?<![\w'’].)[\w'’./-]*(?:[ \t]+(?:" + _PART + r"[ \t]+)*"
                   + _SIMPLE_WORD + r")*")
 _ABBRS = frozenset("Amb. Dr. Mr. Mrs. Ms. Gen. Col. Lt. Sen. Rep. Gov. Prof. Adm. Capt. Maj. Sgt. "
                    "Pres. St. Jr. Sr.".split())
@@ -338,7 +343,7 @@ def extract(paragraphs: tuple[Paragraph, ...], subject: str | None, classified_b
     """Every person mention in a cable, plus bare candidates (``where='bare'``), and the
     common English words the cable writes in lower case (for the collection-level pass)."""
     joined = " ".join(p.text for p in paragraphs if p.kind == "paragraph")
-    vocab = {w for w in set(joined.translate(_SEPARATORS).split()) if w.islower()}
+    vocab = set(filter(str.islower, set(joined.translate(_SEPARATORS).split())))
     mentions: list[Mention] = []
     bare: list[Mention] = []
     if classified_by_name:
