@@ -63,6 +63,22 @@ class Staged:
 
 CHANGED, UNCHANGED = Staged(True), Staged(False)
 
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _write_file(path: str, data: bytes) -> None:
+    """``data`` as the file ``path``, with the three system calls it takes.  ``open(path,
+    "wb")`` also asks the file's block size and whether it is a terminal, and wraps it in
+    two objects: 57 against 37 us a file of 10 KB, and a site at 250,000 cables has 1.3
+    million files."""
+    fd = os.open(path, _CREATE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
 JOURNAL = ".cablesite-apply"   # in the output folder while a build's changes are moved in
 
 
@@ -143,8 +159,7 @@ class SiteWriter:
         if folder not in self.made:
             os.makedirs(f"{self._tmp}/{folder}", exist_ok=True)
             self.made.add(folder)
-        with open(f"{self._tmp}/{rel}", "wb") as f:
-            f.write(data)
+        _write_file(f"{self._tmp}/{rel}", data)
         return CHANGED
 
     def has(self, rel: str) -> bool:

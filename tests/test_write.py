@@ -97,3 +97,26 @@ def test_a_replaced_site_is_removed_in_the_background_once(tmp_path, monkeypatch
     while (tmp_path / (left.name + write.REMOVER)).exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not (tmp_path / (left.name + write.REMOVER)).exists()
+
+
+def test_staged_files_hold_exactly_their_bytes(tmp_path, monkeypatch):
+    import os
+
+    import generator.write as write
+    out = tmp_path / "site"
+    files = {"empty.html": b"", "a/small.txt": "é¶\n".encode(), "b/c/big.js": bytes(range(256)) * 5000}
+    w = SiteWriter(out)
+    for rel, data in files.items():
+        w.add(rel, data)
+    # a write that takes part of the bytes at a time is carried on to the end
+    real_write = os.write
+    monkeypatch.setattr(write.os, "write", lambda fd, data: real_write(fd, bytes(data[:1000])))
+    w.add("d/partial.bin", files["b/c/big.js"])
+    monkeypatch.undo()
+    w.commit()
+    for rel, data in {**files, "d/partial.bin": files["b/c/big.js"]}.items():
+        assert (out / rel).read_bytes() == data, rel
+    w = SiteWriter(out)
+    w.add("a/small.txt", "changed".encode())     # a changed file replaces the last one
+    w.commit()
+    assert (out / "a" / "small.txt").read_bytes() == b"changed"
