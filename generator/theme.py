@@ -8,8 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import FunctionType
 
 import jinja2
+import jinja2.runtime
+from markupsafe import Markup
+
+try:      # markupsafe's escaping of a str in C (what ``markupsafe.escape`` calls)
+    from markupsafe import _escape_inner
+except ImportError:       # not in this version of markupsafe: Jinja's own escape is used
+    _escape_inner = None
 
 from .diagnostics import Diagnostic, error
 
@@ -29,6 +37,60 @@ class Theme:
                       for p in static.rglob("*") if p.is_file())
 
 
+_new_str = str.__new__
+
+
+def escape(s, /) -> Markup:
+    """``markupsafe.escape``, the same value, without its two Python calls on a ``str``
+    (itself and ``Markup.__new__``): a ``Markup`` made from the escaped text in one
+    step, and a ``Markup`` given back as it is (markupsafe makes an equal copy).  Every
+    ``{{ ... }}`` of an autoescaped template is one call (hundreds on a page)."""
+    t = type(s)
+    if t is str:
+        return _new_str(Markup, _escape_inner(s))
+    if t is Markup:
+        return s
+    if hasattr(s, "__html__"):
+        return Markup(s.__html__())
+    return _new_str(Markup, _escape_inner(str(s)))
+
+
+class Template(jinja2.Template):
+    """A compiled template whose ``{{ ... }}`` call :func:`escape`.  A template's code
+    looks ``escape`` up in its module's namespace, which Jinja fills from its runtime
+    (markupsafe's) when it loads the code; this replaces it there.  Rendering a cable
+    page took 8% less time, a list page 22% less (2,000 synthetic cables, the two in
+    turn in one process; the same bytes).  Where the hook or markupsafe's inner
+    function is missing (other versions), Jinja's own escape stays."""
+
+    @classmethod
+    def _from_namespace(cls, environment, namespace, globals):
+        if _escape_inner is not None and "escape" in namespace:
+            namespace["escape"] = escape
+        return super()._from_namespace(environment, namespace, globals)
+
+
+class Context(jinja2.runtime.Context):
+    """Jinja's context, calling a plain Python function (``link``, on every page a few
+    hundred times) at once.  Jinja's ``call`` first asks whether the function, or its
+    ``__call__``, wants the context or the environment passed (``pass_context``...); a
+    function has no ``__call__`` of its own, so a function without Jinja's mark is
+    called as it would be there, and all else goes Jinja's way.  5% less time rendering
+    (2,000 synthetic cables, in turn in one process; the same bytes)."""
+
+    def call(__self, __obj, *args, **kwargs):
+        if type(__obj) is not FunctionType or hasattr(__obj, "jinja_pass_arg"):
+            return super().call(__obj, *args, **kwargs)
+        if kwargs:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined("value was undefined because a callable raised a"
+                                                " StopIteration exception")
+
+
 class Environment(jinja2.Environment):
     """Jinja's environment, with ``row.date`` on a dict looking the key up at once.
 
@@ -37,7 +99,12 @@ class Environment(jinja2.Environment):
     items) every lookup raised and caught an exception, a fifth of rendering a cable page.
     The meaning is Jinja's: a name that is an attribute of the dict's type (``items``,
     ``copy``...) is still the attribute; a missing key is undefined.  Types that are not
-    plain dicts (or subclasses with instance attributes or ``__getattr__``) go Jinja's way."""
+    plain dicts (or subclasses with instance attributes or ``__getattr__``) go Jinja's way.
+    Its templates escape with :func:`escape` (see :class:`Template`) and call functions
+    through :class:`Context`."""
+
+    template_class = Template
+    context_class = Context
 
     def getattr(self, obj, attribute):
         names = _dict_attributes(type(obj))
