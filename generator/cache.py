@@ -415,9 +415,7 @@ class TermCache:
 
 class AnalysisCache:
     """Each search document's analysed fields (:func:`generator.search.postings.analysed`)
-    and its result card's JSON (``card_json``, compressed: the index's cards are written
-    without loading their cables again), by the document's fingerprint and the search
-    code's version, in one SQLite file, so
+    by the document's fingerprint and the search code's version, in one SQLite file, so
     a rebuild runs the pipeline only on new and changed cables (the postings of whole
     runs of documents are kept apart: ``search.runs.RunStore``).  Every process reads
     with a connection of its own; the building process writes (WAL: readers and the
@@ -433,7 +431,6 @@ class AnalysisCache:
         self._writer = sqlite3.connect(path)
         self._writer.execute("PRAGMA journal_mode=WAL")
         self._writer.execute("CREATE TABLE IF NOT EXISTS docs (key BLOB PRIMARY KEY, value BLOB)")
-        self._writer.execute("CREATE TABLE IF NOT EXISTS cards (key BLOB PRIMARY KEY, value BLOB)")
         self._writer.commit()
         self._read = _Reader(path)
         self.used: set[bytes] = set()
@@ -459,35 +456,20 @@ class AnalysisCache:
             out.append((n, tuple(terms.split("\n")) if terms else (), counts))
         return tuple(out)
 
-    @staticmethod
-    def pack_card(data: bytes) -> bytes:
-        return zlib.compress(data, 1)
-
-    def card(self, key: bytes) -> bytes | None:
-        """The result card's JSON kept with a document's analysis (``pack_card``), or None."""
-        row = self._read().execute("SELECT value FROM cards WHERE key = ?", (key,)).fetchone()
-        return zlib.decompress(row[0]) if row is not None else None
-
     def use(self, keys) -> None:
         """Keep these documents' analyses past :meth:`finish`."""
         self.used.update(keys)
 
-    def put(self, rows: list[tuple]) -> None:
-        """New analyses (key, packed analysis, packed card or none), from this process or
-        a worker's."""
-        self._writer.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)",
-                                 [(k, v) for k, v, *_ in rows])
-        self._writer.executemany("INSERT OR REPLACE INTO cards VALUES (?, ?)",
-                                 [(k, c[0]) for k, _, *c in rows if c and c[0] is not None])
+    def put(self, rows: list[tuple[bytes, bytes]]) -> None:
+        """New analyses (key, packed), from this process or a worker's."""
+        self._writer.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)", rows)
         self._writer.commit()
 
     def finish(self, prune: bool = True) -> None:
         """Forget the documents this build did not use (when ``prune``); close."""
         if prune:
-            for table in ("docs", "cards"):
-                stale = [(k,) for (k,) in self._writer.execute(f"SELECT key FROM {table}")
-                         if k not in self.used]
-                self._writer.executemany(f"DELETE FROM {table} WHERE key = ?", stale)
+            stale = [(k,) for (k,) in self._writer.execute("SELECT key FROM docs") if k not in self.used]
+            self._writer.executemany("DELETE FROM docs WHERE key = ?", stale)
             self._writer.commit()
         self._writer.close()
 

@@ -7,7 +7,6 @@ whole Cablegate release) instead of a table per document.
 """
 from __future__ import annotations
 
-import json
 import re
 from hashlib import blake2b
 from dataclasses import dataclass
@@ -46,9 +45,8 @@ class SearchDoc:
     tags: tuple[str, ...]
     load: Callable[[], tuple[dict[str, str], dict]]
     """-> (fields, card): field -> text (the id field holds ready-made terms), and what a
-    result shows (its text is for snippets and phrases).  Made when needed, so a large
-    collection's text is never held: once per build with an analysis cache (which keeps
-    the card's JSON, ``card_json``), twice without."""
+    result shows (its text is for snippets and phrases).  Made when needed, twice per
+    build, so a large collection's text is never held a second time."""
     fingerprint: bytes | None = None
     """Equal fingerprints, equal documents (fields and card); None: not known."""
 
@@ -67,13 +65,6 @@ def _load(site: Site, i: int) -> tuple[dict[str, str], dict]:
     card = {"id": c.id or site.keys[i], "u": urls.cable_path(c, site.keys[i]), "s": c.subject or "",
             "d": c.date or "", "t": list(c.tags), "x": body}
     return fields, card
-
-
-def card_json(card: dict) -> bytes:
-    """A result card as the index writes it (UTF-8 JSON, no spaces): made once, when its
-    cable is loaded to be analysed, and kept with the analysis (``AnalysisCache``), so
-    writing the card does not load the cable a second time."""
-    return json.dumps(card, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _fingerprint(site: Site, i: int) -> bytes:

@@ -168,31 +168,19 @@ def _ready(data: bytes) -> Callable[[], bytes]:
     return lambda: data
 
 
-def _card(name: str, doc: SearchDoc, cache=None) -> bytes:
-    """A result card's file: ``_js("doc", name, card)``, the card's JSON taken from the
-    analysis cache when it has it (kept when the cable was analysed), else made from
-    the cable, loaded."""
-    data = cache.card(cache.key(doc.fingerprint)) if cache is not None and doc.fingerprint \
-        else None
-    if data is None:
-        return _js("doc", name, doc.load()[1])
-    return b"".join((b"cablesearch.doc(", _js_value(name), b",", data, b");\n"))
+def _card(name: str, doc: SearchDoc) -> bytes:
+    return _js("doc", name, doc.load()[1])
 
 
-def _js_value(value) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _made_cards(cards: list[tuple[str, str, SearchDoc]], jobs: int, put=None,
-                cache=None) -> Iterator:
+def _made_cards(cards: list[tuple[str, str, SearchDoc]], jobs: int, put=None) -> Iterator:
     """The bytes of ``cards`` ((path, name, document)), in order, made on ``jobs`` forked
-    processes when there are enough (each reads its card from ``cache``, or its
-    cable), at most a few chunks ahead of the caller; with ``put``, each card is staged
-    where it is made and what ``put`` returned comes back instead of its bytes."""
+    processes when there are enough (each reads its cable), at most a few chunks ahead
+    of the caller; with ``put``, each card is staged where it is made and what ``put``
+    returned comes back instead of its bytes."""
     def make(start: int, stop: int) -> list:
         if put is None:
-            return [_card(name, d, cache) for _, name, d in cards[start:stop]]
-        return [put(path, _card(name, d, cache)) for path, name, d in cards[start:stop]]
+            return [_card(name, d) for _, name, d in cards[start:stop]]
+        return [put(path, _card(name, d)) for path, name, d in cards[start:stop]]
     return forked.results(make, len(cards), jobs, CARDS_CHUNK, CARDS_FORK_AT, CARDS_AHEAD)
 
 
@@ -291,10 +279,9 @@ def _parts(docs: list[SearchDoc], title: str, words: dict | None, jobs: int,
             fp = docs[i].fingerprint      # 16 bytes, then the name
             digest = blake2b(b"card\0" + fp + name.encode(), digest_size=16).digest() if fp else None
             cards.append((path, digest, name, docs[i], wanted is None or wanted(path, digest)))
-    made = _made_cards([(path, name, d) for path, _, name, d, want in cards if want], jobs, put,
-                       cache)
+    made = _made_cards([(path, name, d) for path, _, name, d, want in cards if want], jobs, put)
     for path, digest, name, d, want in cards:
-        yield path, digest, _ready(next(made)) if want else partial(_card, name, d, cache)
+        yield path, digest, _ready(next(made)) if want else partial(_card, name, d)
     for _ in made:      # none left; closes the pool
         pass
     meta = {

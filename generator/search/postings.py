@@ -36,7 +36,7 @@ from typing import Iterator
 import numpy as np
 
 from .. import forked
-from .documents import BOOST, FIELDS, card_json
+from .documents import BOOST, FIELDS
 from ..pagecuts import is_mark
 from . import numbers as numbering
 from .pipeline import Analyzer
@@ -438,8 +438,7 @@ _ANALYSE: tuple | None = None    # (documents, words, cache), inherited by forke
 
 def _analyse_run(task: tuple) -> tuple[tuple, list, list]:
     """A run of documents analysed, in the order of their numbers: (its postings as
-    :meth:`Postings.part`, the words learned, the new analyses for the cache, each with
-    its document's card)."""
+    :meth:`Postings.part`, the words learned, the new analyses for the cache)."""
     docs, words, cache = _ANALYSE
     order, hashes = task
     postings = Postings(words)
@@ -449,10 +448,9 @@ def _analyse_run(task: tuple) -> tuple[tuple, list, list]:
         k = cache.key(fingerprint) if cache is not None and fingerprint else None
         fields = cache.get(k) if k is not None else None
         if fields is None:
-            text, card = d.load()
-            fields = analysed(postings.analyzer, text)
-            if k is not None:     # the card too, so that it is written without loading again
-                new.append((k, cache.pack(fields), cache.pack_card(card_json(card))))
+            fields = analysed(postings.analyzer, d.load()[0])
+            if k is not None:
+                new.append((k, cache.pack(fields)))
         postings.add_analysed(fields)
     return postings.part(hashes), postings.analyzer.learned, new
 

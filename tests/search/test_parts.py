@@ -288,58 +288,6 @@ def test_cards_made_on_forked_processes_and_only_those_wanted(tmp_path, monkeypa
     assert len(reads) == 3
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_cards_are_kept_with_the_analysis_and_written_without_loading_again(tmp_path, monkeypatch,
-                                                                            jobs):
-    """With an analysis cache, each cable is loaded once, to be analysed: its card's JSON
-    is kept with the analysis, and the card files (made on forked processes with
-    jobs=2, or later, for a card the build keeps) are the bytes made without a cache.
-    A rebuild with the cache loads no cable; a card missing from the cache is made from
-    its cable."""
-    import sqlite3
-    from generator.cache import AnalysisCache
-    from tests.conftest import SEEDS, resolved_site
-    site = resolved_site(tmp_path, [SEEDS])
-    plain = {p: make() for p, _, make in parts_mod.search_parts(site)}
-    cards = sorted(p for p in plain if "/d/" in p)
-    assert len(cards) == 5
-    monkeypatch.setattr(parts_mod, "CARDS_FORK_AT", 1)
-    monkeypatch.setattr(parts_mod, "CARDS_CHUNK", 2)
-    log = tmp_path / "reads"            # the cables loaded, by any process
-    full = type(site).full
-
-    def logged(self, i):
-        with open(log, "a") as f:
-            f.write(f"{i}\n")
-        return full(self, i)
-    monkeypatch.setattr(type(site), "full", logged)
-
-    def reads() -> list[str]:
-        found = log.read_text().split() if log.exists() else []
-        log.unlink(missing_ok=True)
-        return found
-
-    def parts(cache, keep=()):
-        files = list(parts_mod.search_parts(site, jobs=jobs, cache=cache,
-                                            wanted=lambda p, d: p not in keep))
-        return {p: make() for p, _, make in files}
-    cache = AnalysisCache(tmp_path / "a.sqlite")
-    assert parts(cache, keep=cards[:2]) == plain
-    loaded = reads()
-    assert len(loaded) == len(set(loaded)) == 5     # once each, for the analysis
-    cache.finish()
-    with sqlite3.connect(tmp_path / "a.sqlite") as db:
-        assert db.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 5
-    cache = AnalysisCache(tmp_path / "a.sqlite")
-    assert parts(cache) == plain and reads() == []
-    cache.finish()
-    with sqlite3.connect(tmp_path / "a.sqlite") as db:
-        db.execute("DELETE FROM cards WHERE rowid IN (SELECT rowid FROM cards LIMIT 2)")
-    cache = AnalysisCache(tmp_path / "a.sqlite")
-    assert parts(cache) == plain and len(reads()) == 2
-    cache.finish()
-
-
 def test_a_new_cable_rewrites_the_shards_of_its_own_terms_and_encodes_no_others(tmp_path, monkeypatch):
     """A posting's weight depends on its document alone, documents are numbered a block
     at a time, and shards are cut at terms: a new cable changes the shards holding its
