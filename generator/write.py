@@ -63,7 +63,8 @@ class Staged:
 
 CHANGED, UNCHANGED = Staged(True), Staged(False)
 
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_CREATE = (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+           | getattr(os, "O_BINARY", 0))
 
 
 def _write_file(path: str, data: bytes) -> None:
