@@ -104,39 +104,50 @@ def tag_info(code: str) -> tuple[str, str]:
     return (info.kind, info.name) if info else ("unknown", "")
 
 
-class Lazy:
-    """A list's rows, made when one of its pages is first rendered in this process (pages
-    are planned without them, and render workers share the work of making them).  The
-    process keeps the last list made only: a list's pages are planned, and rendered, one
-    after the other."""
+@dataclass(frozen=True, slots=True)
+class ListKind:
+    """A kind of list: its items in order (``order(site, *args)``), and a page of its
+    rows (``rows(site, items)``) and their facts (``facts(site, items)``: what the rows
+    are made from, a page's fingerprint), both from a slice of the ordered items."""
+    order: Callable[..., list]
+    rows: Callable[[Site, list], list]
+    facts: Callable[[Site, list], list]
 
-    __slots__ = ("fn", "args")
+
+class Lazy:
+    """A list's items in order, made when one of its pages is first rendered or
+    fingerprinted in this process (pages are planned without them, and render workers
+    share the work of ordering them); its rows and their facts are made a page at a
+    time.  The process keeps the last list ordered only: a list's pages are planned, and
+    rendered, one after the other.  A rebuild that renders one page of a long list
+    (the list of a classification, 80,000 cables at 250,000) makes that page's rows, not
+    the list's."""
+
+    __slots__ = ("kind", "args")
     _last: list = [None, None]
 
-    def __init__(self, fn, *args):
-        self.fn, self.args = fn, args
+    def __init__(self, kind: ListKind, *args):
+        self.kind, self.args = kind, args
 
-    def get(self) -> list:
-        last = type(self)._last                # each kind keeps its own last list
+    def order(self) -> list:
+        last = Lazy._last
         if last[0] is not self:
             last[0] = last[1] = None          # let the last list go before making this one
-            last[1] = self.fn(*self.args)
+            last[1] = self.kind.order(*self.args)
             last[0] = self
         return last[1]
 
+    def rows(self, a: int, b: int) -> list:
+        return self.kind.rows(self.args[0], self.order()[a:b])
 
-class LazyFacts(Lazy):
-    """What a list's rows are made from (see ``ROW_FACTS``), made when first asked for;
-    kept apart from the last list of rows made (a page's facts, then its rows)."""
-
-    __slots__ = ()
-    _last: list = [None, None]
+    def facts(self, a: int, b: int) -> list:
+        return self.kind.facts(self.args[0], self.order()[a:b])
 
 
-def _paginate(site: Site, items: list | Lazy, cables: Callable[[], list[int]], total: int,
+def _paginate(site: Site, items: Lazy, cables: Callable[[], list[int]], total: int,
               path_of, template: str, title: str, ctx: dict, lead: dict | None = None,
               label: Callable[[int], str] | None = None) -> list[Route]:
-    """The pages of a list of ``total`` rows (``items``, or made by a ``Lazy``), cut where
+    """The pages of a list of ``total`` rows (made by ``items``, a ``Lazy``), cut where
     :mod:`pagecuts` says from the keys of the cables of its rows, in order (``cables``,
     asked for only when the list is longer than a page).  A later page is named after
     its first cable (``path_of(key)``; the first page is ``path_of(1)``), and labelled
@@ -153,9 +164,6 @@ def _paginate(site: Site, items: list | Lazy, cables: Callable[[], list[int]], t
     contents = [{"path": paths[k], "label": _start_label(site, label, order, s)}
                 for k, s in enumerate(starts)] if len(starts) > 1 else []
     bounds = [*starts, total]
-    facts = None
-    if isinstance(items, Lazy) and items.fn in ROW_FACTS:
-        facts = LazyFacts(ROW_FACTS[items.fn], *items.args)
     out = []
     for n, path in enumerate(paths):
         first = n == 0
@@ -169,7 +177,7 @@ def _paginate(site: Site, items: list | Lazy, cables: Callable[[], list[int]], t
         span = (bounds[n], bounds[n + 1])
         out.append(Route(path, template, partial(_page, items, span, pager, page_ctx),
                          title if first else f"{title} (from {pager['label']})",
-                         partial(_page_facts, facts, span, pager, page_ctx) if facts else None))
+                         partial(_page_facts, items, span, pager, page_ctx)))
     return out
 
 
@@ -185,15 +193,14 @@ def _start_label(site: Site, label: Callable[[int], str], order: list[int], s: i
     return f"{text}, {site.keys[order[s]]}" if s and label(order[s - 1]) == text else text
 
 
-def _page_facts(facts: LazyFacts, span: tuple[int, int], pager: dict, ctx: dict) -> tuple:
+def _page_facts(items: Lazy, span: tuple[int, int], pager: dict, ctx: dict) -> tuple:
     """What :func:`_page` makes a page's context from, without making its rows: the
-    pager, the list's settings, and the facts of the page's rows (``ROW_FACTS``)."""
-    return pager, ctx, facts.get()[span[0]:span[1]]
+    pager, the list's settings, and the facts of the page's rows (``ListKind.facts``)."""
+    return pager, ctx, items.facts(*span)
 
 
-def _page(items: list | Lazy, span: tuple[int, int], pager: dict, ctx: dict) -> dict:
-    items = items.get() if isinstance(items, Lazy) else items
-    chunk = items[span[0]:span[1]]
+def _page(items: Lazy, span: tuple[int, int], pager: dict, ctx: dict) -> dict:
+    chunk = items.rows(*span)
     groups = []
     if ctx.get("group_by_year"):
         for r in chunk:
@@ -231,16 +238,16 @@ def _by_date(site: Site, indexes: list[int]) -> list[int]:
 
 
 def _cable_rows(site: Site, indexes: list[int]) -> list[Row]:
-    return [row(site, i) for i in _by_date(site, indexes)]
+    return [row(site, i) for i in indexes]
 
 
 def _cable_row_facts(site: Site, indexes: list[int]) -> list[bytes]:
     cables = shown(site)
-    return [cables[i] for i in _by_date(site, indexes)]
+    return [cables[i] for i in indexes]
 
 
 def cable_list(site: Site, indexes: list[int], path_of, title: str, **ctx) -> list[Route]:
-    return _paginate(site, Lazy(_cable_rows, site, indexes), partial(_by_date, site, indexes),
+    return _paginate(site, Lazy(CABLES, site, indexes), partial(_by_date, site, indexes),
                      len(indexes), path_of, "list.html", title, {"heading": title, **ctx})
 
 
@@ -556,7 +563,7 @@ def index_routes(site: Site) -> list[Route]:
         mentions = site.person_cables.get(p.key, [])
         co = [{"name": site.persons[k].name, "count": n, "path": urls.person_path(k)}
               for k, n in site.co_persons.get(p.key, []) if k in site.persons]
-        out += _paginate(site, Lazy(_person_rows, site, mentions),
+        out += _paginate(site, Lazy(PERSON, site, mentions),
                          partial(_by_date, site, [i for i, _ in mentions]), len(mentions),
                          lambda n, k=p.key: urls.person_path(k, n), "person.html", p.name,
                          {"name": p.name},
@@ -600,11 +607,11 @@ def index_routes(site: Site) -> list[Route]:
                      {"top": sorted(entries, key=lambda e: (-e["count"], e["name"]))[:30],
                       "lines": len(site.subjects)})
     for k, v in site.terms.items():
-        out += _paginate(site, Lazy(_term_rows, site, v["items"]),
+        out += _paginate(site, Lazy(TERM, site, v["items"]),
                          partial(_cables_of, v["items"]), len(v["items"]),
                          lambda n, path=term_paths[k]: urls.paged(path, n), "list.html",
                          v["name"], {"heading": v["name"], "crumb": ("Subjects", "subject/index.html")})
-    out += _paginate(site, Lazy(_subject_rows, site), partial(_cables_of, site.subjects, 1),
+    out += _paginate(site, Lazy(SUBJECTS, site), partial(_cables_of, site.subjects, 1),
                      len(site.subjects),
                      lambda n: urls.paged("subject/lines.html", n), "subjects.html", "Subject lines", {},
                      label=lambda i: (site.cables[i].subject or "(no subject)")[:40])
@@ -624,7 +631,7 @@ def _by_date_of_cable(site: Site, items: list) -> list:
 def _person_rows(site: Site, mentions: list) -> list[Row]:
     """A person's cables, with links to the paragraphs that name them."""
     rows = []
-    for i, paras in _by_date_of_cable(site, mentions):
+    for i, paras in mentions:
         r = row(site, i).copy()
         c = site.cables[i]
         r["where"] = [{"label": f"¶{c.paragraphs[k].number}" if c.paragraphs[k].number
@@ -648,9 +655,9 @@ def _term_rows(site: Site, items: list) -> list[Row]:
     return rows
 
 
-def _subject_rows(site: Site) -> list[Row]:
+def _subject_rows(site: Site, subjects: list[tuple[str, int]]) -> list[Row]:
     rows = []
-    for s, i in site.subjects:
+    for s, i in subjects:
         r = row(site, i).copy()
         r["letter"] = _letter(s.lstrip("\"'(").upper())
         rows.append(r)
@@ -659,7 +666,7 @@ def _subject_rows(site: Site) -> list[Row]:
 
 def _person_row_facts(site: Site, mentions: list) -> list[tuple]:
     cables = shown(site)
-    return [(cables[i], paras[:6]) for i, paras in _by_date_of_cable(site, mentions)]
+    return [(cables[i], paras[:6]) for i, paras in mentions]
 
 
 def _term_row_facts(site: Site, items: list) -> list[tuple]:
@@ -667,16 +674,26 @@ def _term_row_facts(site: Site, items: list) -> list[tuple]:
     return [(cables[i], tuple(paras[:4])) for i, paras in items]
 
 
-def _subject_row_facts(site: Site) -> list[tuple]:
+def _subject_row_facts(site: Site, subjects: list[tuple[str, int]]) -> list[tuple]:
     cables = shown(site)
-    return [(cables[i], s) for s, i in site.subjects]
+    return [(cables[i], s) for s, i in subjects]
 
 
-# The facts of each kind of list's rows: what a row is made from (its cable's digest and
-# key, and what the list adds), in the list's order.  Keep each in step with the function
-# it stands for: a test checks on the corpus that equal facts mean equal contexts.
-ROW_FACTS = {_cable_rows: _cable_row_facts, _person_rows: _person_row_facts,
-             _term_rows: _term_row_facts, _subject_rows: _subject_row_facts}
+def _as_given(site: Site, items: list) -> list:
+    return items
+
+
+def _subject_lines(site: Site) -> list[tuple[str, int]]:
+    return site.subjects
+
+
+# Each kind of list: its order, its rows, and their facts (what a row is made from: its
+# cable's digest and key, and what the list adds).  Keep each facts function in step
+# with its rows function: a test checks on the corpus that equal facts mean equal contexts.
+CABLES = ListKind(_by_date, _cable_rows, _cable_row_facts)
+PERSON = ListKind(_by_date_of_cable, _person_rows, _person_row_facts)
+TERM = ListKind(_as_given, _term_rows, _term_row_facts)
+SUBJECTS = ListKind(_subject_lines, _subject_rows, _subject_row_facts)
 
 
 AZ_SPLIT = 3000   # an A-Z index longer than this gets a page per letter

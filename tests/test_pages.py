@@ -270,7 +270,9 @@ def test_pages_of_a_list_that_start_on_one_day_have_labels_and_titles_of_their_o
     dates = ["2010-02-17T09:00"] * 5 + ["2010-02-18T10:00"] * (n - 10) + ["2010-02-19T08:00"] * 5
     site = SimpleNamespace(config=SimpleNamespace(per_page=20), keys=keys, marks=bytearray(),
                            cables=[SimpleNamespace(date=d) for d in dates])
-    routes = pages._paginate(site, [{"date": d} for d in dates], lambda: list(range(n)), n,
+    rows = [{"date": d} for d in dates]
+    given = pages.ListKind(lambda site: rows, lambda site, items: items, lambda site, items: items)
+    routes = pages._paginate(site, pages.Lazy(given, site), lambda: list(range(n)), n,
                              lambda name: urls.tag_path("PREL", name), "list.html", "PREL", {})
     labels = [c["label"] for c in routes[0].ctx()["pg"]["contents"]]
     assert len(routes) > 8 and len(set(labels)) == len(labels)
@@ -282,3 +284,34 @@ def test_pages_of_a_list_that_start_on_one_day_have_labels_and_titles_of_their_o
     for r, lab in zip(routes[1:], labels[1:]):
         first = r.path.split(".")[1]
         assert lab in (dates[keys.index(first)][:10], f"{dates[keys.index(first)][:10]}, {first}")
+
+
+@pytest.mark.corpus
+def test_a_page_of_a_long_list_makes_its_own_rows_only(tmp_path):
+    """A rebuild renders one page of a long list (the list of a classification holds a
+    third of a collection) without making the rows of the others; the pages' rows and
+    facts, made a page at a time, are the whole list's, in order, each cable once."""
+    from generator.pages import CABLES, Lazy, _by_date, routes
+    from generator.render import context, forget_build
+    site = resolved_site(tmp_path, [CORPUS])
+    plan, _ = routes(site)
+    code, idx = max(site.classifications.items(), key=lambda kv: len(kv[1]))
+    per = site.config.per_page
+    assert len(idx) > 2 * per
+    first = f"classification/{code.lower().replace(' ', '-')}.html"
+    pages = [r for r in plan if r.template == "list.html"
+             and (r.path == first or r.path.startswith(first[:-len(".html")] + "."))]
+    assert len(pages) == -(-len(idx) // per) or len(pages) > 2   # cut where pagecuts says
+    before = {i for i, r in enumerate(site.rows) if r is not None}    # the home page's
+    ctx = context(pages[1], site)
+    made = {i for i, r in enumerate(site.rows) if r is not None} - before
+    assert 0 < len(ctx["items"]) <= 2 * per and len(before) + len(made) < len(idx) // 2
+    assert made <= {site.keys.index(r["key"]) for r in ctx["items"]}
+    rows = []
+    for r in pages:
+        rows += [row["key"] for row in context(r, site)["items"]]
+    order = _by_date(site, idx)
+    assert rows == [site.keys[i] for i in order]
+    facts = [f for r in pages for f in r.facts()[-1]]
+    assert facts == CABLES.facts(site, order) == Lazy(CABLES, site, idx).facts(0, len(idx))
+    forget_build()
