@@ -190,17 +190,23 @@ def _write_made(writer: SiteWriter, known: dict, pages_cache: RenderCache | None
 
 def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: int = 1,
           progress: Progress | None = None, cache_dir: Path | None = None,
-          clean: bool = False) -> BuildResult:
+          clean: bool = False, leave: list | None = None) -> BuildResult:
     """Build ``content`` into ``out``.  Parsed files are cached in ``cache_dir`` (no cache
-    when None); ``clean`` drops the cache and writes every file anew."""
+    when None); ``clean`` drops the cache and writes every file anew.  ``leave``: a list
+    the build's model (the collection, the site, the tables of the writer and the
+    caches) is appended to when the build is over, so that the caller decides when it
+    is freed: a process about to exit need not free it object by object (``cli.run``;
+    3.5 s of adding a cable at 250,000 cables went to freeing it as this function
+    returned)."""
     try:
-        return _build(content, out, report, strict, jobs, progress, cache_dir, clean)
+        return _build(content, out, report, strict, jobs, progress, cache_dir, clean, leave)
     finally:
         gc.unfreeze()    # what ``gathering`` froze is garbage now (``serve`` builds again)
 
 
 def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
-           progress: Progress | None, cache_dir: Path | None, clean: bool) -> BuildResult:
+           progress: Progress | None, cache_dir: Path | None, clean: bool,
+           leave: list | None) -> BuildResult:
     result = BuildResult()
     t = time.perf_counter()
 
@@ -353,6 +359,8 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         for path, data in sitemaps(list(writer.paths), cfg.base_url):
             made(path, data)
         lap("export")
+        if leave is not None:
+            leave.append((col, site, writer, pages_cache, hashes, terms, known))
         if report.failed(strict):
             writer.abort()
             result.ok = False

@@ -96,3 +96,23 @@ def test_ci_configurations_keep_what_an_incremental_build_needs():
     for step in (restore, save):
         paths = step.split("path: |", 1)[1].split("key:", 1)[0].split()
         assert set(paths) == kept
+
+
+def test_the_command_ends_with_its_status_and_all_its_output(tmp_path):
+    """``python -m generator`` ends its process as soon as the command returns
+    (``cli.run``: what the build made is left to the process, not freed first); the
+    exit status and every line of output still come out."""
+    import shutil
+    content = tmp_path / "content"
+    shutil.copytree(SEEDS, content / "cables")
+    args = ("build", "--content", str(content), "--out", str(tmp_path / "site"), "--jobs", "1")
+    ok = run(*args)
+    assert ok.returncode == 0, ok.stderr
+    assert "cablesite: 5 cables" in ok.stderr and (tmp_path / "site" / "index.html").is_file()
+    (content / "cables" / "bad.txt").write_bytes(b"")
+    strict = run(*args, "--strict")
+    assert strict.returncode == 1
+    assert "bad.txt: warning: empty file" in strict.stderr
+    assert strict.stderr.rstrip().endswith("the previous site was left as it was")
+    many = run("parse", "--text", str(SEEDS), str(SEEDS), str(SEEDS))
+    assert many.returncode == 0 and len(many.stdout.splitlines()) == 15
