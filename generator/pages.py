@@ -6,6 +6,7 @@ templates turn paths into relative links with ``link()``.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
@@ -106,28 +107,35 @@ def tag_info(code: str) -> tuple[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class ListKind:
-    """A kind of list: its items in order (``order(site, *args)``), and a page of its
-    rows (``rows(site, items)``) and their facts (``facts(site, items)``: what the rows
-    are made from, a page's fingerprint), both from a slice of the ordered items."""
+    """A kind of list: what it holds (``members(site, *args)``), its items in order
+    (``order(site, *args)``), and a page of its rows (``rows(site, items)``) from a slice
+    of its ordered items.  ``facts(site, items)``: what each item's row is made from, as
+    bytes that say where they end; ``ruled``: the order is a rule over the items' facts
+    (by date, then key), so the list's digest can take them in any order (sorted), which
+    needs no ordering; otherwise ``members`` gives them in the list's order."""
+    name: str
+    members: Callable[..., list]
     order: Callable[..., list]
     rows: Callable[[Site, list], list]
-    facts: Callable[[Site, list], list]
+    facts: Callable[[Site, list], list[bytes]]
+    ruled: bool
 
 
 class Lazy:
-    """A list's items in order, made when one of its pages is first rendered or
-    fingerprinted in this process (pages are planned without them, and render workers
-    share the work of ordering them); its rows and their facts are made a page at a
-    time.  The process keeps the last list ordered only: a list's pages are planned, and
-    rendered, one after the other.  A rebuild that renders one page of a long list
-    (the list of a classification, 80,000 cables at 250,000) makes that page's rows, not
-    the list's."""
+    """A list's items in order, made when one of its pages is first rendered in this
+    process (pages are planned without them, and render workers share the work of
+    ordering them); its rows are made a page at a time.  The process keeps the last list
+    ordered only: a list's pages are planned, and rendered, one after the other.  A
+    rebuild that renders one page of a long list (the list of a classification, 80,000
+    cables at 250,000) makes that page's rows, not the list's.  A page's fingerprint
+    counts the list by its :meth:`digest` and the page by its span, so a list that did
+    not change is not put in order at all."""
 
-    __slots__ = ("kind", "args")
+    __slots__ = ("kind", "args", "_digest")
     _last: list = [None, None]
 
     def __init__(self, kind: ListKind, *args):
-        self.kind, self.args = kind, args
+        self.kind, self.args, self._digest = kind, args, None
 
     def order(self) -> list:
         last = Lazy._last
@@ -140,8 +148,18 @@ class Lazy:
     def rows(self, a: int, b: int) -> list:
         return self.kind.rows(self.args[0], self.order()[a:b])
 
-    def facts(self, a: int, b: int) -> list:
-        return self.kind.facts(self.args[0], self.order()[a:b])
+    def digest(self) -> bytes:
+        """What the list's rows are made from: the facts of its items (``ListKind.facts``),
+        sorted where its order is a rule over them (equal facts, equal order), with the
+        kind's name; equal digests and spans, equal rows."""
+        if self._digest is None:
+            kind = self.kind
+            facts = kind.facts(self.args[0], kind.members(*self.args))
+            if kind.ruled:
+                facts.sort()
+            self._digest = hashlib.blake2b(b"".join(facts), digest_size=16,
+                                           person=kind.name.encode()).digest()
+        return self._digest
 
 
 def _paginate(site: Site, items: Lazy, cables: Callable[[], list[int]], total: int,
@@ -195,8 +213,8 @@ def _start_label(site: Site, label: Callable[[int], str], order: list[int], s: i
 
 def _page_facts(items: Lazy, span: tuple[int, int], pager: dict, ctx: dict) -> tuple:
     """What :func:`_page` makes a page's context from, without making its rows: the
-    pager, the list's settings, and the facts of the page's rows (``ListKind.facts``)."""
-    return pager, ctx, items.facts(*span)
+    pager, the list's settings, the list's digest and the page's span of it."""
+    return pager, ctx, items.digest(), span
 
 
 def _page(items: Lazy, span: tuple[int, int], pager: dict, ctx: dict) -> dict:
@@ -242,8 +260,7 @@ def _cable_rows(site: Site, indexes: list[int]) -> list[Row]:
 
 
 def _cable_row_facts(site: Site, indexes: list[int]) -> list[bytes]:
-    cables = shown(site)
-    return [cables[i] for i in indexes]
+    return list(map(shown(site).__getitem__, indexes))
 
 
 def cable_list(site: Site, indexes: list[int], path_of, title: str, **ctx) -> list[Route]:
@@ -664,19 +681,22 @@ def _subject_rows(site: Site, subjects: list[tuple[str, int]]) -> list[Row]:
     return rows
 
 
-def _person_row_facts(site: Site, mentions: list) -> list[tuple]:
+# Each item's facts: its cable as a page shows it (``shown``: a mark, a digest of fixed
+# length, its key and a byte no UTF-8 has), then what the list adds (ASCII, or a
+# subject line in UTF-8) and another byte no UTF-8 has.
+def _person_row_facts(site: Site, mentions: list) -> list[bytes]:
     cables = shown(site)
-    return [(cables[i], paras[:6]) for i, paras in mentions]
+    return [b"%b%a\xfe" % (cables[i], tuple(paras[:6])) for i, paras in mentions]
 
 
-def _term_row_facts(site: Site, items: list) -> list[tuple]:
+def _term_row_facts(site: Site, items: list) -> list[bytes]:
     cables = shown(site)
-    return [(cables[i], tuple(paras[:4])) for i, paras in items]
+    return [b"%b%a\xfe" % (cables[i], tuple(paras[:4])) for i, paras in items]
 
 
-def _subject_row_facts(site: Site, subjects: list[tuple[str, int]]) -> list[tuple]:
+def _subject_row_facts(site: Site, subjects: list[tuple[str, int]]) -> list[bytes]:
     cables = shown(site)
-    return [(cables[i], s) for s, i in subjects]
+    return [cables[i] + s.encode("utf-8", "surrogatepass") + b"\xfe" for s, i in subjects]
 
 
 def _as_given(site: Site, items: list) -> list:
@@ -687,13 +707,13 @@ def _subject_lines(site: Site) -> list[tuple[str, int]]:
     return site.subjects
 
 
-# Each kind of list: its order, its rows, and their facts (what a row is made from: its
-# cable's digest and key, and what the list adds).  Keep each facts function in step
-# with its rows function: a test checks on the corpus that equal facts mean equal contexts.
-CABLES = ListKind(_by_date, _cable_rows, _cable_row_facts)
-PERSON = ListKind(_by_date_of_cable, _person_rows, _person_row_facts)
-TERM = ListKind(_as_given, _term_rows, _term_row_facts)
-SUBJECTS = ListKind(_subject_lines, _subject_rows, _subject_row_facts)
+# Each kind of list.  Keep each facts function in step with its rows function: a test
+# checks on the corpus that equal facts mean equal contexts.
+CABLES = ListKind("cables", _as_given, _by_date, _cable_rows, _cable_row_facts, True)
+PERSON = ListKind("person", _as_given, _by_date_of_cable, _person_rows, _person_row_facts, True)
+TERM = ListKind("term", _as_given, _as_given, _term_rows, _term_row_facts, False)
+SUBJECTS = ListKind("subjects", _subject_lines, _subject_lines, _subject_rows, _subject_row_facts,
+                    False)
 
 
 AZ_SPLIT = 3000   # an A-Z index longer than this gets a page per letter
