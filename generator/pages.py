@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
+import pickle
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +43,10 @@ class Route:
     # facts (under the same code, templates, settings and navigation), equal pages, so a
     # rebuild keeps the page without building its context.
     facts: Callable[[], tuple] | None = None
+    # The facts stated more coarsely, and cheaper to make: equal outlines, equal facts.
+    # A list page's: its pager, its settings, its list's digest and its span of it (the
+    # facts of its rows need the list in order; the outline does not).
+    outline: Callable[[], tuple] | None = None
 
 
 def cable_path(site: Site, i: int) -> str:
@@ -108,28 +114,27 @@ def tag_info(code: str) -> tuple[str, str]:
 @dataclass(frozen=True, slots=True)
 class ListKind:
     """A kind of list: what it holds (``members(site, *args)``), its items in order
-    (``order(site, *args)``), and a page of its rows (``rows(site, items)``) from a slice
-    of its ordered items.  ``facts(site, items)``: what each item's row is made from, as
-    bytes that say where they end; ``ruled``: the order is a rule over the items' facts
-    (by date, then key), so the list's digest can take them in any order (sorted), which
-    needs no ordering; otherwise ``members`` gives them in the list's order."""
+    (``order(site, *args)``), and a page of its rows (``rows(site, items)``) and their
+    facts (``facts(site, items)``: what each row is made from) from a slice of its
+    ordered items.  ``ruled``: the order is a rule over the items' facts (by date, then
+    key), so the list's digest can take them in any order (sorted), which needs no
+    ordering; otherwise ``members`` gives them in the list's order."""
     name: str
     members: Callable[..., list]
     order: Callable[..., list]
     rows: Callable[[Site, list], list]
-    facts: Callable[[Site, list], list[bytes]]
+    facts: Callable[[Site, list], list]
     ruled: bool
 
 
 class Lazy:
     """A list's items in order, made when one of its pages is first rendered in this
     process (pages are planned without them, and render workers share the work of
-    ordering them); its rows are made a page at a time.  The process keeps the last list
-    ordered only: a list's pages are planned, and rendered, one after the other.  A
-    rebuild that renders one page of a long list (the list of a classification, 80,000
-    cables at 250,000) makes that page's rows, not the list's.  A page's fingerprint
-    counts the list by its :meth:`digest` and the page by its span, so a list that did
-    not change is not put in order at all."""
+    ordering them); its rows, and their facts, are made a page at a time.  The process
+    keeps the last list ordered only: a list's pages are planned, and rendered, one after
+    the other.  A rebuild that renders one page of a long list (the list of a
+    classification, 80,000 cables at 250,000) makes that page's rows, not the list's;
+    one that finds a list's :meth:`digest` unchanged does not put it in order at all."""
 
     __slots__ = ("kind", "args", "_digest")
     _last: list = [None, None]
@@ -148,16 +153,24 @@ class Lazy:
     def rows(self, a: int, b: int) -> list:
         return self.kind.rows(self.args[0], self.order()[a:b])
 
+    def facts(self, a: int, b: int) -> list:
+        return self.kind.facts(self.args[0], self.order()[a:b])
+
     def digest(self) -> bytes:
         """What the list's rows are made from: the facts of its items (``ListKind.facts``),
-        sorted where its order is a rule over them (equal facts, equal order), with the
-        kind's name; equal digests and spans, equal rows."""
+        sorted where its order is a rule over them (equal facts, equal order; each item's
+        facts start with its cable's, unique in a list), pickled without a memo, with the
+        kind's name: equal digests and spans, equal rows."""
         if self._digest is None:
             kind = self.kind
             facts = kind.facts(self.args[0], kind.members(*self.args))
             if kind.ruled:
                 facts.sort()
-            self._digest = hashlib.blake2b(b"".join(facts), digest_size=16,
+            buf = io.BytesIO()
+            pickler = pickle.Pickler(buf, protocol=5)
+            pickler.fast = True       # no memo: equal facts pickle alike, shared objects or not
+            pickler.dump(facts)
+            self._digest = hashlib.blake2b(buf.getbuffer(), digest_size=16,
                                            person=kind.name.encode()).digest()
         return self._digest
 
@@ -195,7 +208,8 @@ def _paginate(site: Site, items: Lazy, cables: Callable[[], list[int]], total: i
         span = (bounds[n], bounds[n + 1])
         out.append(Route(path, template, partial(_page, items, span, pager, page_ctx),
                          title if first else f"{title} (from {pager['label']})",
-                         partial(_page_facts, items, span, pager, page_ctx)))
+                         partial(_page_facts, items, span, pager, page_ctx),
+                         partial(_page_outline, items, span, pager, page_ctx)))
     return out
 
 
@@ -213,7 +227,13 @@ def _start_label(site: Site, label: Callable[[int], str], order: list[int], s: i
 
 def _page_facts(items: Lazy, span: tuple[int, int], pager: dict, ctx: dict) -> tuple:
     """What :func:`_page` makes a page's context from, without making its rows: the
-    pager, the list's settings, the list's digest and the page's span of it."""
+    pager, the list's settings, and the facts of the page's rows (``ListKind.facts``)."""
+    return pager, ctx, items.facts(*span)
+
+
+def _page_outline(items: Lazy, span: tuple[int, int], pager: dict, ctx: dict) -> tuple:
+    """The page's facts stated without putting the list in order: the pager, the list's
+    settings, the list's digest and the page's span of it."""
     return pager, ctx, items.digest(), span
 
 
@@ -681,22 +701,19 @@ def _subject_rows(site: Site, subjects: list[tuple[str, int]]) -> list[Row]:
     return rows
 
 
-# Each item's facts: its cable as a page shows it (``shown``: a mark, a digest of fixed
-# length, its key and a byte no UTF-8 has), then what the list adds (ASCII, or a
-# subject line in UTF-8) and another byte no UTF-8 has.
-def _person_row_facts(site: Site, mentions: list) -> list[bytes]:
+def _person_row_facts(site: Site, mentions: list) -> list[tuple]:
     cables = shown(site)
-    return [b"%b%a\xfe" % (cables[i], tuple(paras[:6])) for i, paras in mentions]
+    return [(cables[i], paras[:6]) for i, paras in mentions]
 
 
-def _term_row_facts(site: Site, items: list) -> list[bytes]:
+def _term_row_facts(site: Site, items: list) -> list[tuple]:
     cables = shown(site)
-    return [b"%b%a\xfe" % (cables[i], tuple(paras[:4])) for i, paras in items]
+    return [(cables[i], tuple(paras[:4])) for i, paras in items]
 
 
-def _subject_row_facts(site: Site, subjects: list[tuple[str, int]]) -> list[bytes]:
+def _subject_row_facts(site: Site, subjects: list[tuple[str, int]]) -> list[tuple]:
     cables = shown(site)
-    return [cables[i] + s.encode("utf-8", "surrogatepass") + b"\xfe" for s, i in subjects]
+    return [(cables[i], s) for s, i in subjects]
 
 
 def _as_given(site: Site, items: list) -> list:

@@ -109,7 +109,7 @@ def test_equal_cable_facts_mean_equal_contexts(tmp_path):
     equal between the two sites, so is its context's fingerprint, and many of both kinds
     differ."""
     from generator.pages import routes
-    from generator.render import context, fingerprint, forget_build, known_fingerprint
+    from generator.render import context, fingerprint, forget_build, known_fingerprint, outline_print
     small = resolved_site(tmp_path / "a", [CORPUS / "wikileaks-html-2010", CORPUS / "cables-csv"])
     large = resolved_site(tmp_path / "b", [CORPUS / "wikileaks-html-2010", CORPUS / "cables-csv",
                                            CORPUS / "wikileaks-html-2011", CORPUS / "mongo-json"])
@@ -130,6 +130,14 @@ def test_equal_cable_facts_mean_equal_contexts(tmp_path):
     assert common > 200 and 50 < same_facts < common and same_ctx >= same_facts
     # fewer contexts changed than facts did only where the facts say more than needed
     assert same_ctx - same_facts < common // 2
+    # a list page's outline: wherever two outlines are equal, so are the facts
+    outlined = [{r.path: (outline_print(r, site), known_fingerprint(r, site))
+                 for r in routes(site)[0] if r.outline is not None} for site in (small, large)]
+    forget_build()
+    both = outlined[0].keys() & outlined[1].keys()
+    same = [p for p in both if outlined[0][p][0] == outlined[1][p][0]]
+    assert all(outlined[0][p][1] == outlined[1][p][1] for p in same)
+    assert 20 < len(same) < len(both)
 
 
 CITING = """R 011200Z JAN 07
@@ -290,9 +298,10 @@ def test_pages_of_a_list_that_start_on_one_day_have_labels_and_titles_of_their_o
 @pytest.mark.corpus
 def test_a_page_of_a_long_list_makes_its_own_rows_only(tmp_path):
     """A rebuild renders one page of a long list (the list of a classification holds a
-    third of a collection) without making the rows of the others, and fingerprints the
-    pages of a list without putting it in order (``Lazy.digest``); the pages' rows,
-    made a page at a time, are the whole list's, in order, each cable once."""
+    third of a collection) without making the rows of the others; the pages' rows and
+    their facts, made a page at a time, are the whole list's, in order, each cable once.
+    The pages' outlines state the list by a digest made without putting it in order
+    (``Lazy.digest``)."""
     from generator.pages import CABLES, PERSON, SUBJECTS, TERM, Lazy, _by_date, routes
     from generator.render import context, forget_build
     site = resolved_site(tmp_path, [CORPUS])
@@ -314,9 +323,11 @@ def test_a_page_of_a_long_list_makes_its_own_rows_only(tmp_path):
         rows += [row["key"] for row in context(r, site)["items"]]
     order = _by_date(site, idx)
     assert rows == [site.keys[i] for i in order]
-    # the pages' facts: the list's digest, and the page's span of it
-    digests = {r.facts()[2] for r in pages}
-    spans = [r.facts()[3] for r in pages]
+    # the pages' facts: their rows' facts; their outlines: the list's digest, their spans
+    facts = [f for r in pages for f in r.facts()[-1]]
+    assert facts == CABLES.facts(site, order) == Lazy(CABLES, site, idx).facts(0, len(idx))
+    digests = {r.outline()[2] for r in pages}
+    spans = [r.outline()[3] for r in pages]
     assert digests == {Lazy(CABLES, site, idx).digest()}
     assert spans[0][0] == 0 and spans[-1][1] == len(idx)
     assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
