@@ -41,7 +41,7 @@ from .progress import Progress, Silent
 from .related import related_all
 from .people.editorial import Editorial, parse as parse_editorial
 from .render import (bytes_digest, cable_fingerprints, context, fingerprint, forget_build,
-                     known_fingerprint, outline_print, render)
+                     known_fingerprint, render)
 from .search import search_parts
 from .search.runs import RunStore
 from .site import resolve
@@ -49,42 +49,31 @@ from .theme import load as load_theme
 from .write import SiteWriter, Staged, unsafe_output
 
 
-def _render_one(route, site, env, known: dict, put=None, digest: bytes | None = None,
-                outlines: dict | None = None
-                ) -> tuple[str, bytes | Staged | None, list, bytes | None, bool, bytes | None]:
-    """(path, bytes, diagnostics, fingerprint, kept, outline): a page whose fingerprint is
-    the one the last build recorded is kept, not rendered (nor its context built, when
-    the route states the facts its context is made from).  A route that states an
-    outline of its facts (``Route.outline``) whose print is the one the last build
-    recorded beside the fingerprint (``outlines``) has that fingerprint, its facts not
-    made.  With ``put`` (:meth:`SiteWriter.put`) the page is staged here, and what
-    ``put`` did comes back instead of its bytes.  ``digest``: the route's fingerprint,
-    when the caller has made it."""
-    ctx = outline = None
-    if digest is None and route.outline is not None:
-        outline = outline_print(route, site)
-        if outline is not None and outlines and outlines.get(route.path) == outline \
-                and route.path in known:
-            return route.path, None, [], known[route.path], True, outline
+def _render_one(route, site, env, known: dict, put=None, digest: bytes | None = None
+                ) -> tuple[str, bytes | Staged | None, list, bytes | None, bool]:
+    """(path, bytes, diagnostics, fingerprint, kept): a page whose fingerprint is the one
+    the last build recorded is kept, not rendered (nor its context built, when the route
+    states the facts its context is made from).  With ``put`` (:meth:`SiteWriter.put`)
+    the page is staged here, and what ``put`` did comes back instead of its bytes.
+    ``digest``: the route's fingerprint, when the caller has made it."""
+    ctx = None
     if digest is None and route.facts is not None:
         digest = known_fingerprint(route, site)
     elif digest is None:
         ctx = context(route, site)
         digest = fingerprint(route, ctx)
     if digest is not None and known.get(route.path) == digest:
-        return route.path, None, [], digest, True, outline
+        return route.path, None, [], digest, True
     data, diags = render(route, site, env, ctx)
     if put is not None and data is not None:
         data = put(route.path, data)
-    return route.path, data, diags, digest, False, outline
+    return route.path, data, diags, digest, False
 
 
-def render_all(plan, site, env, jobs: int, known: dict | None = None, put=None,
-               outlines: dict | None = None):
-    """(k, path, bytes, diagnostics, fingerprint, kept, outline) for every route
-    ``plan[k]``: rendered on ``jobs`` forked processes when there is enough work, or kept
-    when its fingerprint is in ``known`` under its path, or the print of its outline in
-    ``outlines`` (see ``_render_one``).  With ``known``,
+def render_all(plan, site, env, jobs: int, known: dict | None = None, put=None):
+    """(k, path, bytes, diagnostics, fingerprint, kept) for every route ``plan[k]``:
+    rendered on ``jobs`` forked processes when there is enough work, or kept when its
+    fingerprint is in ``known`` under its path (see ``_render_one``).  With ``known``,
     the cables' pages and raw views are fingerprinted here first, without their routes
     (``cable_fingerprints``): a rebuild keeps all but a few of them, and forked workers
     touching the whole model to fingerprint them were no faster than this process (each
@@ -104,13 +93,13 @@ def render_all(plan, site, env, jobs: int, known: dict | None = None, put=None,
                 prints = cable_fingerprints(part, site, a, min(a + 10_000, len(part)))
                 for k, (path, digest) in enumerate(prints, first + a):
                     if digest is not None and known.get(path) == digest:
-                        yield k, path, None, [], digest, True, None
+                        yield k, path, None, [], digest, True
                     else:
                         given[k] = digest
                         todo.append(k)
 
     def work(start: int, stop: int) -> list:
-        return [(k, *_render_one(plan[k], site, env, known, put, given.get(k), outlines))
+        return [(k, *_render_one(plan[k], site, env, known, put, given.get(k)))
                 for k in todo[start:stop]]
     try:
         yield from forked.results(work, len(todo), jobs, 100, 400)
@@ -318,9 +307,8 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
     progress = progress or Silent()
     try:
         known = pages_cache.old if pages_cache is not None else {}
-        for n, (k, path, data, diags, digest, kept, outline) in enumerate(
-                render_all(plan, site, theme.env, jobs, known, writer.put,
-                           pages_cache.old_outlines if pages_cache is not None else None), 1):
+        for n, (k, path, data, diags, digest, kept) in enumerate(
+                render_all(plan, site, theme.env, jobs, known, writer.put), 1):
             report.add(diags)
             if kept and not writer.keep(path):
                 data, diags = render(plan[k], site, theme.env)
@@ -333,8 +321,6 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
                 result.pages += 1
                 if pages_cache is not None and digest is not None and not diags:
                     pages_cache.new[path] = digest
-                    if outline is not None:
-                        pages_cache.outlines[path] = outline
             progress.step("render", n, len(plan), "pages")
         progress.done("render")
         del plan       # about 2 KB a cable, given back before the search index is built

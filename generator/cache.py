@@ -476,28 +476,24 @@ class AnalysisCache:
 
 class RenderCache:
     """What each page of the last build was made from (path -> ``render.fingerprint``), so
-    a rebuild renders only the pages whose template context changed, and the print of
-    the outline of those facts where the page states one (path -> ``render.outline_print``),
-    so a rebuild need not make the facts of a page whose outline did not change.  Valid
-    only for the output folder as that build left it (the build's token, which the writer
-    keeps in the list beside the site: see ``SiteWriter``), under the same ``salt`` (the
-    theme's templates and the generator's code); otherwise empty."""
+    a rebuild renders only the pages whose template context changed.  Valid only for the
+    output folder as that build left it (the build's token, which the writer keeps in the
+    list beside the site: see ``SiteWriter``), under the same ``salt`` (the theme's
+    templates and the generator's code); otherwise empty."""
 
     def __init__(self, path: Path, token: str | None, salt: str, fresh: bool = False):
         self.path, self.salt = path, salt
         self.old: dict[str, bytes] = {}
         self.new: dict[str, bytes] = {}
-        self.old_outlines: dict[str, bytes] = {}
-        self.outlines: dict[str, bytes] = {}
         if fresh or token is None:
             return
         kept = read_pickle(path)
-        if isinstance(kept, tuple) and len(kept) == 4 and kept[0] == salt and kept[1] == token:
-            self.old, self.old_outlines = kept[2], kept[3]
+        if isinstance(kept, tuple) and len(kept) == 3 and kept[0] == salt and kept[1] == token:
+            self.old = kept[2]
 
     def save(self, token: str) -> None:
         """Record the digests against the output folder the build ``token`` just committed."""
-        write_pickle(self.path, (self.salt, token, self.new, self.outlines))
+        write_pickle(self.path, (self.salt, token, self.new))
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)

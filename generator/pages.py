@@ -6,10 +6,7 @@ templates turn paths into relative links with ``link()``.
 """
 from __future__ import annotations
 
-import hashlib
 import html
-import io
-import pickle
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -43,10 +40,6 @@ class Route:
     # facts (under the same code, templates, settings and navigation), equal pages, so a
     # rebuild keeps the page without building its context.
     facts: Callable[[], tuple] | None = None
-    # The facts stated more coarsely, and cheaper to make: equal outlines, equal facts.
-    # A list page's: its pager, its settings, its list's digest and its span of it (the
-    # facts of its rows need the list in order; the outline does not).
-    outline: Callable[[], tuple] | None = None
 
 
 def cable_path(site: Site, i: int) -> str:
@@ -113,34 +106,28 @@ def tag_info(code: str) -> tuple[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class ListKind:
-    """A kind of list: what it holds (``members(site, *args)``), its items in order
-    (``order(site, *args)``), and a page of its rows (``rows(site, items)``) and their
-    facts (``facts(site, items)``: what each row is made from) from a slice of its
-    ordered items.  ``ruled``: the order is a rule over the items' facts (by date, then
-    key), so the list's digest can take them in any order (sorted), which needs no
-    ordering; otherwise ``members`` gives them in the list's order."""
-    name: str
-    members: Callable[..., list]
+    """A kind of list: its items in order (``order(site, *args)``), and a page of its
+    rows (``rows(site, items)``) and their facts (``facts(site, items)``: what the rows
+    are made from, a page's fingerprint), both from a slice of the ordered items."""
     order: Callable[..., list]
     rows: Callable[[Site, list], list]
     facts: Callable[[Site, list], list]
-    ruled: bool
 
 
 class Lazy:
-    """A list's items in order, made when one of its pages is first rendered in this
-    process (pages are planned without them, and render workers share the work of
-    ordering them); its rows, and their facts, are made a page at a time.  The process
-    keeps the last list ordered only: a list's pages are planned, and rendered, one after
-    the other.  A rebuild that renders one page of a long list (the list of a
-    classification, 80,000 cables at 250,000) makes that page's rows, not the list's;
-    one that finds a list's :meth:`digest` unchanged does not put it in order at all."""
+    """A list's items in order, made when one of its pages is first rendered or
+    fingerprinted in this process (pages are planned without them, and render workers
+    share the work of ordering them); its rows and their facts are made a page at a
+    time.  The process keeps the last list ordered only: a list's pages are planned, and
+    rendered, one after the other.  A rebuild that renders one page of a long list
+    (the list of a classification, 80,000 cables at 250,000) makes that page's rows, not
+    the list's."""
 
-    __slots__ = ("kind", "args", "_digest")
+    __slots__ = ("kind", "args")
     _last: list = [None, None]
 
     def __init__(self, kind: ListKind, *args):
-        self.kind, self.args, self._digest = kind, args, None
+        self.kind, self.args = kind, args
 
     def order(self) -> list:
         last = Lazy._last
@@ -155,24 +142,6 @@ class Lazy:
 
     def facts(self, a: int, b: int) -> list:
         return self.kind.facts(self.args[0], self.order()[a:b])
-
-    def digest(self) -> bytes:
-        """What the list's rows are made from: the facts of its items (``ListKind.facts``),
-        sorted where its order is a rule over them (equal facts, equal order; each item's
-        facts start with its cable's, unique in a list), pickled without a memo, with the
-        kind's name: equal digests and spans, equal rows."""
-        if self._digest is None:
-            kind = self.kind
-            facts = kind.facts(self.args[0], kind.members(*self.args))
-            if kind.ruled:
-                facts.sort()
-            buf = io.BytesIO()
-            pickler = pickle.Pickler(buf, protocol=5)
-            pickler.fast = True       # no memo: equal facts pickle alike, shared objects or not
-            pickler.dump(facts)
-            self._digest = hashlib.blake2b(buf.getbuffer(), digest_size=16,
-                                           person=kind.name.encode()).digest()
-        return self._digest
 
 
 def _paginate(site: Site, items: Lazy, cables: Callable[[], list[int]], total: int,
@@ -208,8 +177,7 @@ def _paginate(site: Site, items: Lazy, cables: Callable[[], list[int]], total: i
         span = (bounds[n], bounds[n + 1])
         out.append(Route(path, template, partial(_page, items, span, pager, page_ctx),
                          title if first else f"{title} (from {pager['label']})",
-                         partial(_page_facts, items, span, pager, page_ctx),
-                         partial(_page_outline, items, span, pager, page_ctx)))
+                         partial(_page_facts, items, span, pager, page_ctx)))
     return out
 
 
@@ -229,12 +197,6 @@ def _page_facts(items: Lazy, span: tuple[int, int], pager: dict, ctx: dict) -> t
     """What :func:`_page` makes a page's context from, without making its rows: the
     pager, the list's settings, and the facts of the page's rows (``ListKind.facts``)."""
     return pager, ctx, items.facts(*span)
-
-
-def _page_outline(items: Lazy, span: tuple[int, int], pager: dict, ctx: dict) -> tuple:
-    """The page's facts stated without putting the list in order: the pager, the list's
-    settings, the list's digest and the page's span of it."""
-    return pager, ctx, items.digest(), span
 
 
 def _page(items: Lazy, span: tuple[int, int], pager: dict, ctx: dict) -> dict:
@@ -280,7 +242,8 @@ def _cable_rows(site: Site, indexes: list[int]) -> list[Row]:
 
 
 def _cable_row_facts(site: Site, indexes: list[int]) -> list[bytes]:
-    return list(map(shown(site).__getitem__, indexes))
+    cables = shown(site)
+    return [cables[i] for i in indexes]
 
 
 def cable_list(site: Site, indexes: list[int], path_of, title: str, **ctx) -> list[Route]:
@@ -724,13 +687,13 @@ def _subject_lines(site: Site) -> list[tuple[str, int]]:
     return site.subjects
 
 
-# Each kind of list.  Keep each facts function in step with its rows function: a test
-# checks on the corpus that equal facts mean equal contexts.
-CABLES = ListKind("cables", _as_given, _by_date, _cable_rows, _cable_row_facts, True)
-PERSON = ListKind("person", _as_given, _by_date_of_cable, _person_rows, _person_row_facts, True)
-TERM = ListKind("term", _as_given, _as_given, _term_rows, _term_row_facts, False)
-SUBJECTS = ListKind("subjects", _subject_lines, _subject_lines, _subject_rows, _subject_row_facts,
-                    False)
+# Each kind of list: its order, its rows, and their facts (what a row is made from: its
+# cable's digest and key, and what the list adds).  Keep each facts function in step
+# with its rows function: a test checks on the corpus that equal facts mean equal contexts.
+CABLES = ListKind(_by_date, _cable_rows, _cable_row_facts)
+PERSON = ListKind(_by_date_of_cable, _person_rows, _person_row_facts)
+TERM = ListKind(_as_given, _term_rows, _term_row_facts)
+SUBJECTS = ListKind(_subject_lines, _subject_rows, _subject_row_facts)
 
 
 AZ_SPLIT = 3000   # an A-Z index longer than this gets a page per letter

@@ -47,13 +47,6 @@ def known_fingerprint(route: Route, site: Site) -> bytes | None:
     return digest_of((route.template, route.path, route.title, frame, facts))
 
 
-def outline_print(route: Route, site: Site) -> bytes | None:
-    """The fingerprint of a route's outline (``Route.outline``), as :func:`known_fingerprint`
-    makes one of its facts: equal outline prints, equal facts, so equal fingerprints."""
-    return digest_of((route.template, route.path, route.title,
-                      _frame(site.config, navigation(route, site)), route.outline()))
-
-
 def _bytes_print(template: str, path: str, title: str, frame: bytes | None,
                  facts: bytes) -> bytes | None:
     """A fingerprint of facts stated as bytes (a cable's routes): the strings end in a
