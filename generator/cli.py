@@ -195,4 +195,4 @@ def run() -> None:
             stream.flush()
         except (BrokenPipeError, OSError, ValueError):
             pass
-    os._exit(code)
+    os._exit(code if isinstance(code, int) else 0)
