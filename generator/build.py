@@ -360,7 +360,7 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
             made(path, data)
         lap("export")
         if leave is not None:
-            leave.append((col, site, writer, pages_cache, hashes, terms, known))
+            leave.append((col, site, writer, pages_cache, hashes, terms))
         if report.failed(strict):
             writer.abort()
             result.ok = False

@@ -80,6 +80,7 @@ def _write_file(path: str, data: bytes) -> None:
     finally:
         os.close(fd)
 
+
 JOURNAL = ".cablesite-apply"   # in the output folder while a build's changes are moved in
 
 
