@@ -142,7 +142,8 @@ def test_people_resolved_in_a_process_apart_are_the_same(monkeypatch, tmp_path):
 def test_people_resolved_apart_let_the_build_go_on_meanwhile(monkeypatch, tmp_path):
     """``people_started`` returns while the forked process resolves (the site's stages that
     need no people run meanwhile); the result, waited for, carries each cable's people
-    digest, the one resolving in place gives."""
+    digest, the one resolving in place gives; the process, its answer taken, ends on its
+    own (the build does not wait for it to end)."""
     import multiprocessing
     import time
     from generator import collect as collect_mod
@@ -172,6 +173,27 @@ def test_people_resolved_apart_let_the_build_go_on_meanwhile(monkeypatch, tmp_pa
     assert pending.result() == inline.result()
     persons, refs, digests = pending.result()
     assert len(digests) == len(refs) == len(parsed.cables) and pending._pool is None
+    for c in pending._closed._pool:      # it ends on its own
+        c.join(30)
+        assert c.exitcode == 0
+    # The process, its answer taken, is told to end and not waited for: here its end
+    # takes a second, and the result comes while it is still there.
+    from multiprocessing import util
+    ending = util._exit_function
+
+    def slow_end(*args, **kw):
+        time.sleep(1)
+        return ending(*args, **kw)
+    monkeypatch.setattr(util, "_exit_function", slow_end)     # the forked child's end
+    again = collect_mod.people_started(parsed.cables, collect_mod.Editorial(), parsed.lower,
+                                       parsed.people, parsed.digests)
+    go.write_text("")
+    assert again.result() == inline.result()
+    children = again._closed._pool
+    assert any(c.is_alive() for c in children)
+    for c in children:
+        c.join(30)
+    assert [c.exitcode for c in children] == [0]      # told to end, not killed
     named = [k for k, r in enumerate(refs) if r]
     assert len({digests[k] for k in named}) > len(named) * 0.9
     assert len({digests[k] for k, r in enumerate(refs) if not r}) == 1
