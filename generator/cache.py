@@ -19,6 +19,7 @@ import sqlite3
 import zlib
 from array import array
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 # The code a cache entry is made by: the parser, of people/ what it uses (mentions and
@@ -131,10 +132,16 @@ class ParseCache:
         path.unlink(missing_ok=True)
         cables_path(path).unlink(missing_ok=True)
 
-    def get_many(self, keys: list[str], chunk: int = 500):
+    def get_many(self, keys: list[str], chunk: int = 500, scan_from: int = 5000):
         """The entry of each key (None: not cached), in order, a query per ``chunk`` keys
         (a query per key costs more than the lookup; one query for all would hold every
-        entry's bytes at once)."""
+        entry's bytes at once).  From ``scan_from`` keys, the table is read through
+        instead and the entries found are kept until all are read (a rebuild looks up
+        every file, and the table holds the files of the last build: at 250,000 cables,
+        1.8 s of queries against 0.9 s read in the order of the file)."""
+        if len(keys) >= scan_from:
+            yield from self._scan(keys)
+            return
         for a in range(0, len(keys), chunk):
             part = keys[a:a + chunk]
             found = dict(self.db.execute(
@@ -147,6 +154,14 @@ class ParseCache:
                 else:
                     self.hits += 1
                     yield pickle.loads(data)
+
+    def _scan(self, keys: list[str]):
+        want = set(keys)
+        found = {key: pickle.loads(data) for key, data in
+                 self.db.execute("SELECT key, value FROM parsed ORDER BY rowid") if key in want}
+        self.hits += len(found)
+        self.misses += len(keys) - len(found)
+        return map(found.pop, keys, repeat(None))
 
     def put(self, key: str, blobs: list[bytes], value) -> None:
         """A file's full cables, pickled (a row each), and its entry ``value`` (summaries,

@@ -148,3 +148,23 @@ def test_the_parse_cache_salt_covers_the_code_a_parse_runs_and_not_resolving():
         [str(f) for f in imported if not covered(f)]
     assert not covered(package / "people" / "resolve.py")
     assert covered(package / "people" / "data" / "given_names.txt")
+
+
+def test_many_keys_are_looked_up_by_reading_the_table_through_with_the_same_answers(tmp_path):
+    """From ``scan_from`` keys the table is read in its own order, not queried: the same
+    entries in the keys' order, None for a key not cached, hits and misses counted."""
+    sources = _seeds()
+    cache = ParseCache(tmp_path / "parse.sqlite")
+    collect(sources, cache=cache)
+    cache.close()
+    keys = [file_key(s.path, s.sha256) for s in reversed(sources)]
+    keys.insert(2, file_key("content/cables/gone.txt", "0" * 64))
+    queried, scanned = ParseCache(tmp_path / "parse.sqlite"), ParseCache(tmp_path / "parse.sqlite")
+    by_query = list(queried.get_many(keys, chunk=2))
+    by_scan = list(scanned.get_many(keys, scan_from=1))
+    assert by_scan == by_query and by_scan[2] is None
+    assert [e[0][0].id for e in by_scan if e is not None] == \
+        [e[0][0].id for e in by_query if e is not None] and len({e[0][0].id for e in by_scan if e}) == 5
+    assert (scanned.hits, scanned.misses) == (queried.hits, queried.misses) == (5, 1)
+    queried.close()
+    scanned.close()
