@@ -115,8 +115,9 @@ class SiteWriter:
                     old.unlink(missing_ok=True)            # its removal is done
             elif not _running(old.name.rsplit("-", 1)[-1]) and not _removing(old):
                 remove_later(old)                           # a removal that did not finish
-        self.previous, self.previous_token = previous_files(self.out) if reuse else (None, None)
-        self.reuse = self.previous is not None
+        self.listed, self.previous_token = previous_files(self.out) if reuse else (None, None)
+        self.reuse = self.listed is not None
+        self.previous: set[str] = set(self.listed or ())
         self.token = secrets.token_hex(16)     # this build's, written in the list at commit
         self.tmp = self.out.parent / f".{self.out.name}.building-{os.getpid()}"
         self.tmp.mkdir()
@@ -179,8 +180,18 @@ class SiteWriter:
         return True
 
     def commit(self) -> int:
-        paths = sorted(self.paths)
-        listing = "".join(f"{p}\n" for p in paths)
+        current = set(self.paths)
+        if self.reuse:
+            # The previous site's list is sorted: what it keeps of it is too, and the two
+            # sorted runs are merged, not the whole list sorted again (at 250,000 cables
+            # 1.3 million paths: 1.0 s to sort, a tenth of that to merge).
+            gone = self.previous - current
+            paths = [p for p in self.listed if p not in gone] if gone else self.listed[:]
+            paths += sorted(current - self.previous)
+            paths.sort()
+        else:
+            paths = sorted(current)
+        listing = "\n".join(paths) + "\n" if paths else ""
         digest = hashlib.sha256(listing.encode("utf-8")).hexdigest()[:32]
         (self.tmp / MARKER).write_text(f"{MARKER_TEXT}files: {digest}\n", encoding="utf-8")
         manifest = manifest_path(self.out)
@@ -195,9 +206,7 @@ class SiteWriter:
             if old.exists():
                 remove_later(old)
             return len(paths)
-        current = set(paths)
-        gone = sorted(p for p in self.previous if p not in current)
-        journal = {"staging": self.tmp.name, "moves": self.staged + [MARKER], "removals": gone}
+        journal = {"staging": self.tmp.name, "moves": self.staged + [MARKER], "removals": sorted(gone)}
         jtmp = self.out / (JOURNAL + ".tmp")
         jtmp.write_text(json.dumps(journal), encoding="utf-8")
         jtmp.replace(self.out / JOURNAL)
@@ -262,8 +271,8 @@ def manifest_path(out: Path) -> Path:
     return out.parent / f".{out.name}.files"
 
 
-def previous_files(out: Path) -> tuple[set[str] | None, str | None]:
-    """The files of the site in ``out`` (None: no site of ours there, or one whose marker
+def previous_files(out: Path) -> tuple[list[str] | None, str | None]:
+    """The files of the site in ``out``, sorted (None: no site of ours there, or one whose marker
     is of an older cablesite: it is then rewritten whole), and the token of the build that
     wrote it (None when unknown).  Read from the list beside the site when that list is
     the one the marker names, else found by walking the folder (a site copied or moved
@@ -279,7 +288,7 @@ def previous_files(out: Path) -> tuple[set[str] | None, str | None]:
         with open(manifest_path(out), encoding="utf-8") as f:
             head = f.readline().split()
             if head and head[0] == digest:
-                return set(f.read().splitlines()), head[1] if len(head) == 2 else None
+                return f.read().splitlines(), head[1] if len(head) == 2 else None
     except OSError:
         pass
     found = set()
@@ -289,7 +298,7 @@ def previous_files(out: Path) -> tuple[set[str] | None, str | None]:
             found.add(name if rel == "." else f"{rel}/{name}")
     found.discard(MARKER)
     found.discard(JOURNAL)
-    return found, None
+    return sorted(found), None
 
 
 def finish(out: Path) -> None:

@@ -48,6 +48,36 @@ def test_the_file_list_lives_beside_the_site_and_a_moved_site_is_walked(tmp_path
     assert sorted(p.name for p in (moved / "p").iterdir()) == ["1.html"]   # the others removed
 
 
+def test_a_rebuild_lists_and_marks_its_files_as_a_first_build_of_them_would(tmp_path):
+    """The list of a rebuild is merged from the previous site's sorted list, the files it
+    keeps, adds and drops: the same list, marker and count as a first build writing the
+    same files in another order."""
+    from generator.write import MARKER, manifest_path
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    w = SiteWriter(out)
+    for name in ["b/2.html", "a.html", "b/10.html", "c/x.js", "b/1.html"]:
+        w.add(name, name.encode())
+    w.commit()
+    files = ["z.html", "b/10.html", "0.html", "b/1.html", "c/x.js", "b/15.html", "a.html"]
+    w = SiteWriter(out)
+    for name in files:                 # b/2.html is dropped; three files are new
+        w.add(name, name.encode())
+    assert w.commit() == 7
+    f = SiteWriter(fresh)
+    for name in reversed(files):
+        f.add(name, name.encode())
+    assert f.commit() == 7
+    listing = manifest_path(out).read_text().split("\n", 1)[1]
+    assert listing == "".join(f"{n}\n" for n in sorted(files))
+    assert listing == manifest_path(fresh).read_text().split("\n", 1)[1]
+    assert (out / MARKER).read_bytes() == (fresh / MARKER).read_bytes()
+    assert not (out / "b" / "2.html").exists()
+    w = SiteWriter(out)                # nothing added or dropped
+    for name in files:
+        w.keep(name)
+    assert w.commit() == 7 and manifest_path(out).read_text().split("\n", 1)[1] == listing
+
+
 def test_a_file_staged_by_another_process_is_recorded_and_moved_in(tmp_path):
     """``put`` in a forked worker writes the staging folder only; ``add`` of what it
     returned records the file, changed or not, in the building process."""
