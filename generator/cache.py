@@ -19,7 +19,7 @@ import sqlite3
 import zlib
 from array import array
 from functools import lru_cache
-from itertools import repeat
+from itertools import chain
 from pathlib import Path
 
 # The code a cache entry is made by: the parser, of people/ what it uses (mentions and
@@ -132,36 +132,30 @@ class ParseCache:
         path.unlink(missing_ok=True)
         cables_path(path).unlink(missing_ok=True)
 
-    def get_many(self, keys: list[str], chunk: int = 500, scan_from: int = 5000):
-        """The entry of each key (None: not cached), in order, a query per ``chunk`` keys
-        (a query per key costs more than the lookup; one query for all would hold every
-        entry's bytes at once).  From ``scan_from`` keys, the table is read through
-        instead and the entries found are kept until all are read (a rebuild looks up
-        every file, and the table holds the files of the last build: at 250,000 cables,
-        1.8 s of queries against 0.9 s read in the order of the file)."""
-        if len(keys) >= scan_from:
-            yield from self._scan(keys)
-            return
-        for a in range(0, len(keys), chunk):
-            part = keys[a:a + chunk]
-            found = dict(self.db.execute(
-                f"SELECT key, value FROM parsed WHERE key IN ({','.join('?' * len(part))})", part))
-            for key in part:
-                data = found.pop(key, None)
-                if data is None:
-                    self.misses += 1
-                    yield None
-                else:
-                    self.hits += 1
-                    yield pickle.loads(data)
-
-    def _scan(self, keys: list[str]):
+    def found(self, keys: list[str], chunk: int = 500, scan_from: int = 5000):
+        """(key, entry) for each of ``keys`` that is cached, each entry unpickled as it is
+        read, in no set order (``hits`` and ``misses`` count them once all are read).
+        From ``scan_from`` keys the table is read through in its own order: a rebuild
+        looks up every file, and the table holds the files of the last build (at 250,000
+        cables, 200,000 files: 0.9-1.3 s against 1.8 s of queries).  Fewer keys are
+        queried ``chunk`` at a time (a query per key costs more than the lookup; one
+        query for all would hold every entry's bytes at once)."""
         want = set(keys)
-        found = {key: pickle.loads(data) for key, data in
-                 self.db.execute("SELECT key, value FROM parsed ORDER BY rowid") if key in want}
-        self.hits += len(found)
-        self.misses += len(keys) - len(found)
-        return map(found.pop, keys, repeat(None))
+        if len(want) >= scan_from:
+            rows = self.db.execute("SELECT key, value FROM parsed ORDER BY rowid")
+        else:
+            part = sorted(want)
+            rows = chain.from_iterable(self.db.execute(
+                f"SELECT key, value FROM parsed WHERE key IN ({','.join('?' * len(p))})", p)
+                for p in (part[a:a + chunk] for a in range(0, len(part), chunk)))
+        hits = 0
+        for key, data in rows:
+            if key in want:
+                want.discard(key)
+                hits += 1
+                yield key, pickle.loads(data)
+        self.hits += hits
+        self.misses += len(keys) - hits
 
     def put(self, key: str, blobs: list[bytes], value) -> None:
         """A file's full cables, pickled (a row each), and its entry ``value`` (summaries,

@@ -216,16 +216,16 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     todo = [(index, src) for index, src in enumerate(sources) if src.sha256 is None]
     if cache is not None:
         cache.misses += len(todo)      # not looked up: not in the cache
-    known = [index for index in range(len(sources)) if index in keys]
-    hits = cache.get_many([keys[index] for index in known]) if cache is not None \
-        else iter([None] * len(known))
-    for index, hit in zip(known, hits):
-        if hit is not None:
-            done[index] = (hit[0], hit[1])
-            lower |= hit[2]
-            people[index] = hit[3]
-        else:
-            todo.append((index, sources[index]))
+    where = {keys[index]: index for index in range(len(sources)) if index in keys}
+    known = bool(where)
+    # each entry taken as it is read (in the cache's order): the words' mask of each, a
+    # few KB, is merged and dropped, not held for every file at once
+    for key, hit in cache.found(list(where)) if cache is not None else ():
+        index = where.pop(key)
+        done[index] = (hit[0], hit[1])
+        lower |= hit[2]
+        people[index] = hit[3]
+    todo += [(index, sources[index]) for index in where.values()]
     todo.sort(key=lambda item: item[0])
 
     def hashed(index: int, sha: str) -> None:

@@ -85,7 +85,7 @@ def test_a_cache_made_by_other_parser_code_is_started_afresh_not_pruned(tmp_path
     collect(sources, cache=cache)
     cache.close()
     again = ParseCache(path)          # the same code: its entries are kept
-    assert sum(x is not None for x in again.get_many([file_key(s.path, s.sha256) for s in sources])) == 5
+    assert len(dict(again.found([file_key(s.path, s.sha256) for s in sources]))) == 5
     again.close()
     monkeypatch.setattr(cache_mod, "code_version", lambda names=None: "0123456789abcdef")
     upgraded = ParseCache(path)
@@ -152,7 +152,7 @@ def test_the_parse_cache_salt_covers_the_code_a_parse_runs_and_not_resolving():
 
 def test_many_keys_are_looked_up_by_reading_the_table_through_with_the_same_answers(tmp_path):
     """From ``scan_from`` keys the table is read in its own order, not queried: the same
-    entries in the keys' order, None for a key not cached, hits and misses counted."""
+    entries for the same keys, none for a key not cached, hits and misses counted."""
     sources = _seeds()
     cache = ParseCache(tmp_path / "parse.sqlite")
     collect(sources, cache=cache)
@@ -160,11 +160,11 @@ def test_many_keys_are_looked_up_by_reading_the_table_through_with_the_same_answ
     keys = [file_key(s.path, s.sha256) for s in reversed(sources)]
     keys.insert(2, file_key("content/cables/gone.txt", "0" * 64))
     queried, scanned = ParseCache(tmp_path / "parse.sqlite"), ParseCache(tmp_path / "parse.sqlite")
-    by_query = list(queried.get_many(keys, chunk=2))
-    by_scan = list(scanned.get_many(keys, scan_from=1))
-    assert by_scan == by_query and by_scan[2] is None
-    assert [e[0][0].id for e in by_scan if e is not None] == \
-        [e[0][0].id for e in by_query if e is not None] and len({e[0][0].id for e in by_scan if e}) == 5
+    by_query = list(queried.found(keys, chunk=2))
+    by_scan = list(scanned.found(keys, scan_from=1))
+    assert len(by_scan) == 5 and dict(by_scan) == dict(by_query)
+    assert set(dict(by_scan)) == set(keys) - {keys[2]}
+    assert {e[0][0].id for _, e in by_scan} == {c.id for c in collect(sources).cables}
     assert (scanned.hits, scanned.misses) == (queried.hits, queried.misses) == (5, 1)
     queried.close()
     scanned.close()
