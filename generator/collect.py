@@ -216,8 +216,16 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     todo = [(index, src) for index, src in enumerate(sources) if src.sha256 is None]
     if cache is not None:
         cache.misses += len(todo)      # not looked up: not in the cache
-    where = {keys[index]: index for index in range(len(sources)) if index in keys}
-    known = bool(where)
+    where: dict[str, int] = {}       # file key -> the first file with it
+    for index in range(len(sources)):
+        if index in keys:
+            if keys[index] in where:     # the same file named again: parsed again
+                todo.append((index, sources[index]))
+                if cache is not None:
+                    cache.misses += 1
+            else:
+                where[keys[index]] = index
+    looked_up = bool(where)
     # each entry taken as it is read (in the cache's order): the words' mask of each, a
     # few KB, is merged and dropped, not held for every file at once
     for key, hit in cache.found(list(where)) if cache is not None else ():
@@ -283,7 +291,7 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     for index, _ in todo:
         if index not in done:        # a big file with no records
             keep(index, [], [], 0, [], [])
-    if cache is not None and known:   # (none looked up: discovery found the cache empty)
+    if cache is not None and looked_up:   # (none looked up: discovery found the cache empty)
         cache.prune(set(keys.values()))
     progress.done("parse", count, f"cables from {len(sources)} files ({len(todo)} parsed, "
                                   f"{len(sources) - len(todo)} from the cache)")

@@ -168,3 +168,18 @@ def test_many_keys_are_looked_up_by_reading_the_table_through_with_the_same_answ
     assert (scanned.hits, scanned.misses) == (queried.hits, queried.misses) == (5, 1)
     queried.close()
     scanned.close()
+
+
+def test_a_file_named_twice_is_taken_once_from_the_cache_and_parsed_again(tmp_path):
+    """``cablesite parse A A``: each naming gives its cables (the second parsed again, as
+    its own objects), and the second counts as a miss."""
+    sources = _seeds()
+    cache = ParseCache(tmp_path / "parse.sqlite")
+    collect(sources, cache=cache)
+    cache.close()
+    again = ParseCache(tmp_path / "parse.sqlite")
+    col = collect(sources + sources[:1], cache=again)
+    again.close()
+    assert len(col.cables) == 6 and col.cables[5] == col.cables[0]
+    assert col.cables[5] is not col.cables[0]
+    assert (again.hits, again.misses) == (5, 1)
