@@ -149,13 +149,12 @@ class ParseCache:
                 f"SELECT key, value FROM parsed WHERE key IN ({','.join('?' * len(p))})", p)
                 for p in (part[a:a + chunk] for a in range(0, len(part), chunk)))
         hits = 0
-        for key, data in rows:
+        for key, data in rows:       # each key once: it is the table's primary key
             if key in want:
-                want.discard(key)
                 hits += 1
                 yield key, pickle.loads(data)
         self.hits += hits
-        self.misses += len(keys) - hits
+        self.misses += len(want) - hits
 
     def put(self, key: str, blobs: list[bytes], value) -> None:
         """A file's full cables, pickled (a row each), and its entry ``value`` (summaries,
