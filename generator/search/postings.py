@@ -160,17 +160,23 @@ class Postings:
             first = self.numbers[-1] + 1 if self.numbers else 0
             numbers = np.arange(first, first + count, dtype=np.uint32)
         remap = run.gids
-        if run.term is None or (keep is not None and not keep[remap].any()):
+        local = keep[remap] if keep is not None and run.term is not None else None
+        if run.term is None or (local is not None and not local.any()):
             starts = np.zeros(count, dtype=np.uint32)
             term = packed = np.zeros(0, dtype=np.uint32)
-        else:
+        elif local is None:
             term, starts, packed = remap[run.term], run.starts, run.packed
-            if keep is not None:
-                kept = keep[term]
-                doc = np.repeat(np.arange(count), np.diff(np.r_[starts, len(term)]))
-                starts = np.zeros(count, dtype=np.uint32)
-                np.cumsum(np.bincount(doc[kept], minlength=count)[:-1], out=starts[1:])
-                term, packed = term[kept], packed[kept]
+        else:
+            # Only the kept postings are renumbered and placed: the run's own terms are
+            # looked up in the small table ``local`` (a bool per term of the run), and
+            # each kept posting's document found from where documents start (adding a
+            # cable keeps about two fifths of the postings: half the time of numbering
+            # and placing them all).
+            kept = np.flatnonzero(local[run.term])
+            doc = np.searchsorted(run.starts, kept, side="right") - 1
+            starts = np.zeros(count, dtype=np.uint32)
+            np.cumsum(np.bincount(doc, minlength=count)[:-1], out=starts[1:])
+            term, packed = remap[run.term[kept]], run.packed[kept]
         self.starts.frombytes((starts.astype(np.uint32) + np.uint32(len(self.term))).tobytes())
         self.numbers.frombytes(np.asarray(numbers, dtype=np.uint32).tobytes())
         self.term.frombytes(term.astype(np.uint32).tobytes())

@@ -140,3 +140,33 @@ def test_a_terms_sum_does_not_depend_on_where_the_runs_are_cut(tmp_path, monkeyp
         sums.append(index.summary()[2])
         assert len(index.plan) == -(-300 // size)
     assert sums[0] is not None and (sums[0] == sums[1]).all() and (sums[0] == sums[2]).all()
+
+
+def test_merging_a_run_with_some_terms_keeps_exactly_their_postings_in_each_document():
+    """``merge_run(keep=...)`` against the whole run merged and filtered afterwards: the
+    same postings in the same order, and each document's start where its kept postings
+    begin (documents with no text, and documents none of whose terms are kept, between
+    others)."""
+    texts = ["alpha beta gamma", "", "delta delta epsilon", "beta zeta", "", "alpha alpha eta",
+             "theta", "gamma beta alpha zeta"] * 3
+    source = postings.Postings()
+    for text in texts:
+        source.add({"body": text, "subject": ""})
+    ids: dict[str, int] = {"unused": 0}                # the table's numbers are not the run's
+    run = runs.Run.from_part(source.part(), ids)
+    names = sorted(t for t in ids if t != "unused")
+    for kept_terms in ({"beta", "zeta"}, {"alpha"}, {"theta", "delta"}, set(names), set()):
+        keep = np.zeros(len(ids), dtype=bool)
+        keep[[ids[t] for t in kept_terms]] = True
+        whole, some = postings.Postings(), postings.Postings()
+        whole.vocab = some.vocab = ids
+        whole.merge_run(run)
+        some.merge_run(run, keep=keep)
+        term, starts, packed, _ = whole._arrays()
+        doc = np.repeat(np.arange(len(texts)), np.diff(np.r_[starts, len(term)]))
+        mask = keep[term]
+        assert np.frombuffer(some.term, dtype=np.uint32).tolist() == term[mask].tolist()
+        assert some._arrays()[2].tolist() == packed[mask].tolist()
+        expected = np.r_[0, np.cumsum(np.bincount(doc[mask], minlength=len(texts)))[:-1]]
+        assert some._arrays()[1].tolist() == expected.tolist()
+        assert some.count == whole.count == len(texts)
