@@ -316,7 +316,7 @@ class Postings:
         gtier[by_impact] = rank // TIER
         tier = gtier[group]
         if tier.any():       # a term in more than TIER documents: its tiers one after another
-            order = np.argsort(term.astype(np.int64) * (int(tier.max()) + 1) + tier, kind="stable")
+            order = stable_order(term.astype(np.int64) * (int(tier.max()) + 1) + tier)
             term, doc, field, w, tier = term[order], doc[order], field[order], w[order], tier[order]
         # Document deltas within each (term, tier) run.
         newrun = np.ones(len(term), dtype=bool)
@@ -365,7 +365,7 @@ def _stats(arrays: tuple, nterms: int, hashes=None) -> tuple[np.ndarray, np.ndar
     cell = doc * nf + field
     part = _weigh(tf, lengths.reshape(-1)[cell], field)
     norm2 = np.bincount(cell, weights=part * part, minlength=n * nf)
-    order = np.argsort(term, kind="stable")          # by term, then document
+    order = stable_order(term)          # by term, then document
     st, sd = term[order], doc[order]
     new = np.ones(len(st), dtype=bool)
     new[1:] = (st[1:] != st[:-1]) | (sd[1:] != sd[:-1])
@@ -394,6 +394,28 @@ def analysed(analyzer: Analyzer, fields: dict[str, str]) -> tuple:
     return tuple(out)
 
 
+def stable_order(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for non-negative integers, as stable sorts of
+    16 bits at a time, lowest first (one pass below 2**16, two below 2**32): numpy sorts
+    16-bit keys by radix, four to seven times as fast as it sorts 32-bit keys (timsort;
+    250,000 term numbers: 2.7 ms against 11 ms).  The postings are sorted by term a chunk
+    at a time on every build."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.intp)
+    if keys.dtype.kind != "u" and int(keys.min()) < 0:
+        raise ValueError("stable_order sorts non-negative integers")
+    top = int(keys.max())
+    order = None
+    shift = 0
+    while True:
+        digit = ((keys if order is None else keys[order]) >> shift) & 0xFFFF
+        step = np.argsort(digit.astype(np.uint16), kind="stable")
+        order = step if order is None else order[step]
+        shift += 16
+        if top >> shift == 0:
+            return order
+
+
 def _by_term(term: np.ndarray, bounds: np.ndarray, select: np.ndarray | None = None) -> np.ndarray:
     """``np.argsort(term, kind="stable")`` as uint32, a counting sort done CHUNK postings at
     a time: ``bounds[t]`` is where term t's postings start.  (argsort's int64 result is
@@ -406,7 +428,7 @@ def _by_term(term: np.ndarray, bounds: np.ndarray, select: np.ndarray | None = N
         keep = None if select is None else np.flatnonzero(select[t])
         if keep is not None:
             t = t[keep]
-        local = np.argsort(t, kind="stable")
+        local = stable_order(t)
         st = t[local]
         first = np.ones(len(st), dtype=bool)
         first[1:] = st[1:] != st[:-1]

@@ -6,6 +6,7 @@ import math
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from lunr.token import Token
 
@@ -208,7 +209,6 @@ def test_terms_computed_a_range_at_a_time_are_the_same(monkeypatch):
 
 @pytest.mark.parametrize("n, terms, chunk", [(1000, 50, 7), (20000, 3000, 999), (5, 3, 2), (0, 1, 3)])
 def test_postings_ordered_by_term_in_chunks_as_a_stable_sort(monkeypatch, n, terms, chunk):
-    import numpy as np
     monkeypatch.setattr(postings_mod, "CHUNK", chunk)
     term = np.random.default_rng(n).integers(0, terms, n).astype(np.uint32)
     bounds = np.zeros(terms + 1, dtype=np.int64)
@@ -243,3 +243,17 @@ def test_ranges_encoded_on_two_processes_equal_one(monkeypatch):
     two = [(t.term, t.docs, t.tiers) for t in p_two.terms(2)]
     assert seen[0][0] > 2 and [j for _, j in seen] == [1, 2]     # many ranges; forked the second time
     assert one == two and len(one) > 30 and any(len(t[2]) > 1 for t in one)
+
+
+def test_stable_order_is_numpys_stable_argsort_for_keys_of_any_width():
+    """The sort of the postings by term (16 bits at a time) against numpy's own stable
+    argsort: keys below 2**16, below 2**32 and wider, many ties, and an empty array."""
+    rng = np.random.default_rng(7)
+    for top, dtype in ((50, np.uint32), (60_000, np.uint32), (300_000, np.uint32),
+                       (2**32 - 1, np.uint32), (5 * 2**32, np.int64), (2**40, np.uint64)):
+        keys = rng.integers(0, top, 20_000, endpoint=True, dtype=np.uint64).astype(dtype)
+        keys[::7] = keys[3]                                   # ties keep their order
+        assert (postings_mod.stable_order(keys) == np.argsort(keys, kind="stable")).all()
+    assert len(postings_mod.stable_order(np.zeros(0, dtype=np.uint32))) == 0
+    with pytest.raises(ValueError):
+        postings_mod.stable_order(np.array([3, -1, 2]))
