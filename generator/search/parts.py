@@ -255,18 +255,21 @@ def _parts(docs: list[SearchDoc], title: str, words: dict | None, jobs: int,
     firsts: list[str] = []
     yield from _shard_files(index, jobs, wanted, firsts)
     del index
-    years = _index(d.year for d in docs)
-    origins = _index(d.origin for d in docs)
-    classes = _index(d.classification for d in docs)
-    tags = _index(t for d in docs for t in d.tags)
+    years = _index({d.year for d in docs})
+    origins = _index({d.origin for d in docs})
+    classes = _index({d.classification for d in docs})
+    tags = _index({t for d in docs for t in d.tags})
     table = tag_table()
-    rows: dict[int, str] = {}
-    for n, d in enumerate(docs):
-        rows[numbers[n]] = ".".join(format(tags[t], "x") for t in d.tags)
-    for p in sorted({n // TAG_SPAN for n in rows}):
-        last = max(n for n in range(p * TAG_SPAN, (p + 1) * TAG_SPAN) if n in rows)
-        text = " ".join(rows.get(n, "") for n in range(p * TAG_SPAN, last + 1))
-        yield f"{ROOT}/tags/{p}.js", None, _ready(_js("tags", p, text))
+    hexes = {t: format(k, "x") for t, k in tags.items()}
+    rows = [""] * (max(numbers) + 1 if numbers else 0)      # per number, its tags
+    ends: dict[int, int] = {}                              # per tags part, its last document
+    for n, d in zip(numbers, docs):
+        rows[n] = ".".join(map(hexes.__getitem__, d.tags))
+        if ends.get(n // TAG_SPAN, -1) < n:
+            ends[n // TAG_SPAN] = n
+    for p in sorted(ends):
+        yield f"{ROOT}/tags/{p}.js", None, _ready(_js("tags", p, " ".join(rows[p * TAG_SPAN:ends[p] + 1])))
+    del rows
     cards, start, last = [], 0, None
     for b in cut:            # a card is named by its number's place in its run's numbers
         d = docs[b.start]
