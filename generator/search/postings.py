@@ -26,7 +26,6 @@ each posting a document-number delta as a base-32 varint (digits 32-63 continue,
 """
 from __future__ import annotations
 
-import multiprocessing
 from array import array
 from collections import Counter
 from dataclasses import dataclass
@@ -599,14 +598,13 @@ def analyse(docs: list, words: dict | None = None, jobs: int = 1, cache=None,
              if isinstance(key, bytes) else None) for _, order, rel, key in plan if key not in have]
     global _ANALYSE
     _ANALYSE = (docs, words, cache)
-    pool = None
+    # At most two runs a process analysed and not yet stored: a pool's imap hands back
+    # every result as it is made, and the workers, faster than the stores, left them
+    # piling up in this process.
+    spread = len(todo) > 1 and sum(len(o) for o, _ in todo) >= numbering.PART
+    made = forked.results(lambda a, z: [_analyse_run(task) for task in todo[a:z]], len(todo),
+                          jobs if spread else 1, 1, 0, 2 * jobs)
     try:
-        if jobs > 1 and len(todo) > 1 and sum(len(o) for o, _ in todo) >= numbering.PART and \
-                "fork" in multiprocessing.get_all_start_methods():
-            pool = multiprocessing.get_context("fork").Pool(jobs)
-            made = pool.imap(_analyse_run, todo)
-        else:
-            made = map(_analyse_run, todo)
         for _, _, _, key in plan:
             if key in have:
                 continue
@@ -617,8 +615,7 @@ def analyse(docs: list, words: dict | None = None, jobs: int = 1, cache=None,
                 cache.put(new)
     finally:
         _ANALYSE = None
-        if pool is not None:
-            pool.terminate()
+        made.close()        # the processes, if any, are ended
     return Index(store, [(np.array(rel, dtype=np.uint32) + np.uint32(base), base, key)
                          for base, _, rel, key in plan],
                  cut, [b.base + o for b in cut for o in b.offsets])

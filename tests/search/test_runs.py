@@ -170,3 +170,40 @@ def test_merging_a_run_with_some_terms_keeps_exactly_their_postings_in_each_docu
         expected = np.r_[0, np.cumsum(np.bincount(doc[mask], minlength=len(texts)))[:-1]]
         assert some._arrays()[1].tolist() == expected.tolist()
         assert some.count == whole.count == len(texts)
+
+
+def test_parallel_analysis_holds_few_runs_made_and_not_yet_stored(tmp_path, monkeypatch):
+    """The forked workers analyse at most two runs each ahead of the process storing
+    them: with slow stores, the runs made and not yet stored stay at five for two
+    workers (the one being stored and four asked for; a pool's imap, which hands back
+    every result as soon as it is made, let them pile up), and the index is the one
+    process's."""
+    import multiprocessing
+    import time
+    monkeypatch.setattr(numbers, "PART", 16)
+    docs = _docs(TEXTS)
+    made = multiprocessing.get_context("fork").Value("i", 0)
+    real_run = postings._analyse_run
+
+    def counted(task):
+        out = real_run(task)
+        with made.get_lock():
+            made.value += 1
+        return out
+    monkeypatch.setattr(postings, "_analyse_run", counted)
+    waiting = []
+    real_put = RunStore.put
+
+    def slow_put(self, key, part):
+        time.sleep(0.03)
+        waiting.append(made.value - len(waiting))     # made, this one included, not stored
+        return real_put(self, key, part)
+    monkeypatch.setattr(RunStore, "put", slow_put)
+    two = postings.analyse(docs, jobs=2, store=RunStore(tmp_path / "two"),
+                           cache=AnalysisCache(tmp_path / "two.sqlite"))
+    assert len(waiting) == len(two.plan) > 20
+    assert max(waiting) <= 5
+    monkeypatch.setattr(RunStore, "put", real_put)
+    one = postings.analyse(docs, jobs=1, store=RunStore(tmp_path / "one"),
+                           cache=AnalysisCache(tmp_path / "one.sqlite"))
+    assert _encoded(one) == _encoded(two)
