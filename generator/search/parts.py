@@ -268,7 +268,8 @@ def _parts(docs: list[SearchDoc], title: str, words: dict | None, jobs: int,
         if ends.get(n // TAG_SPAN, -1) < n:
             ends[n // TAG_SPAN] = n
     for p in sorted(ends):
-        yield f"{ROOT}/tags/{p}.js", None, _ready(_js("tags", p, " ".join(rows[p * TAG_SPAN:ends[p] + 1])))
+        text = " ".join(rows[p * TAG_SPAN:ends[p] + 1])
+        yield f"{ROOT}/tags/{p}.js", None, _ready(_js("tags", p, text))
     del rows
     cards, start, last = [], 0, None
     for b in cut:            # a card is named by its number's place in its run's numbers
