@@ -217,14 +217,13 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     if cache is not None:
         cache.misses += len(todo)      # not looked up: not in the cache
     where: dict[str, int] = {}       # file key -> the first file with it
-    for index in range(len(sources)):
-        if index in keys:
-            if keys[index] in where:     # the same file named again: parsed again
-                todo.append((index, sources[index]))
-                if cache is not None:
-                    cache.misses += 1
-            else:
-                where[keys[index]] = index
+    for index, key in keys.items():      # in the sources' order
+        if key in where:                 # the same file named again: parsed again
+            todo.append((index, sources[index]))
+            if cache is not None:
+                cache.misses += 1
+        else:
+            where[key] = index
     looked_up = bool(where)
     # each entry taken as it is read (in the cache's order): the words' mask of each, a
     # few KB, is merged and dropped, not held for every file at once
