@@ -36,6 +36,7 @@ from .markup import parse_page
 from .discover import NOT_CABLES, discover, read_text
 from .export import write_exports
 from .feeds import atom, robots, sitemaps
+from .listings import ListRoutes
 from .pages import CableRoutes, routes
 from .progress import Progress, Silent
 from .related import related_all
@@ -77,7 +78,9 @@ def render_all(plan, site, env, jobs: int, known: dict | None = None, put=None):
     the cables' pages and raw views are fingerprinted here first, without their routes
     (``cable_fingerprints``): a rebuild keeps all but a few of them, and forked workers
     touching the whole model to fingerprint them were no faster than this process (each
-    page of memory they touch is copied).  Only the others go to the workers.  ``put``:
+    page of memory they touch is copied).  The pages of a list that was not planned again
+    (``ListRoutes``: its signature is the last build's) are kept by the fingerprints the
+    last build recorded.  Only the others go to the workers.  ``put``:
     stage each page where it is rendered (the workers write the files; only what they
     did comes back to this process)."""
     known = known or {}
@@ -86,6 +89,14 @@ def render_all(plan, site, env, jobs: int, known: dict | None = None, put=None):
     if known:
         todo = []
         for part, first in zip(plan.parts, plan.starts):
+            if isinstance(part, ListRoutes):
+                for j, path, kept in part.pages():
+                    digest = known.get(path) if kept else None
+                    if digest is not None:
+                        yield first + j, path, None, [], digest, True
+                    else:
+                        todo.append(first + j)
+                continue
             if not isinstance(part, CableRoutes):
                 todo.extend(range(first, first + len(part)))
                 continue
@@ -298,7 +309,9 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
                 kept.save(answers)   # a pure function's answers: right whatever the build does
             del kept, answers
             lap("resolve")
-            plan, diags = routes(site)
+            plan, diags = routes(site, pages_cache.lists if pages_cache is not None else None)
+            if pages_cache is not None:
+                pages_cache.lists = plan.lists()
         except BaseException:
             col.people.cancel()
             writer.abort()

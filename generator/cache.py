@@ -484,24 +484,26 @@ class AnalysisCache:
 
 class RenderCache:
     """What each page of the last build was made from (path -> ``render.fingerprint``), so
-    a rebuild renders only the pages whose template context changed.  Valid only for the
-    output folder as that build left it (the build's token, which the writer keeps in the
-    list beside the site: see ``SiteWriter``), under the same ``salt`` (the theme's
-    templates and the generator's code); otherwise empty."""
+    a rebuild renders only the pages whose template context changed, and what its lists
+    were made from (``pages.Plan.lists``), so a rebuild plans only the lists that
+    changed.  Valid only for the output folder as that build left it (the build's token,
+    which the writer keeps in the list beside the site: see ``SiteWriter``), under the
+    same ``salt`` (the theme's templates and the generator's code); otherwise empty."""
 
     def __init__(self, path: Path, token: str | None, salt: str, fresh: bool = False):
         self.path, self.salt = path, salt
         self.old: dict[str, bytes] = {}
         self.new: dict[str, bytes] = {}
+        self.lists: bytes | None = None       # the last build's, then this build's
         if fresh or token is None:
             return
         kept = read_pickle(path)
-        if isinstance(kept, tuple) and len(kept) == 3 and kept[0] == salt and kept[1] == token:
-            self.old = kept[2]
+        if isinstance(kept, tuple) and len(kept) == 4 and kept[0] == salt and kept[1] == token:
+            self.old, self.lists = kept[2], kept[3]
 
     def save(self, token: str) -> None:
         """Record the digests against the output folder the build ``token`` just committed."""
-        write_pickle(self.path, (self.salt, token, self.new))
+        write_pickle(self.path, (self.salt, token, self.new, self.lists))
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)

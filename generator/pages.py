@@ -7,6 +7,7 @@ templates turn paths into relative links with ``link()``.
 from __future__ import annotations
 
 import html
+import pickle
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from markupsafe import Markup
 from . import pagecuts, related, urls
 from .diagnostics import Diagnostic, error
 from .highlight import raw_html
+from .listings import ListRoutes, Listing, Numbers, Signs, digest, validity
 from .markup import render_markdown
 from .registry import tags as tag_table
 from .model import Cable
@@ -384,11 +386,12 @@ class CableRoutes(Sequence):
 
 
 class Plan(Sequence):
-    """Every route of the site, in order: lists of routes and ``CableRoutes`` one after
-    the other, indexed and sliced as one list."""
+    """Every route of the site, in order: lists of routes, ``CableRoutes`` and
+    ``ListRoutes`` one after the other, indexed and sliced as one list."""
 
     def __init__(self, parts: list[Sequence[Route]]):
         self.parts = [p for p in parts if len(p)]
+        self.validity: tuple = ()
         self.starts = list(accumulate((len(p) for p in self.parts), initial=0))
 
     def __len__(self) -> int:
@@ -424,7 +427,17 @@ class Plan(Sequence):
     def paths(self) -> Iterator[str]:
         """Each route's path, in order, without making the cables' routes."""
         for part in self.parts:
-            yield from part.paths() if isinstance(part, CableRoutes) else (r.path for r in part)
+            yield from part.paths() if isinstance(part, (CableRoutes, ListRoutes)) \
+                else (r.path for r in part)
+
+    def lists(self) -> bytes:
+        """What the next build plans its lists against (``routes``' ``last``), pickled:
+        kept as Python objects, made among the routes of the lists, they held on to the
+        memory of the routes after the routes were let go (at 50,000 cables, the peak of
+        a build that renders every page rose by 80 MB)."""
+        parts = [p for p in self.parts if isinstance(p, ListRoutes)]
+        return pickle.dumps((self.validity, parts[0].record() if parts else {}),
+                            protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def raw_context(site: Site, i: int) -> dict:
@@ -539,8 +552,17 @@ def cable_context(site: Site, i: int, neighbours: tuple, versions: list[int]) ->
     return ctx
 
 
-def index_routes(site: Site) -> list[Route]:
+def index_routes(site: Site, numbers: Numbers, named: Numbers
+                 ) -> tuple[list[Route], list[Listing]]:
+    """The index pages (tags, people, origins, ...: planned here) and the lists
+    (``listings``: planned where their signature changed, ``ListRoutes``); ``numbers``:
+    each cable's number for the lists' signatures, and ``named`` with its people too,
+    for the people's lists (``listings.Numbers``)."""
     out: list[Route] = []
+    lists = Signs(numbers, named)
+
+    def cables(idx: list[int], path_of, title: str, **ctx) -> None:
+        lists.add(path_of(1), (title,), idx, partial(cable_list, site, idx, path_of, title, **ctx))
     # tags
     groups = {kind: [] for kind, _ in TAG_KINDS}
     for code, idx in site.tags.items():
@@ -551,38 +573,36 @@ def index_routes(site: Site) -> list[Route]:
     for code, idx in site.tags.items():
         kind, name = tag_info(code)
         title = f"{code}" + (f" — {name}" if name else "")
-        out += cable_list(site, idx, lambda n, c=code: urls.tag_path(c, n), title,
-                          group_by_year=True, crumb=("Tags", "tag/index.html"))
+        cables(idx, partial(urls.tag_path, code), title, group_by_year=True,
+               crumb=("Tags", "tag/index.html"))
     # people
     people = sorted(site.persons.values(), key=lambda p: (_surname_sort(p.name), p.key))
     entries = [{"name": p.name, "count": len(site.person_cables.get(p.key, [])),
                 "path": urls.person_path(p.key), "letter": _letter(_surname_sort(p.name))}
                for p in people]
     out += az_routes("person/index.html", "people.html", entries, "People", {})
+    persons = site.persons
     for p in people:
         mentions = site.person_cables.get(p.key, [])
-        co = [{"name": site.persons[k].name, "count": n, "path": urls.person_path(k)}
-              for k, n in site.co_persons.get(p.key, []) if k in site.persons]
-        out += _paginate(site, Lazy(PERSON, site, mentions),
-                         partial(_by_date, site, [i for i, _ in mentions]), len(mentions),
-                         lambda n, k=p.key: urls.person_path(k, n), "person.html", p.name,
-                         {"name": p.name},
-                         {"person": p, "co": co})
+        co = tuple((k, n, persons[k].name) for k, n in site.co_persons.get(p.key, ())
+                   if k in persons)
+        lists.add(urls.person_path(p.key), (digest(p, co),), mentions,
+                  partial(_person_list, site, p, mentions, co), named=True, at=0)
     # origins
     out.append(Route("origin/index.html", "counts.html", {"heading": "Origins", "entries": [
         {"name": o, "count": len(idx), "path": urls.origin_path(o)} for o, idx in site.origins.items()]},
         "Origins"))
     for o, idx in site.origins.items():
-        out += cable_list(site, idx, lambda n, o=o: urls.origin_path(o, n), o,
-                          group_by_year=True, crumb=("Origins", "origin/index.html"))
+        cables(idx, partial(urls.origin_path, o), o, group_by_year=True,
+               crumb=("Origins", "origin/index.html"))
     # classifications
     out.append(Route("classification/index.html", "counts.html", {"heading": "Classifications",
         "entries": [{"name": k, "count": len(v), "path": urls.classification_path(k)}
                     for k, v in sorted(site.classifications.items(), key=lambda kv: _class_rank(kv[0]))]},
         "Classifications"))
     for k, idx in site.classifications.items():
-        out += cable_list(site, idx, lambda n, k=k: urls.classification_path(k, n), k.title(),
-                          group_by_year=True, crumb=("Classifications", "classification/index.html"))
+        cables(idx, partial(urls.classification_path, k), k.title(), group_by_year=True,
+               crumb=("Classifications", "classification/index.html"))
     # dates
     years = []
     for y, months in site.years.items():
@@ -590,13 +610,12 @@ def index_routes(site: Site) -> list[Route]:
                     "path": urls.month_path(y, m) if m else urls.year_path(y)} for m, v in months.items()]
         years.append({"year": "Undated" if y == UNDATED else y, "path": urls.year_path(y),
                       "count": sum(e["count"] for e in entries), "months": entries if y != UNDATED else []})
-        out += cable_list(site, [i for v in months.values() for i in v],
-                          lambda n, y=y: urls.year_path(y, n), "Undated cables" if y == UNDATED else y,
-                          crumb=("Dates", "date/index.html"))
+        cables([i for v in months.values() for i in v], partial(urls.year_path, y),
+               "Undated cables" if y == UNDATED else y, crumb=("Dates", "date/index.html"))
         if y != UNDATED:
             for m, v in months.items():
-                out += cable_list(site, v, lambda n, y=y, m=m: urls.month_path(y, m, n),
-                                  f"{MONTHS[int(m) - 1]} {y}", crumb=("Dates", "date/index.html"))
+                cables(v, partial(urls.month_path, y, m), f"{MONTHS[int(m) - 1]} {y}",
+                       crumb=("Dates", "date/index.html"))
     out.append(Route("date/index.html", "dates.html", {"years": years}, "Dates"))
     # subjects: terms A-Z (one page each), and every subject line A-Z
     term_paths = site_term_paths(site)
@@ -607,15 +626,32 @@ def index_routes(site: Site) -> list[Route]:
                      {"top": sorted(entries, key=lambda e: (-e["count"], e["name"]))[:30],
                       "lines": len(site.subjects)})
     for k, v in site.terms.items():
-        out += _paginate(site, Lazy(TERM, site, v["items"]),
-                         partial(_cables_of, v["items"]), len(v["items"]),
-                         lambda n, path=term_paths[k]: urls.paged(path, n), "list.html",
-                         v["name"], {"heading": v["name"], "crumb": ("Subjects", "subject/index.html")})
-    out += _paginate(site, Lazy(SUBJECTS, site), partial(_cables_of, site.subjects, 1),
-                     len(site.subjects),
-                     lambda n: urls.paged("subject/lines.html", n), "subjects.html", "Subject lines", {},
+        lists.add(urls.paged(term_paths[k], 1), (v["name"],), v["items"],
+                  partial(_term_list, site, v, term_paths[k]), at=0)
+    lists.add(urls.paged("subject/lines.html", 1), (), site.subjects,
+              partial(_subject_lines_list, site), at=1)
+    return out, lists.done()
+
+
+def _person_list(site: Site, p, mentions: list, co: tuple) -> list[Route]:
+    return _paginate(site, Lazy(PERSON, site, mentions),
+                     partial(_by_date, site, [i for i, _ in mentions]), len(mentions),
+                     partial(urls.person_path, p.key), "person.html", p.name, {"name": p.name},
+                     {"person": p, "co": [{"name": name, "count": n, "path": urls.person_path(k)}
+                                          for k, n, name in co]})
+
+
+def _term_list(site: Site, term: dict, path: str) -> list[Route]:
+    return _paginate(site, Lazy(TERM, site, term["items"]), partial(_cables_of, term["items"]),
+                     len(term["items"]), partial(urls.paged, path), "list.html", term["name"],
+                     {"heading": term["name"], "crumb": ("Subjects", "subject/index.html")})
+
+
+def _subject_lines_list(site: Site) -> list[Route]:
+    return _paginate(site, Lazy(SUBJECTS, site), partial(_cables_of, site.subjects, 1),
+                     len(site.subjects), partial(urls.paged, "subject/lines.html"),
+                     "subjects.html", "Subject lines", {},
                      label=lambda i: (site.cables[i].subject or "(no subject)")[:40])
-    return out
 
 
 def _cables_of(items: list, at: int = 0) -> list[int]:
@@ -865,12 +901,22 @@ def data_route(site: Site) -> Route:
                  "Data downloads")
 
 
-def routes(site: Site) -> tuple[Plan, list[Diagnostic]]:
-    shown(site)     # here, for the render workers to share
-    plan = Plan([[home_route(site)], CableRoutes(site), index_routes(site), page_routes(site), [
+def routes(site: Site, last: bytes | None = None) -> tuple[Plan, list[Diagnostic]]:
+    """Every page of the site (``Plan``), and an error for each path two pages would
+    share.  ``last``: the lists' record of the last build (``Plan.lists``), whose lists
+    are planned again only where their signatures changed (``listings.ListRoutes``)."""
+    cables = shown(site)     # here, for the render workers to share
+    now = validity(site.config, site.pages)
+    was, record = pickle.loads(last) if last else (None, {})
+    pages, lists = index_routes(site, Numbers(cables),
+                                Numbers(cables, site.people_digests or None))
+    listed = ListRoutes(lists, record if was == now else {})
+    del was, record
+    plan = Plan([[home_route(site)], CableRoutes(site), pages, listed, page_routes(site), [
         data_route(site), Route("404.html", "404.html", {}, "Page not found"),
         Route("search.html", "search.html",
               {"stats_count": f"{len(site.cables) - len(site.version_of):,}"}, "Search")]])
+    plan.validity = now
     seen: dict[str, int] = {}
     diags = []
     for k, path in enumerate(plan.paths()):
