@@ -26,7 +26,7 @@ from typing import Callable
 import numpy as np
 
 
-SMALL = 32            # lists shorter than this are summed in Python, longer ones by numpy
+SMALL = 32            # ``Numbers.of`` sums a shorter list in Python, a longer one by numpy
 MASK = (1 << 64) - 1
 
 
@@ -49,7 +49,8 @@ class Numbers:
     def of(self, cables: list[int]) -> tuple[int, int]:
         """The signature of a list of ``cables``: how many, and the sum of their numbers
         modulo 2**64 (by numpy for a long list: about 60 ns a cable, where Python's sum of
-        ints of 64 bits and more took 130-300 ns; Python for a short one)."""
+        ints of 64 bits and more took 130-300 ns; Python for a short one).  A build makes
+        them all at once (``sums``); this is what each must equal."""
         if len(cables) < SMALL:
             return len(cables), sum(map(self.list.__getitem__, cables)) & MASK
         return len(cables), int(self.array[np.array(cables, dtype=np.intp)].sum())
@@ -63,7 +64,8 @@ class Numbers:
         lengths = np.fromiter(map(len, lists), dtype=np.intp, count=len(lists))
         ends = np.cumsum(lengths)
         total = int(ends[-1]) if len(lists) else 0
-        items = chain.from_iterable(lists if at is None else (map(itemgetter(at), x) for x in lists))
+        items = chain.from_iterable(lists if at is None else
+                                    (map(itemgetter(at), x) for x in lists))
         cables = np.fromiter(items, dtype=np.intp, count=total)
         running = np.zeros(total + 1, dtype=np.uint64)
         np.cumsum(self.array[cables], out=running[1:])
@@ -105,8 +107,8 @@ def digest(*values) -> bytes:
 
 def validity(config, pages: list) -> tuple:
     """What every list page is made under besides its own facts: the site's settings and
-    the navigation (the Markdown pages in it), and the Python whose hashes sum the
-    items.  The last build's signatures count only under the same."""
+    the navigation (the Markdown pages in it), and the Python (whose ``repr`` the
+    digests read).  The last build's signatures count only under the same."""
     return sys.hexversion, config, tuple((p.title, p.slug) for p in pages if p.nav)
 
 
@@ -121,8 +123,8 @@ class ListRoutes(Sequence):
     """The routes of the site's lists, one list after another.  A list whose signature
     is the one the last build recorded under its key (``last``: key -> (signature,
     paths)) is not planned: its pages are the paths recorded, and its routes are made
-    only when asked for (a page whose file has gone, rendered again).  The others are
-    planned here."""
+    only when asked for (a page the last build recorded no fingerprint for, having
+    rendered it with a warning, is rendered again).  The others are planned here."""
 
     def __init__(self, listings: list[Listing], last: dict[str, tuple]):
         self.listings = listings
@@ -177,5 +179,5 @@ class ListRoutes(Sequence):
     def record(self) -> dict[str, tuple]:
         """Each list's signature and pages (None for the one page named by its key), for
         the next build (its ``last``)."""
-        return {item.key: (item.sign, None if len(paths) == 1 and paths[0] == item.key else paths)
+        return {item.key: (item.sign, None if paths == [item.key] else paths)
                 for item, paths in zip(self.listings, self.paths_of)}
