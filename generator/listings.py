@@ -15,6 +15,7 @@ companions) and its title are in the signature too.
 from __future__ import annotations
 
 import hashlib
+import pickle
 import sys
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
@@ -26,41 +27,34 @@ from typing import Callable
 import numpy as np
 
 
-SMALL = 32            # ``Numbers.of`` sums a shorter list in Python, a longer one by numpy
-MASK = (1 << 64) - 1
-
-
 class Numbers:
     """Per cable, a 64-bit number of what a list shows of it: its digest and key
-    (``pages.shown``), and with ``people`` (``Site.people_digests``) the persons it names
-    too, which say the paragraphs a person's list links to.  (A term's list links to the
-    headings that name it, which the cable's digest says.)"""
+    (``pages.shown``: ``of_shown``), and for the people's lists the persons it names too
+    (``naming``), which say the paragraphs a person's list links to.  (A term's list
+    links to the headings that name it, which the cable's digest says.)"""
 
-    def __init__(self, shown: list[bytes], people: list[bytes] | None = None):
+    def __init__(self, array: np.ndarray):
+        self.array = array
+
+    @classmethod
+    def of_shown(cls, shown: list[bytes]) -> "Numbers":
         blake2b = hashlib.blake2b
-        array = np.frombuffer(b"".join([blake2b(s, digest_size=8).digest() for s in shown]),
-                              dtype="<u8")
-        if people is not None:
-            if len(people) != len(shown):
-                raise ValueError("a people digest for each cable, or none")
-            array = array ^ np.frombuffer(b"".join([d[:8] for d in people]), dtype="<u8")
-        self.array, self.list = array, array.tolist()
+        return cls(np.frombuffer(b"".join([blake2b(s, digest_size=8).digest() for s in shown]),
+                                 dtype="<u8"))
 
-    def of(self, cables: list[int]) -> tuple[int, int]:
-        """The signature of a list of ``cables``: how many, and the sum of their numbers
-        modulo 2**64 (by numpy for a long list: about 60 ns a cable, where Python's sum of
-        ints of 64 bits and more took 130-300 ns; Python for a short one).  A build makes
-        them all at once (``sums``); this is what each must equal."""
-        if len(cables) < SMALL:
-            return len(cables), sum(map(self.list.__getitem__, cables)) & MASK
-        return len(cables), int(self.array[np.array(cables, dtype=np.intp)].sum())
+    def naming(self, people: list[bytes]) -> "Numbers":
+        """These numbers with each cable's people (``Site.people_digests``) mixed in."""
+        if len(people) != len(self.array):
+            raise ValueError("a people digest for each cable")
+        return Numbers(self.array ^ np.frombuffer(b"".join([d[:8] for d in people]), dtype="<u8"))
 
     def sums(self, lists: list[list], at: int | None = None) -> list[tuple[int, int]]:
-        """The signatures of many lists at once, each ``of`` the list (``at``: lists of
-        tuples that hold their cable at ``at``): their cables read into one array in
-        one pass, their numbers summed as running sums (modulo 2**64, as ``of``) and
-        taken at each list's end.  At 250,000 cables, 45,000 lists: reading their cables
-        takes 0.55 s, and the signatures made list by list took 0.2 s more."""
+        """Each list's signature: how many cables it holds, and the sum of their numbers
+        modulo 2**64 (``at``: lists of tuples that hold their cable at ``at``).  The
+        cables of all lists are read into one array in one pass, their numbers summed
+        as running sums and taken at each list's end.  At 250,000 cables, 45,000 lists:
+        reading their cables takes 0.55 s, and the signatures made list by list with
+        numpy or Python took 0.2 s more."""
         lengths = np.fromiter(map(len, lists), dtype=np.intp, count=len(lists))
         ends = np.cumsum(lengths)
         total = int(ends[-1]) if len(lists) else 0
@@ -121,13 +115,17 @@ class Listing:
 
 class ListRoutes(Sequence):
     """The routes of the site's lists, one list after another.  A list whose signature
-    is the one the last build recorded under its key (``last``: key -> (signature,
-    paths)) is not planned: its pages are the paths recorded, and its routes are made
-    only when asked for (a page the last build recorded no fingerprint for, having
-    rendered it with a warning, is rendered again).  The others are planned here."""
+    is the one the last build recorded under its key (``last``: its ``record``, which
+    counts under the same ``now``, see ``validity``) is not planned: its pages are the
+    paths recorded, and its routes are made only when asked for (a page the last build
+    recorded no fingerprint for, having rendered it with a warning, is rendered again).
+    The others are planned here."""
 
-    def __init__(self, listings: list[Listing], last: dict[str, tuple]):
-        self.listings = listings
+    def __init__(self, listings: list[Listing], last: bytes | None = None, now: tuple = ()):
+        was, last = pickle.loads(last) if last else (None, {})
+        if was != now:
+            last = {}
+        self.listings, self.now = listings, now
         self.routes: list[list | None] = []
         self.paths_of: list[list[str]] = []
         self.kept = bytearray(len(listings))
@@ -176,8 +174,12 @@ class ListRoutes(Sequence):
                 yield k, path, bool(kept)
                 k += 1
 
-    def record(self) -> dict[str, tuple]:
+    def record(self) -> bytes:
         """Each list's signature and pages (None for the one page named by its key), for
-        the next build (its ``last``)."""
-        return {item.key: (item.sign, None if paths == [item.key] else paths)
-                for item, paths in zip(self.listings, self.paths_of)}
+        the next build (its ``last``), pickled: kept as Python objects, made among the
+        routes of the lists, they held on to the memory of the routes after the routes
+        were let go (at 50,000 cables, the peak of a build that renders every page rose
+        by 80 MB)."""
+        lists = {item.key: (item.sign, None if paths == [item.key] else paths)
+                 for item, paths in zip(self.listings, self.paths_of)}
+        return pickle.dumps((self.now, lists), protocol=pickle.HIGHEST_PROTOCOL)

@@ -7,7 +7,6 @@ templates turn paths into relative links with ``link()``.
 from __future__ import annotations
 
 import html
-import pickle
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -391,7 +390,6 @@ class Plan(Sequence):
 
     def __init__(self, parts: list[Sequence[Route]]):
         self.parts = [p for p in parts if len(p)]
-        self.validity: tuple = ()
         self.starts = list(accumulate((len(p) for p in self.parts), initial=0))
 
     def __len__(self) -> int:
@@ -430,14 +428,9 @@ class Plan(Sequence):
             yield from part.paths() if isinstance(part, (CableRoutes, ListRoutes)) \
                 else (r.path for r in part)
 
-    def lists(self) -> bytes:
-        """What the next build plans its lists against (``routes``' ``last``), pickled:
-        kept as Python objects, made among the routes of the lists, they held on to the
-        memory of the routes after the routes were let go (at 50,000 cables, the peak of
-        a build that renders every page rose by 80 MB)."""
-        parts = [p for p in self.parts if isinstance(p, ListRoutes)]
-        return pickle.dumps((self.validity, parts[0].record() if parts else {}),
-                            protocol=pickle.HIGHEST_PROTOCOL)
+    def lists(self) -> bytes | None:
+        """What the next build plans its lists against (``routes``' ``last``)."""
+        return next((p.record() for p in self.parts if isinstance(p, ListRoutes)), None)
 
 
 def raw_context(site: Site, i: int) -> dict:
@@ -905,18 +898,14 @@ def routes(site: Site, last: bytes | None = None) -> tuple[Plan, list[Diagnostic
     """Every page of the site (``Plan``), and an error for each path two pages would
     share.  ``last``: the lists' record of the last build (``Plan.lists``), whose lists
     are planned again only where their signatures changed (``listings.ListRoutes``)."""
-    cables = shown(site)     # here, for the render workers to share
-    now = validity(site.config, site.pages)
-    was, record = pickle.loads(last) if last else (None, {})
-    pages, lists = index_routes(site, Numbers(cables),
-                                Numbers(cables, site.people_digests or None))
-    listed = ListRoutes(lists, record if was == now else {})
-    del was, record
+    numbers = Numbers.of_shown(shown(site))    # shown here, for the render workers
+    named = numbers.naming(site.people_digests) if site.people_digests else numbers
+    pages, lists = index_routes(site, numbers, named)
+    listed = ListRoutes(lists, last, validity(site.config, site.pages))
     plan = Plan([[home_route(site)], CableRoutes(site), pages, listed, page_routes(site), [
         data_route(site), Route("404.html", "404.html", {}, "Page not found"),
         Route("search.html", "search.html",
               {"stats_count": f"{len(site.cables) - len(site.version_of):,}"}, "Search")]])
-    plan.validity = now
     seen: dict[str, int] = {}
     diags = []
     for k, path in enumerate(plan.paths()):
