@@ -152,6 +152,7 @@ class BuildResult:
     rendered: int = 0         # pages rendered (the others kept from the last build)
     timings: dict = field(default_factory=dict)
     memory: dict = field(default_factory=dict)   # stage -> peak resident MB so far (this process)
+    alongside: dict = field(default_factory=dict)   # stage -> its time in a process apart
     ok: bool = True
 
 
@@ -199,6 +200,62 @@ def _write_made(writer: SiteWriter, known: dict, pages_cache: RenderCache | None
         writer.add(path, data, compare=path not in known)
 
 
+def _search_stage(site, cache_dir: Path | None, clean: bool, jobs: int, writer: SiteWriter,
+                  known: dict, pages_cache: RenderCache | None) -> TermCache | None:
+    """The search index written (``search_parts``), its caches read and kept; returns the
+    cache of words analysed, saved."""
+    terms = analysis = runs = None
+    if cache_dir is not None:
+        terms = TermCache(cache_dir / "terms.pickle", fresh=clean)
+        analysis = AnalysisCache(cache_dir / "search.sqlite", fresh=clean)
+        runs = RunStore(cache_dir / "search-runs", fresh=clean)
+    done = False
+    try:
+        _write_known(search_parts(site, terms.terms if terms is not None else None, jobs,
+                                  analysis, partial(_wanted, writer, known), writer.put, runs),
+                     writer, known, pages_cache)
+        done = True
+    finally:
+        if analysis is not None:
+            analysis.finish(prune=done)
+        if runs is not None:
+            runs.finish(prune=done)
+    if terms is not None:
+        terms.save()
+    return terms
+
+
+# A rebuild that parsed at most one file in this many has its search index made apart.
+ALONGSIDE_PARSED = 10
+
+
+def _search_alongside(jobs: int, known: dict, parsed: int, files: int) -> bool:
+    """Whether the search index is made in a process of its own while this one renders
+    the pages and exports the data (``_search_apart``): on a rebuild that keeps the last
+    build's pages (``known``) and parsed few of the files, with more than one core.  Each
+    of those stages then has little to do but go over the whole collection, on one core
+    (at 250,000 cables, adding a cable: render and export about 17 s, search about 16 s,
+    one after the other).  A first or clean build keeps them in turn: each takes every
+    core, and together they would hold the memory of both."""
+    return jobs > 1 and forked.available() and bool(known) and 0 <= parsed * ALONGSIDE_PARSED <= files
+
+
+def _search_apart(site, cache_dir: Path | None, clean: bool, jobs: int, writer: SiteWriter,
+                  known: dict, pages_cache: RenderCache | None) -> tuple:
+    """``_search_stage`` in the forked process (``forked.Apart``), which stages the index's
+    files in the build's staging folder and hands back what the building process must
+    record: the writer's record (``SiteWriter.join``), the files' fingerprints for the
+    next build, its time and its peak resident memory in MB."""
+    t = time.perf_counter()
+    writer.apart()
+    prints: dict = {}
+    if pages_cache is not None:
+        pages_cache.new = prints
+    _search_stage(site, cache_dir, clean, jobs, writer, known, pages_cache)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if resource is not None else 0
+    return writer.record(), prints, time.perf_counter() - t, peak
+
+
 def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: int = 1,
           progress: Progress | None = None, cache_dir: Path | None = None,
           clean: bool = False, leave: list | None = None) -> BuildResult:
@@ -224,7 +281,7 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
     def lap(name: str) -> None:
         nonlocal t
         now = time.perf_counter()
-        result.timings[name] = now - t
+        result.timings[name] = result.timings.get(name, 0.0) + now - t
         if resource is not None:     # Unix; ru_maxrss in KB on Linux
             result.memory[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         t = now
@@ -288,6 +345,7 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
                 cache.close()
         if hashes is not None:
             hashes.save()
+        files = len(sources)
         del sources
         release_free_memory()
         report.add(col.diagnostics)
@@ -297,6 +355,7 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         kept = RelatedCache(cache_dir / "related.pickle", fresh=clean) if cache_dir is not None \
             else None
         writer = SiteWriter(out, reuse=not clean)
+        apart = None     # the search index made apart (``_search_alongside``)
         try:
             pages_cache = None
             if cache_dir is not None:
@@ -304,6 +363,12 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
                                           render_salt(list(theme.template_dirs)), fresh=clean)
             site = resolve(col, cfg)
             site.pages = sorted(pages, key=lambda p: (p.weight, p.title, p.slug))
+            known = pages_cache.old if pages_cache is not None else {}
+            if _search_alongside(jobs, known, result.parsed, files):
+                # forked with the collector off, as the people process is: it leaves
+                # the model's pages unwritten
+                apart = forked.Apart(partial(_search_apart, site, cache_dir, clean, jobs,
+                                             writer, known, pages_cache))
             site.related, answers, _ = related_all(site, kept.known if kept else None, jobs)
             if kept is not None:
                 kept.save(answers)   # a pure function's answers: right whatever the build does
@@ -314,12 +379,13 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
                 pages_cache.lists = plan.lists()
         except BaseException:
             col.people.cancel()
+            if apart is not None:
+                apart.cancel()
             writer.abort()
             raise
     report.add(diags)
     progress = progress or Silent()
     try:
-        known = pages_cache.old if pages_cache is not None else {}
         for n, (k, path, data, diags, digest, kept) in enumerate(
                 render_all(plan, site, theme.env, jobs, known, writer.put), 1):
             report.add(diags)
@@ -340,28 +406,24 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         site.shown.clear()     # the pages' facts of every cable, 20 MB at 250,000
         release_free_memory()
         lap("render")
-        terms = analysis = runs = None
-        if cache_dir is not None:
-            terms = TermCache(cache_dir / "terms.pickle", fresh=clean)
-            analysis = AnalysisCache(cache_dir / "search.sqlite", fresh=clean)
-            runs = RunStore(cache_dir / "search-runs", fresh=clean)
-        done = False
-        try:
-            _write_known(search_parts(site, terms.terms if terms is not None else None, jobs,
-                                      analysis, partial(_wanted, writer, known), writer.put, runs),
-                         writer, known, pages_cache)
-            done = True
-        finally:
-            if analysis is not None:
-                analysis.finish(prune=done)
-            if runs is not None:
-                runs.finish(prune=done)
-        if terms is not None:
-            terms.save()
-        lap("search")
+        terms = None
+        if apart is None:
+            terms = _search_stage(site, cache_dir, clean, jobs, writer, known, pages_cache)
+            lap("search")
         made = partial(_write_made, writer, known, pages_cache)
         write_exports(site, partial(_kept, writer, known, pages_cache), writer.add, jobs,
                       writer.put)
+        if apart is not None:
+            lap("export")
+            record, prints, took, peak = apart.result()
+            apart = None
+            writer.join(record)
+            if pages_cache is not None:
+                pages_cache.new.update(prints)
+            lap("search")
+            result.alongside["search"] = took
+            if "search" in result.memory:
+                result.memory["search"] = max(result.memory["search"], peak)
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         updated = (datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
                    if epoch and epoch.isdigit() else None)
@@ -385,6 +447,8 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
             pages_cache.save(writer.token)
         result.changed, result.unchanged = writer.changed, writer.unchanged
     except BaseException:
+        if apart is not None:
+            apart.cancel()
         writer.abort()
         raise
     lap("write")

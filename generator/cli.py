@@ -114,7 +114,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     result = build(content, out, report, strict=args.strict, jobs=max(1, args.jobs),
                    progress=Progress(quiet=args.quiet), cache_dir=cache, clean=args.clean,
                    leave=args.leave)
-    stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
+    stages = ", ".join(f"{k} {v:.2f}s" + (f" (waited; {result.alongside[k]:.2f}s apart, alongside "
+                                         "render and export)" if k in result.alongside else "")
+                       for k, v in result.timings.items())
     if result.memory:
         stages += f"; peak memory {max(result.memory.values()):,.0f} MB (after " + ", ".join(
             f"{k} {v:,.0f}" for k, v in result.memory.items()) + ")"

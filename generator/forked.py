@@ -2,12 +2,15 @@
 
 The function and everything it reads are inherited by ``fork`` (nothing of them is
 pickled); only the bounds of each chunk go to a worker and its list of results comes
-back, in order.
+back, in order.  ``Apart`` runs one function in one forked process while the caller
+goes on, and hands back what it returned.
 """
 from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import pickle
+import sys
 from collections import deque
 from typing import Callable, Iterator
 
@@ -66,3 +69,86 @@ def release_free_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):
         pass
+
+
+_APART: Callable[[], object] | None = None     # inherited by the process ``apart`` forks
+
+
+def _end_with_parent() -> None:
+    """Ask the kernel to end this process when the one that forked it ends (Linux's
+    ``PR_SET_PDEATHSIG``), so that a build killed outright does not leave it writing on;
+    elsewhere nothing is done."""
+    import signal
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _run_apart(conn) -> None:
+    """In the forked process: call the function and send back what it returned, or what it
+    raised (the exception itself when it pickles, and its traceback as text)."""
+    import traceback
+    _end_with_parent()
+    try:
+        out = ("ok", _APART())
+    except BaseException as exc:        # KeyboardInterrupt too: the parent hears of it
+        text = traceback.format_exc()
+        try:
+            out = ("error", pickle.dumps(exc), text)
+        except Exception:
+            out = ("error", None, text)
+    try:
+        conn.send(out)
+    finally:
+        conn.close()
+
+
+class Apart:
+    """``work()`` called in one forked process while this one goes on (``apart``): the
+    process inherits everything ``work`` reads, and only what it returns comes back.
+    Unlike a pool's worker, the process may fork workers of its own."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        global _APART
+        ctx = multiprocessing.get_context("fork")
+        self._conn, child = ctx.Pipe(duplex=False)
+        _APART = work
+        for stream in (sys.stdout, sys.stderr):     # else the process writes it out again
+            stream.flush()
+        try:
+            self._process = ctx.Process(target=_run_apart, args=(child,), name="apart")
+            self._process.start()       # forks here: ``work`` inherited
+        finally:
+            _APART = None
+            child.close()
+
+    def result(self):
+        """What ``work()`` returned, once it has (its exception raised here if it raised,
+        with the forked process's traceback as the cause)."""
+        try:
+            try:
+                out = self._conn.recv()
+            except EOFError:
+                raise RuntimeError(f"the process apart ended without an answer (exit "
+                                   f"status {self._process.join() or self._process.exitcode})") \
+                    from None
+        except BaseException:
+            self.cancel()
+            raise
+        self._conn.close()
+        self._process.join()
+        if out[0] == "ok":
+            return out[1]
+        cause = RuntimeError(f"in the process apart:\n{out[2]}")
+        exc = pickle.loads(out[1]) if out[1] is not None else None
+        if isinstance(exc, BaseException):
+            raise exc from cause
+        raise cause
+
+    def cancel(self) -> None:
+        """End the process (the build failed meanwhile) and wait for it."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._conn.close()

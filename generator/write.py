@@ -179,6 +179,24 @@ class SiteWriter:
         self.unchanged += 1
         return True
 
+    def apart(self) -> None:
+        """In a forked process that will hand back what it adds (``record``): start its
+        record empty, so that only what it adds goes back (``join``)."""
+        self.paths, self.staged, self.changed, self.unchanged = [], [], 0, 0
+
+    def record(self) -> tuple[list[str], list[str], int, int]:
+        """What this writer added and kept since ``apart`` (for ``join``)."""
+        return self.paths, self.staged, self.changed, self.unchanged
+
+    def join(self, record: tuple[list[str], list[str], int, int]) -> None:
+        """Take in what a forked process's writer added and kept (its ``record``): its
+        files are staged already, in the one staging folder."""
+        paths, staged, changed, unchanged = record
+        self.paths += paths
+        self.staged += staged
+        self.changed += changed
+        self.unchanged += unchanged
+
     def commit(self) -> int:
         current = set(self.paths)
         if self.reuse:

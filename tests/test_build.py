@@ -705,3 +705,72 @@ def test_a_cable_added_to_a_long_list_rewrites_its_own_page_of_it_not_the_pages_
     build(content, fresh, Report(quiet=True), cache_dir=tmp_path / "cache2", clean=True)
     assert digest(fresh) == after
     assert check_links(out) == []
+
+
+def _apart_builds(tmp_path: Path, monkeypatch) -> tuple[Path, Path, Path]:
+    """The seeds built once with a cache, and a new cable added: the next build with two
+    jobs makes its search index apart (one file parsed in six is few enough here)."""
+    from generator import build as build_mod, forked
+    if not forked.available():
+        pytest.skip("no fork on this platform")
+    monkeypatch.setattr(build_mod, "ALONGSIDE_PARSED", 1)
+    content, cache, out = tmp_path / "content", tmp_path / "cache", tmp_path / "site"
+    shutil.copytree(ROOT / "content", content)
+    build(content, out, Report(quiet=True), jobs=2, cache_dir=cache)
+    _new_cable(content)
+    return content, cache, out
+
+
+def test_a_rebuild_makes_its_search_index_apart_and_writes_what_a_rebuild_in_turn_does(
+        tmp_path, monkeypatch):
+    content, cache, out = _apart_builds(tmp_path, monkeypatch)
+    twin, twin_cache = tmp_path / "twin", tmp_path / "twin-cache"
+    shutil.copytree(out, twin)
+    shutil.copy(tmp_path / ".site.files", tmp_path / ".twin.files")
+    shutil.copytree(cache, twin_cache)
+    apart = build(content, out, Report(quiet=True), jobs=2, cache_dir=cache)
+    assert apart.ok and set(apart.alongside) == {"search"} and apart.alongside["search"] > 0
+    assert list(apart.timings) == ["discover", "parse", "resolve", "render", "export", "search",
+                                   "write"]
+    in_turn = build(content, twin, Report(quiet=True), jobs=1, cache_dir=twin_cache)
+    assert not in_turn.alongside
+    assert (apart.files, apart.changed, apart.unchanged, apart.rendered) == \
+        (in_turn.files, in_turn.changed, in_turn.unchanged, in_turn.rendered)
+    fresh = tmp_path / "fresh"
+    build(content, fresh, Report(quiet=True), cache_dir=tmp_path / "fresh-cache")
+    assert digest(fresh) == digest(out) == digest(twin)
+    # the search files' fingerprints came back: the next build has every one a build
+    # in turn recorded
+    assert _fingerprints(cache) == _fingerprints(twin_cache)
+    assert sum(p.startswith("search/index/d/") for p in _fingerprints(cache)) == 6
+    again = build(content, out, Report(quiet=True), jobs=2, cache_dir=cache)
+    assert again.alongside and again.changed == 0 and again.rendered == 0
+
+
+def _fingerprints(cache: Path) -> dict[str, bytes]:
+    """The pages' and files' fingerprints a build recorded for the next."""
+    from generator.cache import read_pickle
+    _, _, paths, prints, _ = read_pickle(cache / "pages.pickle")
+    return dict(zip(paths.split("\n"), (prints[k:k + 16] for k in range(0, len(prints), 16))))
+
+
+def test_a_search_index_that_fails_apart_fails_the_build_and_leaves_the_previous_site(
+        tmp_path, monkeypatch):
+    from generator import build as build_mod
+    content, cache, out = _apart_builds(tmp_path, monkeypatch)
+    before = digest(out)
+
+    def broken(*args, **kwargs):
+        raise ValueError("a shard that cannot be encoded")
+    parts = build_mod.search_parts
+    monkeypatch.setattr(build_mod, "search_parts", broken)
+    with pytest.raises(ValueError, match="cannot be encoded") as info:
+        build(content, out, Report(quiet=True), jobs=2, cache_dir=cache)
+    assert "in the process apart" in str(info.value.__cause__)
+    assert digest(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == [".site.files"]
+    monkeypatch.setattr(build_mod, "search_parts", parts)
+    assert build(content, out, Report(quiet=True), jobs=2, cache_dir=cache).alongside
+    fresh = tmp_path / "fresh"
+    build(content, fresh, Report(quiet=True))
+    assert digest(fresh) == digest(out)

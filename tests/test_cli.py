@@ -116,3 +116,22 @@ def test_the_command_ends_with_its_status_and_all_its_output(tmp_path):
     assert strict.stderr.rstrip().endswith("the previous site was left as it was")
     many = run("parse", "--text", str(SEEDS), str(SEEDS), str(SEEDS))
     assert many.returncode == 0 and len(many.stdout.splitlines()) == 15
+
+
+def test_a_rebuild_says_its_search_index_was_made_apart(tmp_path):
+    """With two jobs, a rebuild that parsed few files makes its search index in a process
+    of its own, and its summary says how long that took beside what it waited."""
+    import re
+    import shutil
+    content = tmp_path / "content"
+    shutil.copytree(SEEDS, content / "cables")
+    args = ("build", "--content", str(content), "--out", str(tmp_path / "site"), "--jobs", "2")
+    first = run(*args)
+    assert first.returncode == 0, first.stderr
+    assert re.search(r"export [0-9.]+s, search [0-9.]+s, write", first.stderr) is None
+    assert re.search(r"render [0-9.]+s, search [0-9.]+s, export", first.stderr)
+    again = run(*args)
+    assert again.returncode == 0, again.stderr
+    assert re.search(r"render [0-9.]+s, export [0-9.]+s, search [0-9.]+s \(waited; [0-9.]+s apart, "
+                     r"alongside render and export\), write [0-9.]+s", again.stderr), again.stderr
+    assert "(0 written, " in again.stderr

@@ -47,3 +47,77 @@ def test_results_fork_only_when_there_is_enough_work():
         got = list(forked.results(work, count, jobs, 7, fork_at=10, ahead=2))
         assert [k for k, _ in got] == list(range(count))
         assert all(e == elsewhere for _, e in got), (jobs, count)
+
+
+def test_apart_hands_back_what_it_returned_and_may_fork_workers_of_its_own():
+    """A pool's worker may not fork; the process apart renders nothing but forks the
+    search index's workers."""
+    here = os.getpid()
+
+    def work():
+        workers = list(forked.chunks(lambda a, z: [os.getpid()] * (z - a), 4, 2, 1))
+        return os.getpid(), workers
+    apart = forked.Apart(work)
+    pid, workers = apart.result()
+    assert pid != here and len(workers) == 4 and not {here, pid} & set(workers)
+    assert not apart._process.is_alive()
+
+
+def test_apart_raises_what_the_work_raised_with_its_traceback():
+    def fails():
+        raise KeyError("no such shard")
+    with pytest.raises(KeyError) as info:
+        forked.Apart(fails).result()
+    assert "in the process apart" in str(info.value.__cause__)
+    assert "raise KeyError" in str(info.value.__cause__)
+
+    class Unpicklable(Exception):          # a local class: its instances do not pickle
+        pass
+
+    def fails_oddly():
+        raise Unpicklable("odd")
+    with pytest.raises(RuntimeError, match="Unpicklable: odd"):
+        forked.Apart(fails_oddly).result()
+
+
+def test_apart_that_dies_without_an_answer_is_an_error():
+    with pytest.raises(RuntimeError, match=r"without an answer \(exit status 3\)"):
+        forked.Apart(lambda: os._exit(3)).result()
+
+
+def test_a_cancelled_apart_process_is_ended():
+    apart = forked.Apart(lambda: time.sleep(60))
+    t = time.monotonic()
+    apart.cancel()
+    assert not apart._process.is_alive() and time.monotonic() - t < 10
+
+
+def test_the_process_apart_ends_when_the_build_is_killed(tmp_path):
+    """A build killed outright (SIGKILL) takes its process apart with it (Linux)."""
+    import signal
+    import subprocess
+    import sys
+    if not sys.platform.startswith("linux"):
+        pytest.skip("PR_SET_PDEATHSIG is Linux's")
+    pidfile = tmp_path / "pid"
+    code = ("import os, time\nfrom generator import forked\n"
+            f"def work():\n    open({str(pidfile)!r}, 'w').write(str(os.getpid()))\n"
+            "    time.sleep(60)\n"
+            "forked.Apart(work)\ntime.sleep(60)\n")
+    build = subprocess.Popen([sys.executable, "-c", code])
+    for _ in range(100):
+        if pidfile.exists() and pidfile.read_text():
+            break
+        time.sleep(0.1)
+    child = int(pidfile.read_text())
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    for _ in range(100):
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(child, signal.SIGKILL)
+        pytest.fail("the process apart outlived the build")

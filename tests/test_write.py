@@ -150,3 +150,32 @@ def test_staged_files_hold_exactly_their_bytes(tmp_path, monkeypatch):
     w.add("a/small.txt", "changed".encode())     # a changed file replaces the last one
     w.commit()
     assert (out / "a" / "small.txt").read_bytes() == b"changed"
+
+
+def test_what_a_forked_process_adds_and_keeps_is_joined_into_the_build(tmp_path):
+    """``apart`` starts a forked process's record empty; ``join`` takes it in: its files
+    are committed with the building process's own, counted once."""
+    from generator import forked
+    if not forked.available():
+        pytest.skip("no fork on this platform")
+    out = tmp_path / "site"
+    w = SiteWriter(out)
+    w.add("a/kept.html", b"kept")
+    w.add("a/same.html", b"same")
+    w.commit()
+    w = SiteWriter(out)
+    w.add("mine.html", b"mine")
+
+    def elsewhere():
+        w.apart()
+        assert w.keep("a/kept.html")
+        w.add("a/same.html", b"same")
+        w.add("b/new.html", b"new")
+        return w.record()
+    record = forked.Apart(elsewhere).result()
+    assert record == (["a/kept.html", "a/same.html", "b/new.html"], ["b/new.html"], 1, 2)
+    assert w.paths == ["mine.html"]
+    w.join(record)
+    assert w.commit() == 4 and (w.changed, w.unchanged) == (2, 2)
+    assert {p.name: p.read_bytes() for p in out.rglob("*.html")} == {
+        "mine.html": b"mine", "kept.html": b"kept", "same.html": b"same", "new.html": b"new"}
