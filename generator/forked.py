@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import os
 import pickle
 import sys
 from collections import deque
@@ -59,6 +60,21 @@ def results(work: Callable[[int, int], list], count: int, jobs: int, size: int, 
     if jobs > 1 and count >= fork_at and available():
         return chunks(work, count, jobs, size, ahead)
     return (x for a in range(0, count, size) for x in work(a, min(a + size, count)))
+
+
+def memory_room() -> tuple[int, int] | None:
+    """(bytes this process holds resident, bytes the system has available), or None where
+    ``/proc`` does not say (not Linux)."""
+    try:
+        with open("/proc/self/statm") as f:
+            resident = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return resident, int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def release_free_memory() -> None:

@@ -754,6 +754,23 @@ def _fingerprints(cache: Path) -> dict[str, bytes]:
     return dict(zip(paths.split("\n"), (prints[k:k + 16] for k in range(0, len(prints), 16))))
 
 
+def test_the_search_index_is_made_in_turn_without_the_memory_for_a_process_apart(tmp_path,
+                                                                                 monkeypatch):
+    from generator import build as build_mod, forked
+    content, cache, out = _apart_builds(tmp_path, monkeypatch)
+    monkeypatch.setattr(forked, "memory_room", lambda: (2 << 30, (2 << 30) - 1))
+    tight = build(content, out, Report(quiet=True), jobs=2, cache_dir=cache)
+    assert tight.ok and not tight.alongside
+    monkeypatch.setattr(forked, "memory_room", lambda: (2 << 30, 2 << 30))
+    assert build_mod._search_alongside(2, {"a": b""}, 0, 10)
+    monkeypatch.setattr(forked, "memory_room", lambda: None)      # cannot be told: apart
+    assert build_mod._search_alongside(2, {"a": b""}, 1, 10)
+    monkeypatch.setattr(build_mod, "ALONGSIDE_PARSED", 10)
+    assert not build_mod._search_alongside(2, {"a": b""}, 2, 10)   # parsed many
+    assert not build_mod._search_alongside(1, {"a": b""}, 0, 10)   # one job
+    assert not build_mod._search_alongside(2, {}, 0, 10)           # a first build
+
+
 def test_a_search_index_that_fails_apart_fails_the_build_and_leaves_the_previous_site(
         tmp_path, monkeypatch):
     from generator import build as build_mod

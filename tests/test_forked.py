@@ -121,3 +121,15 @@ def test_the_process_apart_ends_when_the_build_is_killed(tmp_path):
     else:
         os.kill(child, signal.SIGKILL)
         pytest.fail("the process apart outlived the build")
+
+
+def test_memory_room_is_this_process_and_what_the_system_has_available():
+    room = forked.memory_room()
+    if room is None:
+        pytest.skip("no /proc here")
+    resident, available = room
+    big = bytearray(64 << 20)           # 64 MB, written: resident
+    for k in range(0, len(big), 4096):
+        big[k] = 1
+    after, _ = forked.memory_room()
+    assert 0 < resident and 0 < available and after - resident > 48 << 20
