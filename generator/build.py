@@ -372,8 +372,8 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
             site.pages = sorted(pages, key=lambda p: (p.weight, p.title, p.slug))
             known = pages_cache.old if pages_cache is not None else {}
             if _search_alongside(jobs, known, result.parsed, files):
-                # forked with the collector off, as the people process is: it leaves
-                # the model's pages unwritten
+                # forked while the collector is off (``gathering``), as the people
+                # process is: its collections would write to every page it shares
                 apart = forked.Apart(partial(_search_apart, site, cache_dir, clean, jobs,
                                              writer, known, pages_cache))
             site.related, answers, _ = related_all(site, kept.known if kept else None, jobs)

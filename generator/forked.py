@@ -87,7 +87,8 @@ def release_free_memory() -> None:
         pass
 
 
-_APART: Callable[[], object] | None = None     # inherited by the process ``apart`` forks
+_APART: Callable[[], object] | None = None     # inherited by the process ``Apart`` forks
+_PARENT = 0                                    # the process that forked it
 
 
 def _end_with_parent() -> None:
@@ -98,7 +99,9 @@ def _end_with_parent() -> None:
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))   # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
-        pass
+        return
+    if os.getppid() != _PARENT:       # it ended before the request was made
+        os._exit(1)
 
 
 def _run_apart(conn) -> None:
@@ -126,10 +129,10 @@ class Apart:
     Unlike a pool's worker, the process may fork workers of its own."""
 
     def __init__(self, work: Callable[[], object]) -> None:
-        global _APART
+        global _APART, _PARENT
         ctx = multiprocessing.get_context("fork")
         self._conn, child = ctx.Pipe(duplex=False)
-        _APART = work
+        _APART, _PARENT = work, os.getpid()
         for stream in (sys.stdout, sys.stderr):     # else the process writes it out again
             stream.flush()
         try:
@@ -146,9 +149,9 @@ class Apart:
             try:
                 out = self._conn.recv()
             except EOFError:
+                self._process.join()
                 raise RuntimeError(f"the process apart ended without an answer (exit "
-                                   f"status {self._process.join() or self._process.exitcode})") \
-                    from None
+                                   f"status {self._process.exitcode})") from None
         except BaseException:
             self.cancel()
             raise
@@ -157,7 +160,10 @@ class Apart:
         if out[0] == "ok":
             return out[1]
         cause = RuntimeError(f"in the process apart:\n{out[2]}")
-        exc = pickle.loads(out[1]) if out[1] is not None else None
+        try:
+            exc = pickle.loads(out[1]) if out[1] is not None else None
+        except Exception:          # pickled, but not to be made again here
+            exc = None
         if isinstance(exc, BaseException):
             raise exc from cause
         raise cause

@@ -133,3 +133,17 @@ def test_memory_room_is_this_process_and_what_the_system_has_available():
         big[k] = 1
     after, _ = forked.memory_room()
     assert 0 < resident and 0 < available and after - resident > 48 << 20
+
+
+class _NotMadeAgain(Exception):
+    """Pickles, but cannot be unpickled (its constructor wants two arguments)."""
+
+    def __init__(self, a, b):
+        super().__init__(f"{a} {b}")
+
+
+def test_an_exception_that_cannot_be_made_again_comes_back_as_its_traceback():
+    def fails():
+        raise _NotMadeAgain("half", "made")
+    with pytest.raises(RuntimeError, match="_NotMadeAgain: half made"):
+        forked.Apart(fails).result()
