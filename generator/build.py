@@ -4,7 +4,10 @@
              -> render -> search index -> exports -> write (atomic)
 
 People across the collection are resolved in a process of their own while resolving
-the site goes on with what needs no people (``collect.people_started``).
+the site goes on with what needs no people (``collect.people_started``).  On a rebuild
+that parsed few files, the search index and the exports are made in a process forked
+once the people are resolved, while this one indexes the people, relates the cables,
+plans and renders the pages (``_alongside``).
 
 Only discover (reading) and write touch the disk.
 """
@@ -45,7 +48,7 @@ from .render import (bytes_digest, cable_fingerprints, context, fingerprint, for
                      known_fingerprint, render)
 from .search import search_parts
 from .search.runs import RunStore
-from .site import resolve
+from .site import index_people, resolve_shared
 from .theme import load as load_theme
 from .write import SiteWriter, Staged, unsafe_output
 
@@ -225,16 +228,19 @@ def _search_stage(site, cache_dir: Path | None, clean: bool, jobs: int, writer: 
     return terms
 
 
-# A rebuild that parsed at most one file in this many has its search index made apart.
+# A rebuild that parsed at most one file in this many makes its search index and
+# exports apart.
 ALONGSIDE_PARSED = 10
 
 
-def _search_alongside(jobs: int, known: dict, parsed: int, files: int) -> bool:
-    """Whether the search index is made in a process of its own while this one renders
-    the pages and exports the data (``_search_apart``): on a rebuild that keeps the last
-    build's pages (``known``) and parsed few of the files, with more than one core.  Each
-    of those stages then has little to do but go over the whole collection, on one core
-    (at 250,000 cables, adding a cable: render and export about 17 s, search about 16 s,
+def _alongside(jobs: int, known: dict, parsed: int, files: int) -> bool:
+    """Whether the search index and the exports are made in a process of their own
+    (``_apart_stages``), forked once the people are resolved (``site.resolve_shared``),
+    while this one indexes the people, relates the cables and plans and renders the
+    pages: on a rebuild that keeps the last build's pages (``known``) and parsed few of
+    the files, with more than one core.  Each of those stages then has little to do but
+    go over the whole collection, on one core (at 250,000 cables, adding a cable: the
+    search index about 13 s, the exports about 4 s, and this process's share about 20 s,
     one after the other).  A first or clean build keeps them in turn: each takes every
     core, and together they would hold the memory of both.  The process apart comes to
     hold a copy of much of the model (a page of memory either process writes to, even a
@@ -247,20 +253,25 @@ def _search_alongside(jobs: int, known: dict, parsed: int, files: int) -> bool:
     return room is None or room[1] >= room[0]
 
 
-def _search_apart(site, cache_dir: Path | None, clean: bool, jobs: int, writer: SiteWriter,
+def _apart_stages(site, cache_dir: Path | None, clean: bool, jobs: int, writer: SiteWriter,
                   known: dict, pages_cache: RenderCache | None) -> tuple:
-    """``_search_stage`` in the forked process (``forked.Apart``), which stages the index's
-    files in the build's staging folder and hands back what the building process must
-    record: the writer's record (``SiteWriter.join``), the files' fingerprints for the
-    next build, its time and its peak resident memory in MB."""
+    """The search index and the exports in the forked process (``forked.Apart``), which
+    stages their files in the build's staging folder and hands back what the building
+    process must record: the writer's record (``SiteWriter.join``), the files'
+    fingerprints for the next build, each stage's time and its peak resident memory in
+    MB."""
     t = time.perf_counter()
     writer.apart()
     prints: dict = {}
     if pages_cache is not None:
         pages_cache.new = prints
     _search_stage(site, cache_dir, clean, jobs, writer, known, pages_cache)
+    took = {"search": time.perf_counter() - t}
+    t = time.perf_counter()
+    write_exports(site, partial(_kept, writer, known, pages_cache), writer.add, jobs, writer.put)
+    took["export"] = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if resource is not None else 0
-    return writer.record(), prints, time.perf_counter() - t, peak
+    return writer.record(), prints, took, peak
 
 
 def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: int = 1,
@@ -362,20 +373,21 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         kept = RelatedCache(cache_dir / "related.pickle", fresh=clean) if cache_dir is not None \
             else None
         writer = SiteWriter(out, reuse=not clean)
-        apart = None     # the search index made apart (``_search_alongside``)
+        apart = None     # the search index and the exports made apart (``_alongside``)
         try:
             pages_cache = None
             if cache_dir is not None:
                 pages_cache = RenderCache(cache_dir / "pages.pickle", writer.previous_token,
                                           render_salt(list(theme.template_dirs)), fresh=clean)
-            site = resolve(col, cfg)
+            site = resolve_shared(col, cfg)
             site.pages = sorted(pages, key=lambda p: (p.weight, p.title, p.slug))
             known = pages_cache.old if pages_cache is not None else {}
-            if _search_alongside(jobs, known, result.parsed, files):
+            if _alongside(jobs, known, result.parsed, files):
                 # forked while the collector is off (``gathering``), as the people
                 # process is: its collections would write to every page it shares
-                apart = forked.Apart(partial(_search_apart, site, cache_dir, clean, jobs,
+                apart = forked.Apart(partial(_apart_stages, site, cache_dir, clean, jobs,
                                              writer, known, pages_cache))
+            index_people(site)
             site.related, answers, _ = related_all(site, kept.known if kept else None, jobs)
             if kept is not None:
                 kept.save(answers)   # a pure function's answers: right whatever the build does
@@ -417,20 +429,19 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         if apart is None:
             terms = _search_stage(site, cache_dir, clean, jobs, writer, known, pages_cache)
             lap("search")
-        made = partial(_write_made, writer, known, pages_cache)
-        write_exports(site, partial(_kept, writer, known, pages_cache), writer.add, jobs,
-                      writer.put)
-        if apart is not None:
-            lap("export")
+            write_exports(site, partial(_kept, writer, known, pages_cache), writer.add, jobs,
+                          writer.put)
+        else:
             record, prints, took, peak = apart.result()
             apart = None
             writer.join(record)
             if pages_cache is not None:
                 pages_cache.new.update(prints)
-            lap("search")
-            result.alongside["search"] = took
-            if "search" in result.memory:
-                result.memory["search"] = max(result.memory["search"], peak)
+            lap("apart")          # what was waited for
+            result.alongside.update(took)
+            if "apart" in result.memory:
+                result.memory["apart"] = max(result.memory["apart"], peak)
+        made = partial(_write_made, writer, known, pages_cache)
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         updated = (datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
                    if epoch and epoch.isdigit() else None)

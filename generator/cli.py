@@ -100,6 +100,18 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stage_times(timings: dict[str, float], alongside: dict[str, float]) -> str:
+    """``parse 2.10s, resolve 3.40s, ...``; the wait for the process apart (``apart``)
+    says what that process did, alongside which stages of this one."""
+    def one(stage: str, took: float) -> str:
+        if stage != "apart":
+            return f"{stage} {took:.2f}s"
+        done = " and ".join(f"{s} {t:.2f}s" for s, t in alongside.items())
+        return f"apart {took:.2f}s waited ({done} in a process of their own, alongside " \
+               "resolve and render)"
+    return ", ".join(one(k, v) for k, v in timings.items())
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build
     report = Report(quiet=args.quiet)
@@ -114,9 +126,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     result = build(content, out, report, strict=args.strict, jobs=max(1, args.jobs),
                    progress=Progress(quiet=args.quiet), cache_dir=cache, clean=args.clean,
                    leave=args.leave)
-    stages = ", ".join(f"{k} {v:.2f}s" + (f" (waited; {result.alongside[k]:.2f}s apart, alongside "
-                                         "render and export)" if k in result.alongside else "")
-                       for k, v in result.timings.items())
+    stages = _stage_times(result.timings, result.alongside)
     if result.memory:
         stages += f"; peak memory {max(result.memory.values()):,.0f} MB (after " + ", ".join(
             f"{k} {v:,.0f}" for k, v in result.memory.items()) + ")"

@@ -37,10 +37,11 @@ class Site:
     origins: dict[str, list[int]]
     classifications: dict[str, list[int]]
     years: dict[str, dict[str, list[int]]]             # year -> month -> cables
-    person_cables: dict[str, list[tuple[int, tuple[int, ...]]]]
-    co_persons: dict[str, list[tuple[str, int]]]
+    person_cables: dict[str, list[tuple[int, tuple[int, ...]]]]   # (``index_people``)
+    co_persons: dict[str, list[tuple[str, int]]]                 # (``index_people``)
     subjects: list[tuple[str, int]]                    # (subject, cable) A-Z
-    terms: dict[str, dict] = field(default_factory=dict)  # key -> {name, items: [(cable, [paras])]}
+    # term key -> {name, items: [(cable, [paras])]} (``index_people``)
+    terms: dict[str, dict] = field(default_factory=dict)
     pages: list = field(default_factory=list)
     store: object = None                               # the full cables (``collect.Collection``)
     digests: list[bytes] = field(default_factory=list)  # per cable: equal digests, equal cables
@@ -78,14 +79,30 @@ def _sort_key(c: Cable) -> tuple:
 
 
 def resolve(col: Collection, config: Config) -> Site:
-    """The site: first what does not need the collection's people, while they are being
-    resolved apart (``collect.people_started``), then what does."""
+    """The site: :func:`resolve_shared`, then :func:`index_people`."""
+    site = resolve_shared(col, config)
+    index_people(site)
+    return site
+
+
+def resolve_shared(col: Collection, config: Config) -> Site:
+    """The site but for its people's indexes and subject terms (:func:`index_people`
+    fills them): first what does not need the collection's people, while they are being
+    resolved apart (``collect.people_started``), then the people.  What the search index
+    and the exports read is all here: a rebuild makes them in a process forked from
+    this site while the first fills the rest (``build._alongside``)."""
     try:
         parts = _without_people(col)
     except BaseException:
         col.people.cancel()
         raise
-    return _with_people(col, config, *parts)
+    keys, order, primary, ref_targets, cited_by, tags, origins, classes, years, subjects = parts
+    return Site(config, col.cables, keys, col.cable_persons, col.persons, order, primary,
+                col.version_of, ref_targets, dict(cited_by), dict(sorted(tags.items())),
+                dict(sorted(origins.items())), dict(sorted(classes.items())),
+                {y: dict(sorted(m.items())) for y, m in sorted(years.items())},
+                {}, {}, subjects, store=col.store, digests=col.digests,
+                people_digests=col.people_digests)
 
 
 def _without_people(col: Collection) -> tuple:
@@ -126,17 +143,19 @@ def _without_people(col: Collection) -> tuple:
             years[UNDATED][""].append(i)
     subjects = sorted(((c.subject, i) for i in listed if (c := cables[i]).subject),
                       key=lambda s: (s[0].lstrip("\"'(").upper(), keys[s[1]]))
-    return (keys, order, primary, listed, ref_targets, cited_by, tags, origins, classes, years,
-            subjects, _subject_candidates(cables, listed))
+    return keys, order, primary, ref_targets, cited_by, tags, origins, classes, years, subjects
 
 
-def _with_people(col: Collection, config: Config, keys, order, primary, listed, ref_targets,
-                 cited_by, tags, origins, classes, years, subjects, candidates) -> Site:
-    cables = col.cables
+def index_people(site: Site) -> None:
+    """Fill in what :func:`resolve_shared` leaves out: each person's cables, who is named
+    with whom, and the terms of the subject lines and headings (which leave out people's
+    names)."""
+    cables = site.cables
+    listed = [i for i in site.order if i not in site.version_of]
     person_cables = defaultdict(list)
     co = defaultdict(Counter)      # person -> the persons named with them, and how often
     for i in listed:
-        refs = col.cable_persons[i]
+        refs = site.persons_of[i]
         for p in refs:
             person_cables[p.key].append((i, p.paragraphs))
         if len(refs) > 1:
@@ -145,15 +164,10 @@ def _with_people(col: Collection, config: Config, keys, order, primary, listed, 
                 co[a].update(people)
     for a, named in co.items():
         del named[a]
-    co_persons = {k: heapq.nsmallest(12, v.items(), key=lambda kv: (-kv[1], kv[0]))
-                  for k, v in co.items() if v}
-    return Site(config, cables, keys, col.cable_persons, col.persons, order, primary,
-                col.version_of, ref_targets, dict(cited_by), dict(sorted(tags.items())),
-                dict(sorted(origins.items())), dict(sorted(classes.items())),
-                {y: dict(sorted(m.items())) for y, m in sorted(years.items())},
-                dict(person_cables), co_persons, subjects,
-                subject_terms(cables, candidates, col.persons), store=col.store,
-                digests=col.digests, people_digests=col.people_digests)
+    site.person_cables = dict(person_cables)
+    site.co_persons = {k: heapq.nsmallest(12, v.items(), key=lambda kv: (-kv[1], kv[0]))
+                       for k, v in co.items() if v}
+    site.terms = subject_terms(cables, _subject_candidates(cables, listed), site.persons)
 
 
 def _subject_candidates(cables: list[Cable], listed: list[int]) -> list[tuple[str, str, int, int | None]]:

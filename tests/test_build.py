@@ -709,7 +709,8 @@ def test_a_cable_added_to_a_long_list_rewrites_its_own_page_of_it_not_the_pages_
 
 def _apart_builds(tmp_path: Path, monkeypatch) -> tuple[Path, Path, Path]:
     """The seeds built once with a cache, and a new cable added: the next build with two
-    jobs makes its search index apart (one file parsed in six is few enough here)."""
+    jobs makes its search index and exports apart (one file parsed in six is few enough
+    here)."""
     from generator import build as build_mod, forked
     if not forked.available():
         pytest.skip("no fork on this platform")
@@ -721,7 +722,7 @@ def _apart_builds(tmp_path: Path, monkeypatch) -> tuple[Path, Path, Path]:
     return content, cache, out
 
 
-def test_a_rebuild_makes_its_search_index_apart_and_writes_what_a_rebuild_in_turn_does(
+def test_a_rebuild_makes_its_search_index_and_exports_apart_and_writes_what_one_in_turn_does(
         tmp_path, monkeypatch):
     content, cache, out = _apart_builds(tmp_path, monkeypatch)
     twin, twin_cache = tmp_path / "twin", tmp_path / "twin-cache"
@@ -729,8 +730,9 @@ def test_a_rebuild_makes_its_search_index_apart_and_writes_what_a_rebuild_in_tur
     shutil.copy(tmp_path / ".site.files", tmp_path / ".twin.files")
     shutil.copytree(cache, twin_cache)
     apart = build(content, out, Report(quiet=True), jobs=2, cache_dir=cache)
-    assert apart.ok and set(apart.alongside) == {"search"} and apart.alongside["search"] > 0
-    assert list(apart.timings) == ["discover", "parse", "resolve", "render", "export", "search",
+    assert apart.ok and list(apart.alongside) == ["search", "export"]
+    assert apart.alongside["search"] > 0 and apart.alongside["export"] > 0
+    assert list(apart.timings) == ["discover", "parse", "resolve", "render", "apart", "export",
                                    "write"]
     in_turn = build(content, twin, Report(quiet=True), jobs=1, cache_dir=twin_cache)
     assert not in_turn.alongside
@@ -743,6 +745,9 @@ def test_a_rebuild_makes_its_search_index_apart_and_writes_what_a_rebuild_in_tur
     # in turn recorded
     assert _fingerprints(cache) == _fingerprints(twin_cache)
     assert sum(p.startswith("search/index/d/") for p in _fingerprints(cache)) == 6
+    exported = [p for p in _fingerprints(cache) if p.startswith("data/cables.") or
+                p.startswith("cable/") and p.endswith((".json", ".txt"))]
+    assert len(exported) == 14           # each cable's two files, and the part's two
     again = build(content, out, Report(quiet=True), jobs=2, cache_dir=cache)
     assert again.alongside and again.changed == 0 and again.rendered == 0
 
@@ -762,31 +767,32 @@ def test_the_search_index_is_made_in_turn_without_the_memory_for_a_process_apart
     tight = build(content, out, Report(quiet=True), jobs=2, cache_dir=cache)
     assert tight.ok and not tight.alongside
     monkeypatch.setattr(forked, "memory_room", lambda: (2 << 30, 2 << 30))
-    assert build_mod._search_alongside(2, {"a": b""}, 0, 10)
+    assert build_mod._alongside(2, {"a": b""}, 0, 10)
     monkeypatch.setattr(forked, "memory_room", lambda: None)      # cannot be told: apart
-    assert build_mod._search_alongside(2, {"a": b""}, 1, 10)
+    assert build_mod._alongside(2, {"a": b""}, 1, 10)
     monkeypatch.setattr(build_mod, "ALONGSIDE_PARSED", 10)
-    assert not build_mod._search_alongside(2, {"a": b""}, 2, 10)   # parsed many
-    assert not build_mod._search_alongside(1, {"a": b""}, 0, 10)   # one job
-    assert not build_mod._search_alongside(2, {}, 0, 10)           # a first build
+    assert not build_mod._alongside(2, {"a": b""}, 2, 10)   # parsed many
+    assert not build_mod._alongside(1, {"a": b""}, 0, 10)   # one job
+    assert not build_mod._alongside(2, {}, 0, 10)           # a first build
 
 
-def test_a_search_index_that_fails_apart_fails_the_build_and_leaves_the_previous_site(
-        tmp_path, monkeypatch):
+@pytest.mark.parametrize("stage", ["search_parts", "write_exports"])
+def test_a_stage_that_fails_apart_fails_the_build_and_leaves_the_previous_site(
+        tmp_path, monkeypatch, stage):
     from generator import build as build_mod
     content, cache, out = _apart_builds(tmp_path, monkeypatch)
     before = digest(out)
 
     def broken(*args, **kwargs):
-        raise ValueError("a shard that cannot be encoded")
-    parts = build_mod.search_parts
-    monkeypatch.setattr(build_mod, "search_parts", broken)
-    with pytest.raises(ValueError, match="cannot be encoded") as info:
+        raise ValueError("a file that cannot be made")
+    works = getattr(build_mod, stage)
+    monkeypatch.setattr(build_mod, stage, broken)
+    with pytest.raises(ValueError, match="cannot be made") as info:
         build(content, out, Report(quiet=True), jobs=2, cache_dir=cache)
     assert "in the process apart" in str(info.value.__cause__)
     assert digest(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == [".site.files"]
-    monkeypatch.setattr(build_mod, "search_parts", parts)
+    monkeypatch.setattr(build_mod, stage, works)
     assert build(content, out, Report(quiet=True), jobs=2, cache_dir=cache).alongside
     fresh = tmp_path / "fresh"
     build(content, fresh, Report(quiet=True))

@@ -26,3 +26,39 @@ def test_persons_named_with_a_person_are_counted_by_cable(tmp_path):
     assert site.co_persons == expected
     assert len(expected) > 500 and any(len(v) == 12 for v in expected.values())
     assert any(n > 1 for v in expected.values() for _, n in v)
+
+
+def _made_apart(site) -> dict[str, bytes]:
+    """Every file of the search index and of the exports, made from ``site``."""
+    from generator.feeds import cable_exports, csv_part
+    from generator.pages import data_parts
+    from generator.search import search_parts
+    files = {path: make() for path, _, make in search_parts(site)}
+    for name, idx in data_parts(site):
+        files[f"data/{name}.csv"] = csv_part(site, idx)
+        for i in idx:
+            files[f"data/{name}/{i}"] = b"\0".join(cable_exports(site, i))
+    return files
+
+
+@pytest.mark.corpus
+def test_the_search_index_and_the_exports_are_made_from_the_shared_site_alone():
+    """A rebuild makes the search index and the exports in a process forked from
+    ``resolve_shared``'s site, before ``index_people`` fills in the people's indexes and
+    the subject terms (``build._alongside``): what they make must not depend on those."""
+    from generator.collect import collect
+    from generator.config import Config
+    from generator.discover import discover
+    from generator.site import index_people, resolve, resolve_shared
+    sources, _ = discover([CORPUS])
+    col = collect(sources)
+    site = resolve_shared(col, Config())
+    assert site.person_cables == {} and site.co_persons == {} and site.terms == {}
+    shared = _made_apart(site)
+    index_people(site)
+    assert len(site.person_cables) > 500 and len(site.co_persons) > 500 and len(site.terms) > 500
+    assert _made_apart(site) == shared
+    assert sum(p.startswith("search/") for p in shared) > 300 and sum(p.startswith("data/") for p in shared) > 600
+    whole = resolve(col, Config())
+    assert (whole.person_cables, whole.co_persons, whole.terms) == \
+        (site.person_cables, site.co_persons, site.terms)
