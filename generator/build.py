@@ -7,7 +7,7 @@ People across the collection are resolved in a process of their own while resolv
 the site goes on with what needs no people (``collect.people_started``).  On a rebuild
 that parsed few files, the search index and the exports are made in a process forked
 once the people are resolved, while this one indexes the people, relates the cables,
-plans and renders the pages (``_alongside``).
+plans and renders the pages and writes the feed and the sitemaps (``_alongside``).
 
 Only discover (reading) and write touch the disk.
 """
@@ -236,8 +236,8 @@ ALONGSIDE_PARSED = 10
 def _alongside(jobs: int, known: dict, parsed: int, files: int) -> bool:
     """Whether the search index and the exports are made in a process of their own
     (``_apart_stages``), forked once the people are resolved (``site.resolve_shared``),
-    while this one indexes the people, relates the cables and plans and renders the
-    pages: on a rebuild that keeps the last build's pages (``known``) and parsed few of
+    while this one indexes the people, relates the cables, plans and renders the pages
+    and writes the feed and the sitemaps: on a rebuild that keeps the last build's pages (``known``) and parsed few of
     the files, with more than one core.  Each of those stages then has little to do but
     go over the whole collection, on one core (at 250,000 cables, adding a cable: the
     search index about 13 s, the exports about 4 s, and this process's share about 20 s,
@@ -431,7 +431,19 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
             lap("search")
             write_exports(site, partial(_kept, writer, known, pages_cache), writer.add, jobs,
                           writer.put)
-        else:
+        made = partial(_write_made, writer, known, pages_cache)
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        updated = (datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+                   if epoch and epoch.isdigit() else None)
+        made("feed.xml", atom(site, updated))
+        made("robots.txt", robots(cfg.base_url))
+        for rel, path in theme.static_files():
+            made(rel, path.read_bytes())
+        # the sitemaps list the pages, all written by now: the process apart writes none
+        for path, data in sitemaps(list(writer.paths), cfg.base_url):
+            made(path, data)
+        lap("export")
+        if apart is not None:
             record, prints, took, peak = apart.result()
             apart = None
             writer.join(record)
@@ -441,17 +453,6 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
             result.alongside.update(took)
             if "apart" in result.memory:
                 result.memory["apart"] = max(result.memory["apart"], peak)
-        made = partial(_write_made, writer, known, pages_cache)
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        updated = (datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-                   if epoch and epoch.isdigit() else None)
-        made("feed.xml", atom(site, updated))
-        made("robots.txt", robots(cfg.base_url))
-        for rel, path in theme.static_files():
-            made(rel, path.read_bytes())
-        for path, data in sitemaps(list(writer.paths), cfg.base_url):
-            made(path, data)
-        lap("export")
         if leave is not None:
             leave.append((col, site, writer, pages_cache, hashes, terms))
         if report.failed(strict):

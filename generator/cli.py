@@ -108,7 +108,7 @@ def _stage_times(timings: dict[str, float], alongside: dict[str, float]) -> str:
             return f"{stage} {took:.2f}s"
         done = " and ".join(f"{s} {t:.2f}s" for s, t in alongside.items())
         return f"apart {took:.2f}s waited ({done} in a process of their own, alongside " \
-               "resolve and render)"
+               "resolve, render and export)"
     return ", ".join(one(k, v) for k, v in timings.items())
 
 

@@ -732,7 +732,7 @@ def test_a_rebuild_makes_its_search_index_and_exports_apart_and_writes_what_one_
     apart = build(content, out, Report(quiet=True), jobs=2, cache_dir=cache)
     assert apart.ok and list(apart.alongside) == ["search", "export"]
     assert apart.alongside["search"] > 0 and apart.alongside["export"] > 0
-    assert list(apart.timings) == ["discover", "parse", "resolve", "render", "apart", "export",
+    assert list(apart.timings) == ["discover", "parse", "resolve", "render", "export", "apart",
                                    "write"]
     in_turn = build(content, twin, Report(quiet=True), jobs=1, cache_dir=twin_cache)
     assert not in_turn.alongside
