@@ -237,11 +237,11 @@ def _alongside(jobs: int, known: dict, parsed: int, files: int) -> bool:
     """Whether the search index and the exports are made in a process of their own
     (``_apart_stages``), forked once the people are resolved (``site.resolve_shared``),
     while this one indexes the people, relates the cables, plans and renders the pages
-    and writes the feed and the sitemaps: on a rebuild that keeps the last build's pages (``known``) and parsed few of
-    the files, with more than one core.  Each of those stages then has little to do but
-    go over the whole collection, on one core (at 250,000 cables, adding a cable: the
-    search index about 13 s, the exports about 4 s, and this process's share about 20 s,
-    one after the other).  A first or clean build keeps them in turn: each takes every
+    and writes the feed and the sitemaps: on a rebuild that keeps the last build's pages
+    (``known``) and parsed few of the files, with more than one core.  Each of those
+    stages then has little to do but go over the whole collection, on one core (at
+    250,000 cables, adding a cable: the search index 13-20 s, the exports 4-6 s, and
+    this process's share about 20 s, one after the other).  A first or clean build keeps them in turn: each takes every
     core, and together they would hold the memory of both.  The process apart comes to
     hold a copy of much of the model (a page of memory either process writes to, even a
     count of references, is copied: at 250,000 cables the two held 5.1 GB together

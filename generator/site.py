@@ -90,7 +90,7 @@ def resolve_shared(col: Collection, config: Config) -> Site:
     fills them): first what does not need the collection's people, while they are being
     resolved apart (``collect.people_started``), then the people.  What the search index
     and the exports read is all here: a rebuild makes them in a process forked from
-    this site while the first fills the rest (``build._alongside``)."""
+    this site while the building process fills in the rest (``build._alongside``)."""
     try:
         parts = _without_people(col)
     except BaseException:
