@@ -228,6 +228,13 @@ def _search_stage(site, cache_dir: Path | None, clean: bool, jobs: int, writer: 
     return terms
 
 
+def _export_stage(site, jobs: int, writer: SiteWriter, known: dict,
+                  pages_cache: RenderCache | None) -> None:
+    """The exports written (``write_exports``), keeping the files whose fingerprints are
+    the last build's."""
+    write_exports(site, partial(_kept, writer, known, pages_cache), writer.add, jobs, writer.put)
+
+
 # A rebuild that parsed at most one file in this many makes its search index and
 # exports apart.
 ALONGSIDE_PARSED = 10
@@ -241,12 +248,13 @@ def _alongside(jobs: int, known: dict, parsed: int, files: int) -> bool:
     (``known``) and parsed few of the files, with more than one core.  Each of those
     stages then has little to do but go over the whole collection, on one core (at
     250,000 cables, adding a cable: the search index 13-20 s, the exports 4-6 s, and
-    this process's share about 20 s, one after the other).  A first or clean build keeps them in turn: each takes every
-    core, and together they would hold the memory of both.  The process apart comes to
-    hold a copy of much of the model (a page of memory either process writes to, even a
-    count of references, is copied: at 250,000 cables the two held 5.1 GB together
-    against 3.8 GB in turn), so it is started only where the system has at least this
-    process's size available (``forked.memory_room``; where that cannot be told, it is)."""
+    this process's share about 20 s, one after the other).  A first or clean build keeps
+    them in turn: each takes every core, and together they would hold the memory of
+    both.  The process apart comes to hold a copy of much of the model (a page of memory
+    either process writes to, even a count of references, is copied: at 250,000 cables
+    the two held 5.1 GB together against 3.8 GB in turn), so it is started only where
+    the system has at least this process's size available (``forked.memory_room``;
+    where that cannot be told, it is)."""
     if not (jobs > 1 and forked.available() and known and 0 <= parsed * ALONGSIDE_PARSED <= files):
         return False
     room = forked.memory_room()
@@ -268,7 +276,7 @@ def _apart_stages(site, cache_dir: Path | None, clean: bool, jobs: int, writer: 
     _search_stage(site, cache_dir, clean, jobs, writer, known, pages_cache)
     took = {"search": time.perf_counter() - t}
     t = time.perf_counter()
-    write_exports(site, partial(_kept, writer, known, pages_cache), writer.add, jobs, writer.put)
+    _export_stage(site, jobs, writer, known, pages_cache)
     took["export"] = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if resource is not None else 0
     return writer.record(), prints, took, peak
@@ -299,7 +307,7 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
     def lap(name: str) -> None:
         nonlocal t
         now = time.perf_counter()
-        result.timings[name] = result.timings.get(name, 0.0) + now - t
+        result.timings[name] = now - t
         if resource is not None:     # Unix; ru_maxrss in KB on Linux
             result.memory[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         t = now
@@ -429,8 +437,7 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         if apart is None:
             terms = _search_stage(site, cache_dir, clean, jobs, writer, known, pages_cache)
             lap("search")
-            write_exports(site, partial(_kept, writer, known, pages_cache), writer.add, jobs,
-                          writer.put)
+            _export_stage(site, jobs, writer, known, pages_cache)
         made = partial(_write_made, writer, known, pages_cache)
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         updated = (datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -11,7 +11,9 @@ import ctypes
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
+import traceback
 from collections import deque
 from typing import Callable, Iterator
 
@@ -95,7 +97,6 @@ def _end_with_parent() -> None:
     """Ask the kernel to end this process when the one that forked it ends (Linux's
     ``PR_SET_PDEATHSIG``), so that a build killed outright does not leave it writing on;
     elsewhere nothing is done."""
-    import signal
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))   # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
@@ -107,7 +108,6 @@ def _end_with_parent() -> None:
 def _run_apart(conn) -> None:
     """In the forked process: call the function and send back what it returned, or what it
     raised (the exception itself when it pickles, and its traceback as text)."""
-    import traceback
     _end_with_parent()
     try:
         out = ("ok", _APART())
