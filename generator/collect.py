@@ -13,7 +13,7 @@ import multiprocessing
 import pickle
 from bisect import bisect_right
 from hashlib import blake2b
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .cache import (CableStore, MemoryStore, ParseCache, PeopleStore, cable_digest, code_version,
@@ -210,7 +210,7 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     full: dict[int, list[bytes]] = {}        # index -> full cables pickled, without a cache
     people: dict[int, list[bytes]] = {}      # index -> its cables' people inputs pickled
     split: dict[int, tuple[list[Cable], list[int], list[bytes], list[bytes]]] = {}  # big files
-    lower = 0                                # common words in lower case (``common_mask``)
+    lower = 0           # common words in lower case (``common_mask``), without a cache
     keys = {index: file_key(src.path, src.sha256) for index, src in enumerate(sources)
             if src.sha256 is not None}
     todo = [(index, src) for index, src in enumerate(sources) if src.sha256 is None]
@@ -225,13 +225,12 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
         else:
             where[key] = index
     looked_up = bool(where)
-    # each entry taken as it is read (in the cache's order): the words' mask of each, a
-    # few KB, is merged and dropped, not held for every file at once
+    # each entry taken as it is read (in the cache's order); the common words of the
+    # files cached are counted by the cache itself (``ParseCache.lower``), not read here
     for key, hit in cache.found(list(where)) if cache is not None else ():
         index = where.pop(key)
         done[index] = (hit[0], hit[1])
-        lower |= hit[2]
-        people[index] = hit[3]
+        people[index] = hit[2]
     todo += [(index, sources[index]) for index in where.values()]
     todo.sort(key=lambda item: item[0])
 
@@ -250,7 +249,7 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
         if cache is None:
             full[index] = blobs
         elif index in keys:       # not: a file that could not be read (no hash)
-            cache.put(keys[index], blobs, (summaries, diags, words, inputs))
+            cache.put(keys[index], blobs, (summaries, diags, inputs), words)
 
     def take(parts: list[Part]) -> None:
         nonlocal count, lower
@@ -292,6 +291,8 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
             keep(index, [], [], 0, [], [])
     if cache is not None and looked_up:   # (none looked up: discovery found the cache empty)
         cache.prune(set(keys.values()))
+    if cache is not None:     # the words of every file cached, the unreadable ones' none
+        lower = cache.lower()
     progress.done("parse", count, f"cables from {len(sources)} files ({len(todo)} parsed, "
                                   f"{len(sources) - len(todo)} from the cache)")
     order = [index for index in range(len(sources)) if index in done]
@@ -317,15 +318,18 @@ def fullness(c: Cable) -> tuple:
 
 
 def settle_duplicates(cables: list[Cable]) -> tuple[dict[int, int], list[Diagnostic]]:
+    # the IDs named twice or more found first (counted in C), and only they sorted: a
+    # list per ID, all sorted, took 0.5 s of a build at 250,000 cables
+    ids = [c.id for c in cables]
+    twice = {cid for cid, n in Counter(ids).items() if n > 1 and cid}
     by_id: dict[str, list[int]] = defaultdict(list)
-    for i, c in enumerate(cables):
-        if c.id:
-            by_id[c.id].append(i)
+    if twice:
+        for i, cid in enumerate(ids):
+            if cid in twice:
+                by_id[cid].append(i)
     version_of: dict[int, int] = {}
     diags = []
     for cid, idx in sorted(by_id.items()):
-        if len(idx) < 2:
-            continue
         primary = max(idx, key=lambda i: fullness(cables[i]))
         p = cables[primary].source
         for i in idx:

@@ -113,13 +113,142 @@ def test_summaries_and_full_cables_are_kept_in_two_files(tmp_path):
     collect(_seeds(), cache=cache)
     cache.close()
     entries, cables = sqlite3.connect(path), sqlite3.connect(cache.cables_path)
-    assert [t for (t,) in entries.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["parsed"]
+    assert [t for (t,) in entries.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] \
+        == ["parsed", "words", "lower"]
     assert entries.execute("SELECT count(*) FROM parsed").fetchone()[0] == 5
     assert cables.execute("SELECT count(*) FROM cables").fetchone()[0] == 5
     entries.close()
     cables.close()
     ParseCache.remove(path)
     assert not path.exists() and not cache.cables_path.exists()
+
+
+def _lower_with_cache(path, sources, **found) -> tuple[frozenset, "ParseCache"]:
+    from generator.collect import parse_sources
+    cache = ParseCache(path)
+    if found:
+        real = cache.found
+        cache.found = lambda keys: real(keys, **found)
+    lower = parse_sources(sources, cache=cache).lower
+    cache.close()
+    return lower, cache
+
+
+def _keys_kept(path) -> tuple[set, set, set]:
+    """The keys of the entries, of the words and of the full cables in the cache."""
+    import sqlite3
+    from generator.cache import cables_path
+    entries, cables = sqlite3.connect(path), sqlite3.connect(cables_path(path))
+    try:
+        return tuple({k for (k,) in db.execute(sql)} for db, sql in (
+            (entries, "SELECT key FROM parsed"), (entries, "SELECT key FROM words"),
+            (cables, "SELECT DISTINCT key FROM cables")))
+    finally:
+        entries.close()
+        cables.close()
+
+
+@pytest.mark.parametrize("scan_from", [5000, 1])
+def test_cables_saved_without_their_entry_are_pruned_next_time(tmp_path, scan_from):
+    """A build stopped after saving its full cables and before its entries (``close``)
+    leaves cables without an entry: the next build deletes them, whether it looks its
+    files up or reads the table through."""
+    import sqlite3
+    from generator.cache import cables_path
+    path = tmp_path / "parse.sqlite"
+    sources = _seeds()
+    _lower_with_cache(path, sources)
+    cables = sqlite3.connect(cables_path(path))
+    cables.execute("INSERT INTO cables VALUES ('gone', 0, x'00')")
+    cables.execute("INSERT OR REPLACE INTO saving VALUES (0, 1)")     # stopped there
+    cables.commit()
+    cables.close()
+    assert "gone" in _keys_kept(path)[2]
+    _lower_with_cache(path, sources, scan_from=scan_from)
+    assert _keys_kept(path) == ({file_key(s.path, s.sha256) for s in sources},) * 3
+    again = sqlite3.connect(cables_path(path))
+    assert again.execute("SELECT now FROM saving").fetchall() == [(0,)]
+    again.close()
+
+
+def _counts_saved(path):
+    """The counts as saved, and as made again from every file's words."""
+    import numpy as np
+    cache = ParseCache(path)
+    cache._count()
+    saved = cache.counts.copy()
+    cache._recount()
+    again = cache.counts.copy()
+    cache.db.close()
+    cache.full.close()
+    assert saved.dtype == again.dtype == np.int64 and (saved >= 0).all()
+    return saved, again
+
+
+@pytest.mark.parametrize("scan_from", [5000, 1])
+def test_the_common_words_are_counted_as_files_come_and_go(tmp_path, scan_from):
+    """The common words the collection writes in lower case are not read from every
+    file's entry but counted as files are put and pruned (``ParseCache.lower``): after
+    each rebuild, files removed, edited, added back or named twice, they are those a
+    build without a cache finds, and the saved counts are those made again from every
+    file's words."""
+    from generator.collect import parse_sources
+    folder = tmp_path / "cables"
+    folder.mkdir()
+    for src in _seeds():
+        (folder / src.path.rsplit("/", 1)[-1]).write_bytes((ROOT / src.path).read_bytes())
+
+    def sources():
+        return discover([folder], base=tmp_path)[0]
+    path = tmp_path / "cache" / "parse.sqlite"
+    seen = []
+    edited = folder / sorted(p.name for p in folder.iterdir())[0]
+    for step in ("clean", "two removed", "one edited, one back", "nothing", "named twice"):
+        files = sorted(folder.iterdir())
+        if step == "two removed":
+            kept = {files[1].name: files[1].read_bytes(), files[2].name: files[2].read_bytes()}
+            files[1].unlink()
+            files[2].unlink()
+        elif step == "one edited, one back":
+            text = edited.read_bytes()
+            assert b"This cable has been cleared" in text
+            edited.write_bytes(text.replace(b"This cable has been cleared", b"The harvest of "
+                                            b"the vineyard was discussed. This cable has been cleared"))
+            name = sorted(kept)[0]
+            (folder / name).write_bytes(kept[name])
+        found = sources()
+        if step == "named twice":
+            found += found[:1]
+        lower, cache = _lower_with_cache(path, found, scan_from=scan_from)
+        assert lower == parse_sources(found).lower, step
+        assert _keys_kept(path) == ({file_key(f.path, f.sha256) for f in found},) * 3, step
+        saved, again = _counts_saved(path)
+        assert (saved == again).all(), step
+        assert int(saved.max()) <= len(found) and saved.sum() > 0
+        seen.append(lower)
+    assert seen[0] != seen[1] != seen[2]          # the files' words did change the union
+    assert {"harvest", "vineyard"} <= seen[2] - seen[1]
+    assert seen[3] == seen[4] == seen[2]
+
+
+def test_counts_of_another_size_are_made_again_from_the_words(tmp_path):
+    """Saved counts that do not fit the lexicon (or are missing) are not trusted: they
+    are made again from every file's words."""
+    import numpy as np
+    from generator.collect import parse_sources
+    path = tmp_path / "parse.sqlite"
+    lower, _ = _lower_with_cache(path, _seeds())
+    for counts in (np.ones(8, dtype=np.int64).tobytes(), None):
+        cache = ParseCache(path)
+        cache.db.execute("DELETE FROM lower")
+        if counts is not None:
+            cache.db.execute("INSERT INTO lower VALUES (0, ?)", (counts,))
+        cache.db.commit()
+        cache.db.close()
+        cache.full.close()
+        assert _lower_with_cache(path, _seeds())[0] == lower == parse_sources(_seeds()).lower
+        saved, again = _counts_saved(path)
+        assert (saved == again).all() and saved.max() >= 2
 
 
 def test_the_parse_cache_salt_covers_the_code_a_parse_runs_and_not_resolving():

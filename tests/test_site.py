@@ -44,8 +44,9 @@ def _made_apart(site) -> dict[str, bytes]:
 @pytest.mark.corpus
 def test_the_search_index_and_the_exports_are_made_from_the_shared_site_alone():
     """A rebuild makes the search index and the exports in a process forked from
-    ``resolve_shared``'s site, before ``index_people`` fills in the people's indexes and
-    the subject terms (``build._alongside``): what they make must not depend on those."""
+    ``resolve_shared``'s site, before ``index_people`` fills in the people's indexes, the
+    subject terms and the subject lines A-Z (``build._alongside``): what they make must not
+    depend on those."""
     from generator.collect import collect
     from generator.config import Config
     from generator.discover import discover
@@ -53,13 +54,15 @@ def test_the_search_index_and_the_exports_are_made_from_the_shared_site_alone():
     sources, _ = discover([CORPUS])
     col = collect(sources)
     site = resolve_shared(col, Config())
-    assert site.person_cables == {} and site.co_persons == {} and site.terms == {}
+    assert site.person_cables == {} and site.co_persons == {} and site.terms == {} \
+        and site.subjects == []
     shared = _made_apart(site)
     index_people(site)
     assert len(site.person_cables) > 500 and len(site.co_persons) > 500 and len(site.terms) > 500
+    assert len(site.subjects) > 500
     assert _made_apart(site) == shared
     assert sum(p.startswith("search/") for p in shared) > 300
     assert sum(p.startswith("data/") for p in shared) > 600
     whole = resolve(col, Config())
-    assert (whole.person_cables, whole.co_persons, whole.terms) == \
-        (site.person_cables, site.co_persons, site.terms)
+    assert (whole.person_cables, whole.co_persons, whole.terms, whole.subjects) == \
+        (site.person_cables, site.co_persons, site.terms, site.subjects)

@@ -142,6 +142,11 @@ def _common_order() -> tuple[tuple[str, ...], dict[str, int]]:
     return order, {w: i for i, w in enumerate(order)}
 
 
+def mask_bytes() -> int:
+    """The size in bytes of a :func:`common_mask` written out whole (``int.to_bytes``)."""
+    return (len(_common_order()[0]) + 7) // 8
+
+
 def common_mask(words) -> int:
     """A set of common words (see :func:`common_words`; others are left out) as an int
     whose bit ``i`` stands for the ``i``-th of them A-Z.  What a parsed file keeps of the
