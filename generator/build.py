@@ -47,6 +47,7 @@ from .people.editorial import Editorial, parse as parse_editorial
 from .render import (bytes_digest, cable_fingerprints, context, fingerprint, forget_build,
                      known_fingerprint, render)
 from .search import search_parts
+from .search.lastshards import LastShards, TermSums
 from .search.runs import RunStore
 from .site import index_people, resolve_shared
 from .theme import load as load_theme
@@ -218,15 +219,18 @@ def _search_stage(site, cache_dir: Path | None, clean: bool, jobs: int, writer: 
                   known: dict, pages_cache: RenderCache | None) -> TermCache | None:
     """The search index written (``search_parts``), its caches read and kept; returns the
     cache of words analysed, saved."""
-    terms = analysis = runs = None
+    terms = analysis = runs = sums = last = None
     if cache_dir is not None:
         terms = TermCache(cache_dir / "terms.pickle", fresh=clean)
         analysis = AnalysisCache(cache_dir / "search.sqlite", fresh=clean)
         runs = RunStore(cache_dir / "search-runs", fresh=clean)
+        sums = TermSums(cache_dir / "search-sums.pickle", fresh=clean)
+        last = LastShards(sums.names, sums.sums, writer.previous_bytes, known.get)
     done = False
     try:
         _write_known(search_parts(site, terms.terms if terms is not None else None, jobs,
-                                  analysis, partial(_wanted, writer, known), writer.put, runs),
+                                  analysis, partial(_wanted, writer, known), writer.put, runs,
+                                  last),
                      writer, known, pages_cache)
         done = True
     finally:
@@ -236,6 +240,8 @@ def _search_stage(site, cache_dir: Path | None, clean: bool, jobs: int, writer: 
             runs.finish(prune=done)
     if terms is not None:
         terms.save()
+    if sums is not None:
+        sums.save(last.made)
     return terms
 
 

@@ -906,9 +906,12 @@ def routes(site: Site, last: bytes | None = None) -> tuple[Plan, list[Diagnostic
         data_route(site), Route("404.html", "404.html", {}, "Page not found"),
         Route("search.html", "search.html",
               {"stats_count": f"{len(site.cables) - len(site.version_of):,}"}, "Search")]])
+    paths = list(plan.paths())
+    if len(set(paths)) == len(paths):     # none shared: found in C (0.6 s at 250,000)
+        return plan, []
     seen: dict[str, int] = {}
     diags = []
-    for k, path in enumerate(plan.paths()):
+    for k, path in enumerate(paths):
         if path in seen:
             diags.append(error(f"two pages would be written to {path}: "
                                f"{plan[seen[path]].title!r} and {plan[k].title!r}; rename one (a "

@@ -169,6 +169,16 @@ class SiteWriter:
         """Whether the previous site has a file at ``rel`` that this build may keep."""
         return self.reuse and rel in self.previous
 
+    def previous_bytes(self, rel: str) -> bytes | None:
+        """The bytes of the previous site's file at ``rel`` (None: it has none to keep)."""
+        if not self.has(rel):
+            return None
+        try:
+            with open(f"{self._out}/{rel}", "rb") as f:
+                return f.read()
+        except OSError:
+            return None
+
     def keep(self, rel: str) -> bool:
         """Keep the previous site's file as it is; False when there is none to keep.  (Not
         ``_check``ed again: the previous site's paths were when they were written, or

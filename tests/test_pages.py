@@ -224,6 +224,25 @@ def test_the_plan_makes_cable_routes_when_asked_and_slices_as_a_list(tmp_path):
         plan[len(plan)]
 
 
+def test_a_page_named_like_a_built_in_page_is_an_error_naming_both(tmp_path):
+    """Two routes to one path: an error for each path shared, naming both pages' titles
+    and how to fix it; none when every path is the plan's only one."""
+    from generator.markup import parse_page
+    from generator.pages import routes
+    site = resolved_site(tmp_path, [SEEDS])
+    assert routes(site)[1] == []
+    site.pages = [parse_page("# About\n\nAbout us.\n", "content/pages/about.md", "about")[0],
+                  parse_page("# Find\n\nOur search.\n", "content/pages/search.md", "search")[0],
+                  parse_page("# Data\n\nOur data.\n", "content/pages/data.md", "data/index")[0]]
+    plan, diags = routes(site)
+    assert len(plan) == len(set(plan.paths())) + 2
+    assert sorted(d.message.split(":")[0] for d in diags) == [
+        "two pages would be written to data/index.html", "two pages would be written to search.html"]
+    found = next(d for d in diags if "search.html" in d.message)
+    assert "'Find'" in found.message and "'Search'" in found.message and "rename one" in found.message
+    assert {d.severity for d in diags} == {"error"}
+
+
 def test_an_entry_added_to_a_long_a_z_index_changes_its_own_page_and_the_first(monkeypatch):
     """A letter's pages are cut at marked entries, not every AZ_PAGE entries: an entry
     added near the start of S changed every later page of S (and each said "Page n of

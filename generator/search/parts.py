@@ -41,6 +41,7 @@ from ..site import Site
 from .documents import BOOST, FIELDS, SearchDoc, documents
 from .pipeline import LABELS, SEPARATOR
 from . import postings as _postings
+from .lastshards import LastShards, shard_print
 from .postings import ALPHABET, Index, analyse
 from .runs import RunStore
 
@@ -141,7 +142,8 @@ def _index(values) -> dict[str, int]:
 
 def search_parts(site: Site, words: dict | None = None, jobs: int = 1, cache=None,
                  wanted: Callable[[str, bytes | None], bool] | None = None,
-                 put: Callable[[str, bytes], object] | None = None, store: RunStore | None = None
+                 put: Callable[[str, bytes], object] | None = None, store: RunStore | None = None,
+                 last: LastShards | None = None
                  ) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
     """Every file of the search index, as (path, fingerprint, make): ``make()`` gives the
     bytes, and equal fingerprints (None: unknown) give equal bytes, so a rebuild keeps a
@@ -152,8 +154,11 @@ def search_parts(site: Site, words: dict | None = None, jobs: int = 1, cache=Non
     ``wanted(path, fingerprint)``: whether the build will make the file (None: every
     file), so the cards it will make are made beforehand on ``jobs`` processes;
     ``put(path, bytes)`` (:meth:`generator.write.SiteWriter.put`): those cards are staged
-    by the processes that make them, and their ``make()`` gives what ``put`` returned."""
-    yield from _parts(documents(site), site.config.title, words, jobs, cache, wanted, put, store)
+    by the processes that make them, and their ``make()`` gives what ``put`` returned;
+    ``last``: the shards the last build wrote, whose terms that did not change are not
+    encoded again (:class:`.lastshards.LastShards`)."""
+    yield from _parts(documents(site), site.config.title, words, jobs, cache, wanted, put, store,
+                      last)
 
 
 def index_parts(docs: list[SearchDoc], title: str = "", words: dict | None = None,
@@ -184,55 +189,80 @@ def _made_cards(cards: list[tuple[str, str, SearchDoc]], jobs: int, put=None) ->
     return forked.results(make, len(cards), jobs, CARDS_CHUNK, CARDS_FORK_AT, CARDS_AHEAD)
 
 
-def _shard_files(index: Index, jobs: int, wanted, firsts: list[str]) -> Iterator[tuple]:
+def _shard_files(index: Index, jobs: int, wanted, firsts: list[str],
+                 last: LastShards | None = None) -> Iterator[tuple]:
     """The shards and tiers of the index, as (path, fingerprint, make), then the
     directory parts with ``make`` ready; ``firsts`` gets the first term of each
-    directory part.  A shard's fingerprint is its terms' content
-    sums (``Postings.merge_run``), None when they are not known; a shard the build keeps
-    (``wanted`` says no) is not encoded unless its ``make`` is called."""
+    directory part.  A shard's fingerprint is its terms' content sums
+    (``Postings.merge_run``), a tier's its term's; None when they are not known.  A
+    shard the build keeps (``wanted`` says no) is not encoded unless its ``make`` is
+    called; in a shard it makes, a term whose row ``last`` has (``LastShards``) is not
+    encoded either, and its tiers are kept."""
     names, ndocs, content = index.summary()
     starts = shard_starts(names, ndocs)
     ends = starts[1:] + [len(names)]
     files = shard_names(names, starts)
     prints = [None] * len(starts) if content is None else \
-        [blake2b(f"{f}\n{chr(10).join(names[a:z])}".encode("utf-8") + content[a:z].tobytes(),
-                 digest_size=16).digest() for f, a, z in zip(files, starts, ends)]
+        [shard_print(f, names[a:z], content[a:z]) for f, a, z in zip(files, starts, ends)]
     want = [wanted is None or fp is None or wanted(f"{ROOT}/t/{f}.js", fp)
             for f, fp in zip(files, prints)]
+    kept_rows = _kept_rows(last, names, content, files, starts, ends, want)
     select = None
-    if not all(want):
+    if not all(want) or kept_rows:
         select = np.zeros(len(names), dtype=bool)
         for a, z, w in zip(starts, ends, want):
             select[a:z] = w
+        for t in kept_rows:
+            select[t] = False
+    if last is not None:
+        last.made = (names, content) if content is not None else None
+        last.reused += len(kept_rows)
     encoded = index.terms(jobs, select)
     tier = _postings.TIER
     several = np.flatnonzero(ndocs > tier)           # the terms with more than one tier
 
-    def files_of(k: int, terms) -> list[tuple[str, bytes]]:
+    def tier_print(t: int, path: str) -> bytes | None:
+        return None if content is None else _tier_print(names[t], int(content[t]), path)
+
+    def files_of(k: int, terms, kept: dict | None = None) -> list[tuple[str, bytes | None]]:
+        """The shard's files, its last (the shard itself) made; a tier of a term whose
+        row is ``kept`` (by term number) comes with no bytes (the last build's stays)."""
         rows, out = [], []
-        for i, t in enumerate(terms):
-            rows.append([t.term, t.docs, len(t.tiers), t.tiers[0]])
-            for n, tier in enumerate(t.tiers[1:], 1):
-                out.append((f"{ROOT}/t/{files[k]}/{i}-{n}.js", _js("tier", f"{files[k]}/{i}-{n}", tier)))
+        for i, t in enumerate(range(starts[k], ends[k])):
+            if kept and t in kept:
+                rows.append(kept[t])
+                out.extend((f"{ROOT}/t/{files[k]}/{i}-{n}.js", None) for n in range(1, kept[t][2]))
+                continue
+            term = next(terms)
+            rows.append([term.term, term.docs, len(term.tiers), term.tiers[0]])
+            for n, part in enumerate(term.tiers[1:], 1):
+                out.append((f"{ROOT}/t/{files[k]}/{i}-{n}.js", _js("tier", f"{files[k]}/{i}-{n}", part)))
         out.append((f"{ROOT}/t/{files[k]}.js", _js("shard", files[k], rows)))
         return out
 
+    shard_made: dict[int, dict] = {}      # the last shard made after all, by number
+
     def later(k: int, path: str) -> bytes:      # a kept file made after all
-        only = np.zeros(len(names), dtype=bool)
-        only[starts[k]:ends[k]] = True
-        return dict(files_of(k, index.terms(1, only)))[path]
+        if k not in shard_made:
+            only = np.zeros(len(names), dtype=bool)
+            only[starts[k]:ends[k]] = True
+            shard_made.clear()                # its tiers are asked for one after another
+            shard_made[k] = dict(files_of(k, index.terms(1, only)))
+        return shard_made[k][path]
 
     for k, (a, z) in enumerate(zip(starts, ends)):
         if want[k]:
-            made = files_of(k, [next(encoded) for _ in range(a, z)])
+            made = files_of(k, encoded, kept_rows)
             for path, data in made[:-1]:
-                yield path, _tier_print(prints[k], path), _ready(data)
+                t = a + int(path.rsplit("/", 1)[1].split("-")[0])
+                yield path, tier_print(t, path), _ready(data) if data is not None else \
+                    partial(later, k, path)
             yield made[-1][0], prints[k], _ready(made[-1][1])
             continue
         for t in several[np.searchsorted(several, a):np.searchsorted(several, z)].tolist():
             for n in range(1, -(-int(ndocs[t]) // tier)):
                 path = f"{ROOT}/t/{files[k]}/{t - a}-{n}.js"
-                yield path, _tier_print(prints[k], path), partial(later, k, path)
+                yield path, tier_print(t, path), partial(later, k, path)
         yield f"{ROOT}/t/{files[k]}.js", prints[k], partial(later, k, f"{ROOT}/t/{files[k]}.js")
     for _ in encoded:      # none left; closes the pool
         pass
@@ -243,17 +273,38 @@ def _shard_files(index: Index, jobs: int, wanted, firsts: list[str]) -> Iterator
             _ready(_js("dir", j // DIR_SIZE, part, files[j:j + DIR_SIZE]))
 
 
-def _tier_print(shard: bytes | None, path: str) -> bytes | None:
-    return blake2b(shard + path.encode("utf-8"), digest_size=16).digest() if shard else None
+def _kept_rows(last: LastShards | None, names: list[str], content, files: list[str],
+               starts: list[int], ends: list[int], want: list[bool]) -> dict[int, list]:
+    """Term number -> its row from the last build's shard, for each term of a shard the
+    build makes that has the content sum it had then and the same place in a shard of
+    the same name (so the same tiers under the same names)."""
+    kept: dict[int, list] = {}
+    if last is None or content is None:
+        return kept
+    for k, (a, z) in enumerate(zip(starts, ends)):
+        if not want[k]:
+            continue
+        same = [t for t in range(a, z) if last.sum_of(names[t]) == int(content[t])]
+        rows = last.rows(files[k], f"{ROOT}/t/{files[k]}.js") if same else None
+        for t in same if rows else ():      # (a shard none of whose terms kept its sum: not read)
+            if t - a < len(rows) and rows[t - a][0] == names[t]:
+                kept[t] = rows[t - a]
+    return kept
+
+
+def _tier_print(name: str, total: int, path: str) -> bytes:
+    """A tier file's fingerprint: its term's, with its content sum, and its path."""
+    return blake2b(f"{name}\n{total}\n{path}".encode("utf-8"), digest_size=16).digest()
 
 
 def _parts(docs: list[SearchDoc], title: str, words: dict | None, jobs: int,
            cache=None, wanted: Callable[[str, bytes | None], bool] | None = None, put=None,
-           store: RunStore | None = None) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
+           store: RunStore | None = None, last: LastShards | None = None
+           ) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
     index = analyse(docs, words, jobs, cache, store)
     numbers, cut = index.doc_numbers, index.blocks
     firsts: list[str] = []
-    yield from _shard_files(index, jobs, wanted, firsts)
+    yield from _shard_files(index, jobs, wanted, firsts, last)
     del index
     years = _index({d.year for d in docs})
     origins = _index({d.origin for d in docs})

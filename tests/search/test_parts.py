@@ -292,7 +292,9 @@ def test_a_new_cable_rewrites_the_shards_of_its_own_terms_and_encodes_no_others(
     """A posting's weight depends on its document alone, documents are numbered a block
     at a time, and shards are cut at terms: a new cable changes the shards holding its
     terms, its block's tags part and the meta and directory parts, and the build encodes
-    the terms of those shards only.  The result equals a clean build's."""
+    its own terms, and of the other terms of those shards only those whose place in
+    their shard moved (the others' rows are the last build's, and their tiers are kept).
+    The result equals a clean build's."""
     import re
     from generator.search import numbers, postings
     from generator.synth import generate
@@ -313,12 +315,11 @@ def test_a_new_cable_rewrites_the_shards_of_its_own_terms_and_encodes_no_others(
     tiers = {p for p in before if re.fullmatch(r"t/\w+/\d+-\d+\.js", p)}
     assert len(tiers) > 100
     assert len(shards) > 100 and len(list(index.glob("tags/*.js"))) >= 5
+    old_rows = {p: [r[0] for r in calls(index / p)[1][1]] for p in shards}
+    tier_times = {p: (index / p).stat().st_mtime_ns for p in tiers}
     source = sorted((content / "cables").rglob("*.txt"))[300]
-    text = re.sub(r"^((?:UNCLAS|C ?O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L|S ?E ?C ?R ?E ?T)\S* "
-                  r"[A-Z][A-Z ]* )\d{6}$", lambda m: m.group(1) + "999001", source.read_text(),
-                  count=1, flags=re.M)
-    text = text[:text.index("\n1. ")] + "\n1. (U) Zanzibarite quaggas met the Ambassador.\n"
-    assert "Zanzibarite" in text
+    text = _crafted(source, "999001", "Zanzibarite quaggas met the Ambassador.")
+    assert "Zanzibarite" in text and "999001" in text
     (content / "cables" / "added.txt").write_text(text)
     encoded = []
     real = postings.Postings._encode_terms
@@ -346,10 +347,67 @@ def test_a_new_cable_rewrites_the_shards_of_its_own_terms_and_encodes_no_others(
     assert {"zanzibarit", "quagga", "ambassador"} <= mine
     assert {p for p in changed if not any(r[0] in mine for r in rows[p])} == set()
     assert 3 <= len(changed) < len(shards) // 2
-    assert sorted(encoded) == sorted(r[0] for p in changed for r in rows[p])
+    moved = {r[0] for p in changed for i, r in enumerate(rows[p])
+             if p not in old_rows or old_rows[p][i:i + 1] != [r[0]]}
+    assert sorted(encoded) == sorted(mine | moved)
+    kept = {r[0] for p in changed for r in rows[p]} - mine - moved
+    assert len(kept) > 10 and len(encoded) > 10       # rows taken from the last build's shards
+    kept_tiers = [f"t/{p[2:-3]}/{i}-{n}.js" for p in changed for i, r in enumerate(rows[p])
+                  if r[0] in kept for n in range(1, r[2])]
+    assert kept_tiers and all((index / t).stat().st_mtime_ns == tier_times[t] for t in kept_tiers)
     assert len([p for p in after if p.startswith("tags/") and before.get(p) != after[p]]) == 1
     cards = [p for p in after if p.startswith("d/") and before.get(p) != after[p]]
     assert len(cards) == 1 and cards[0] not in before
     fresh = tmp_path / "fresh"
     assert build(content, fresh, Report(quiet=True), cache_dir=tmp_path / "cache2", clean=True).ok
     assert digest(fresh / "search" / "index") == after
+
+
+def _crafted(source: Path, serial: str, sentence: str) -> str:
+    """The cable of ``source`` with another serial number and a body of one sentence."""
+    text = re.sub(r"^((?:UNCLAS|C ?O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L|S ?E ?C ?R ?E ?T)\S* "
+                  r"[A-Z][A-Z ]* )\d{6}$", lambda m: m.group(1) + serial, source.read_text(),
+                  count=1, flags=re.M)
+    return text[:text.index("\n1. ")] + f"\n1. (U) {sentence}\n"
+
+
+def test_rows_are_not_taken_from_shards_of_a_build_that_was_not_committed(tmp_path, monkeypatch):
+    """A build whose search index was made, then failed (``--strict``), keeps its terms'
+    sums but not its site.  When the next build keeps the cable that failed build added,
+    that cable's terms have the sums kept, but the shards on disk were made without it:
+    they are refused (their fingerprints, made again from the kept sums, are not the
+    recorded ones), and the index equals a clean build's."""
+    from generator.search import lastshards, numbers, postings
+    from generator.synth import generate
+    from tests.test_build import digest
+    monkeypatch.setattr(numbers, "PART", 64)
+    monkeypatch.setattr(parts_mod, "SHARD_BYTES", 3000)
+    monkeypatch.setattr(postings, "TIER", 8)
+    content = tmp_path / "content"
+    for rel, data in generate(400, csv_share=0, html_share=0):
+        (content / "cables" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (content / "cables" / rel).write_bytes(data)
+    sources = sorted((content / "cables").rglob("*.txt"))
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    assert build(content, out, Report(quiet=True), cache_dir=cache).ok
+    (content / "cables" / "a.txt").write_text(
+        _crafted(sources[200], "999001", "Zanzibarite quaggas deplored the tariffs and the drought."))
+    (content / "cables" / "notes.md").write_text("not a cable\n")      # warned about
+    assert not build(content, out, Report(quiet=True), strict=True, cache_dir=cache).ok
+    (content / "cables" / "notes.md").unlink()
+    (content / "cables" / "c.txt").write_text(
+        _crafted(sources[100], "999002", "Ocelot vineyards met the Ambassador."))
+    taken = []
+    real = lastshards.LastShards.rows
+
+    def rows(self, file, path):       # taken, or refused though the file is there
+        found = real(self, file, path)
+        if found is not None or (self.read(path) is not None and self.recorded(path)):
+            taken.append(found is not None)
+        return found
+    monkeypatch.setattr(lastshards.LastShards, "rows", rows)
+    assert build(content, out, Report(quiet=True), cache_dir=cache).ok
+    assert True in taken and False in taken
+    fresh = tmp_path / "fresh"
+    assert build(content, fresh, Report(quiet=True), cache_dir=tmp_path / "cache2", clean=True).ok
+    assert digest(fresh / "search" / "index") == digest(out / "search" / "index")
