@@ -36,7 +36,7 @@ _CODE = ["cables", "readers", "people/extract.py", "people/lexicon.py", "people/
          "diagnostics.py", "collect.py", "cache.py", "subjects.py", "__init__.py"]
 
 
-CHUNK_MASKS = 10_000      # masks held before they are counted (``ParseCache.lower``)
+CHUNK_MASKS = 10_000      # masks held before they are counted (``WordCounts``)
 FOLD_ROWS = 256           # masks unpacked at once
 
 
@@ -116,8 +116,7 @@ class ParseCache:
             self.remove(path)
             self.db = sqlite3.connect(path)
             self._tables()
-        self.counts: np.ndarray | None = None   # files per common word (``lower``)
-        self.pending: list[tuple[bytes, int]] = []   # (mask, +1 or -1) not yet counted
+        self.words = WordCounts(self.db)
         self.full = sqlite3.connect(self.cables_path)
         self.full.execute("CREATE TABLE IF NOT EXISTS cables "
                           "(key TEXT, n INTEGER, value BLOB, PRIMARY KEY (key, n))")
@@ -129,8 +128,7 @@ class ParseCache:
 
     def _tables(self) -> None:
         self.db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, value BLOB)")
-        self.db.execute("CREATE TABLE IF NOT EXISTS words (key TEXT PRIMARY KEY, mask BLOB)")
-        self.db.execute("CREATE TABLE IF NOT EXISTS lower (id INTEGER PRIMARY KEY, counts BLOB)")
+        WordCounts.tables(self.db)
 
     def _stale(self) -> bool:
         """Whether every entry is of other parser code (an upgrade, or a parser changed):
@@ -191,11 +189,7 @@ class ParseCache:
                               [(key, n, b) for n, b in enumerate(blobs)])
         self.db.execute("INSERT OR REPLACE INTO parsed VALUES (?, ?)",
                         (key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
-        mask = words.to_bytes(mask_bytes(), "little")
-        if self.db.execute("INSERT OR IGNORE INTO words VALUES (?, ?)", (key, mask)).rowcount:
-            self.pending.append((mask, 1))
-            if len(self.pending) >= CHUNK_MASKS:     # not every file's words held at once
-                self._count()
+        self.words.put(key, words)
 
     def prune(self, keep: set[str]) -> None:
         """Forget entries of files no longer in the collection (and of older parser code),
@@ -208,63 +202,20 @@ class ParseCache:
             stale = [k for k in self.others if k not in keep]
         else:
             stale = [k for (k,) in self.db.execute("SELECT key FROM parsed") if k not in keep]
-        for a in range(0, len(stale), 500):
-            part = stale[a:a + 500]
-            self.pending.extend((mask, -1) for (mask,) in self.db.execute(
-                f"SELECT mask FROM words WHERE key IN ({','.join('?' * len(part))})", part))
+        self.words.forget(stale)
         self.db.executemany("DELETE FROM parsed WHERE key = ?", [(k,) for k in stale])
-        self.db.executemany("DELETE FROM words WHERE key = ?", [(k,) for k in stale])
         if self.others is None or self.full.execute("SELECT now FROM saving").fetchone() == (1,):
             stale = [k for (k,) in self.full.execute("SELECT DISTINCT key FROM cables")
                      if k not in keep]
         self.full.executemany("DELETE FROM cables WHERE key = ?", [(k,) for k in stale])
 
     def lower(self) -> int:
-        """The common words the cached files write in lower case, as one ``common_mask``:
-        the words counted in at least one file.  The counts are kept with the entries
-        (saved by :meth:`close` in the same transaction) and updated with the words of
-        the files put and pruned since: at 250,000 cables, reading every file's words
-        read 320 MB of the cache on each rebuild.  Counts of another size (a lexicon
-        changed under a cache not started afresh) are made again from the words rows."""
-        self._count()
-        return int.from_bytes(np.packbits(self.counts > 0, bitorder="little").tobytes(), "little")
-
-    def _count(self) -> None:
-        if self.counts is None:
-            row = self.db.execute("SELECT counts FROM lower WHERE id = 0").fetchone()
-            counts = np.frombuffer(row[0], dtype=np.int64).copy() if row else None
-            if counts is None or len(counts) != 8 * mask_bytes():
-                self._recount()
-                return
-            self.counts = counts
-        self._fold()
-
-    def _recount(self) -> None:
-        """The counts made again from every file's words (the rows as they stand in this
-        transaction: what is pending is in them already)."""
-        self.counts = np.zeros(8 * mask_bytes(), dtype=np.int64)
-        self.pending = []
-        rows = self.db.execute("SELECT mask FROM words")
-        while batch := rows.fetchmany(CHUNK_MASKS):
-            self.pending = [(mask, 1) for (mask,) in batch]
-            self._fold()
-
-    def _fold(self) -> None:
-        """Count the pending masks, unpacked to a byte per word ``FOLD_ROWS`` masks at a
-        time (blocks that stay in the processor's cache: at 250,000 masks, 0.5 s against
-        3 s for 10,000 at a time)."""
-        for sign in (1, -1):
-            masks = [m for m, s in self.pending if s == sign]
-            for a in range(0, len(masks), FOLD_ROWS):
-                bits = np.unpackbits(np.frombuffer(b"".join(masks[a:a + FOLD_ROWS]), np.uint8)
-                                     .reshape(-1, mask_bytes()), axis=1, bitorder="little")
-                self.counts += sign * bits.sum(axis=0, dtype=np.uint16).astype(np.int64)
-        self.pending = []
+        """The common words the cached files write in lower case, as one ``common_mask``
+        (:class:`WordCounts`)."""
+        return self.words.union()
 
     def close(self) -> None:
-        if self.pending or self.counts is not None:
-            self._count()
-            self.db.execute("INSERT OR REPLACE INTO lower VALUES (0, ?)", (self.counts.tobytes(),))
+        self.words.save()
         # the cables first: an entry is never saved without its cables; and marked as
         # being saved until the entries are, so that cables saved without their entries
         # (a build stopped in between) are found and pruned next time
@@ -275,6 +226,86 @@ class ParseCache:
         self.full.execute("INSERT OR REPLACE INTO saving VALUES (0, 0)")
         self.full.commit()
         self.full.close()
+
+
+class WordCounts:
+    """The common words each cached file writes in lower case (its ``common_mask``, a row
+    of the ``words`` table) and, for the collection, how many files write each (the
+    ``lower`` table), in the parse cache's database and its transaction.  The counts are
+    updated with the files put and forgotten, not made again from every file's words:
+    at 250,000 cables, reading them all read 320 MB of the cache on each rebuild.
+    Counts of another size (a lexicon changed under a cache not started afresh), or
+    none, are made again from the rows."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        self.counts: np.ndarray | None = None     # loaded when first needed
+        self.added: list[bytes] = []              # masks put and not yet counted
+
+    @staticmethod
+    def tables(db: sqlite3.Connection) -> None:
+        db.execute("CREATE TABLE IF NOT EXISTS words (key TEXT PRIMARY KEY, mask BLOB)")
+        db.execute("CREATE TABLE IF NOT EXISTS lower (id INTEGER PRIMARY KEY, counts BLOB)")
+
+    def put(self, key: str, words: int) -> None:
+        """The words of the file with this key.  A key names one file's bytes under one
+        parser: put again, its words are the same, and counted once."""
+        mask = words.to_bytes(mask_bytes(), "little")
+        if self.db.execute("INSERT OR IGNORE INTO words VALUES (?, ?)", (key, mask)).rowcount:
+            self.added.append(mask)
+            if len(self.added) >= CHUNK_MASKS:     # not every file's words held at once
+                self._load()
+                self._fold(self.added, 1)
+                self.added = []
+
+    def forget(self, keys: list[str]) -> None:
+        """Uncount the words of the files with these keys, and delete them."""
+        self._load()
+        self._fold(self.added, 1)
+        self.added = []
+        for a in range(0, len(keys), 500):
+            part = keys[a:a + 500]
+            self._fold([m for (m,) in self.db.execute(
+                f"SELECT mask FROM words WHERE key IN ({','.join('?' * len(part))})", part)], -1)
+        self.db.executemany("DELETE FROM words WHERE key = ?", [(k,) for k in keys])
+
+    def union(self) -> int:
+        """The words counted in at least one file, as one ``common_mask``."""
+        self._load()
+        self._fold(self.added, 1)
+        self.added = []
+        return int.from_bytes(np.packbits(self.counts > 0, bitorder="little").tobytes(), "little")
+
+    def save(self) -> None:
+        """Keep the counts (in the transaction that keeps the rows they count)."""
+        if self.added or self.counts is not None:
+            self.union()
+            self.db.execute("INSERT OR REPLACE INTO lower VALUES (0, ?)", (self.counts.tobytes(),))
+
+    def _load(self) -> None:
+        """The saved counts, or counts made again from the rows as they stand in this
+        transaction (the masks put since are in them, so none is left to add)."""
+        if self.counts is not None:
+            return
+        row = self.db.execute("SELECT counts FROM lower WHERE id = 0").fetchone()
+        counts = np.frombuffer(row[0], dtype=np.int64).copy() if row else None
+        if counts is not None and len(counts) == 8 * mask_bytes():
+            self.counts = counts
+            return
+        self.counts = np.zeros(8 * mask_bytes(), dtype=np.int64)
+        self.added = []
+        rows = self.db.execute("SELECT mask FROM words")
+        while batch := rows.fetchmany(CHUNK_MASKS):
+            self._fold([m for (m,) in batch], 1)
+
+    def _fold(self, masks: list[bytes], sign: int) -> None:
+        """Count these masks in (``sign`` 1) or out (-1), unpacked to a byte per word
+        ``FOLD_ROWS`` masks at a time (blocks that stay in the processor's cache: at
+        250,000 masks, 0.5 s against 3 s for 10,000 at a time)."""
+        for a in range(0, len(masks), FOLD_ROWS):
+            bits = np.unpackbits(np.frombuffer(b"".join(masks[a:a + FOLD_ROWS]), np.uint8)
+                                 .reshape(-1, mask_bytes()), axis=1, bitorder="little")
+            self.counts += sign * bits.sum(axis=0, dtype=np.uint16).astype(np.int64)
 
 
 class PeopleStore:

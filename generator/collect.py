@@ -256,7 +256,8 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
         for index, summaries, diags, words, blobs, inputs, whole, sha in parts:
             if sha is not None:
                 hashed(index, sha)
-            lower |= words
+            if cache is None:        # (with one, the cache counts them: ``ParseCache.lower``)
+                lower |= words
             if whole:
                 keep(index, summaries, diags, words, blobs, [inputs])
             else:
@@ -291,7 +292,7 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
             keep(index, [], [], 0, [], [])
     if cache is not None and looked_up:   # (none looked up: discovery found the cache empty)
         cache.prune(set(keys.values()))
-    if cache is not None:     # the words of every file cached, the unreadable ones' none
+    if cache is not None:     # the words of every file cached (an unreadable one has none)
         lower = cache.lower()
     progress.done("parse", count, f"cables from {len(sources)} files ({len(todo)} parsed, "
                                   f"{len(sources) - len(todo)} from the cache)")
@@ -323,10 +324,9 @@ def settle_duplicates(cables: list[Cable]) -> tuple[dict[int, int], list[Diagnos
     ids = [c.id for c in cables]
     twice = {cid for cid, n in Counter(ids).items() if n > 1 and cid}
     by_id: dict[str, list[int]] = defaultdict(list)
-    if twice:
-        for i, cid in enumerate(ids):
-            if cid in twice:
-                by_id[cid].append(i)
+    for i, cid in enumerate(ids):
+        if cid in twice:
+            by_id[cid].append(i)
     version_of: dict[int, int] = {}
     diags = []
     for cid, idx in sorted(by_id.items()):

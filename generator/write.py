@@ -151,13 +151,11 @@ class SiteWriter:
         _check(rel)
         if compare and self.has(rel):
             try:
-                old = f"{self._out}/{rel}"
-                if os.stat(old).st_size == len(data):
-                    with open(old, "rb") as f:
-                        if f.read() == data:
-                            return UNCHANGED
+                same_size = os.stat(f"{self._out}/{rel}").st_size == len(data)
             except OSError:
-                pass
+                same_size = False
+            if same_size and self.previous_bytes(rel) == data:
+                return UNCHANGED
         folder = rel.rpartition("/")[0]
         if folder not in self.made:
             os.makedirs(f"{self._tmp}/{folder}", exist_ok=True)

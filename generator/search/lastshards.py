@@ -37,14 +37,13 @@ class LastShards:
     """The last build's terms (sorted) and their content sums, its shard files as
     ``read(path)`` gives them (None: no such file of the last build) and the fingerprints
     it recorded for them (``recorded(path)``).  ``made`` is set to this build's terms and
-    sums, for the next (``generator.cache.TermSums``)."""
+    sums, for the next (:class:`TermSums`)."""
 
     def __init__(self, names: list[str], sums: np.ndarray,
                  read: Callable[[str], bytes | None], recorded: Callable[[str], bytes | None]):
         self.names, self.sums = names, sums
         self.read, self.recorded = read, recorded
         self.made: tuple[list[str], np.ndarray] | None = None
-        self.reused = 0          # terms whose rows were taken (for tests and profiles)
 
     def sum_of(self, name: str) -> int | None:
         """The term's content sum in the last build (None: it had no such term)."""

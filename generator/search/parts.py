@@ -216,7 +216,6 @@ def _shard_files(index: Index, jobs: int, wanted, firsts: list[str],
             select[t] = False
     if last is not None:
         last.made = (names, content) if content is not None else None
-        last.reused += len(kept_rows)
     encoded = index.terms(jobs, select)
     tier = _postings.TIER
     several = np.flatnonzero(ndocs > tier)           # the terms with more than one tier
@@ -224,20 +223,22 @@ def _shard_files(index: Index, jobs: int, wanted, firsts: list[str],
     def tier_print(t: int, path: str) -> bytes | None:
         return None if content is None else _tier_print(names[t], int(content[t]), path)
 
-    def files_of(k: int, terms, kept: dict | None = None) -> list[tuple[str, bytes | None]]:
-        """The shard's files, its last (the shard itself) made; a tier of a term whose
-        row is ``kept`` (by term number) comes with no bytes (the last build's stays)."""
+    def files_of(k: int, terms, kept: dict | None = None) -> list[tuple[str, int, bytes | None]]:
+        """The shard's files as (path, term number, bytes), its last the shard itself (its
+        first term's number); a tier of a term whose row is ``kept`` (by term number)
+        comes with no bytes (the last build's stays)."""
         rows, out = [], []
         for i, t in enumerate(range(starts[k], ends[k])):
             if kept and t in kept:
                 rows.append(kept[t])
-                out.extend((f"{ROOT}/t/{files[k]}/{i}-{n}.js", None) for n in range(1, kept[t][2]))
+                out.extend((f"{ROOT}/t/{files[k]}/{i}-{n}.js", t, None) for n in range(1, kept[t][2]))
                 continue
             term = next(terms)
             rows.append([term.term, term.docs, len(term.tiers), term.tiers[0]])
             for n, part in enumerate(term.tiers[1:], 1):
-                out.append((f"{ROOT}/t/{files[k]}/{i}-{n}.js", _js("tier", f"{files[k]}/{i}-{n}", part)))
-        out.append((f"{ROOT}/t/{files[k]}.js", _js("shard", files[k], rows)))
+                out.append((f"{ROOT}/t/{files[k]}/{i}-{n}.js", t,
+                            _js("tier", f"{files[k]}/{i}-{n}", part)))
+        out.append((f"{ROOT}/t/{files[k]}.js", starts[k], _js("shard", files[k], rows)))
         return out
 
     shard_made: dict[int, dict] = {}      # the last shard made after all, by number
@@ -247,17 +248,16 @@ def _shard_files(index: Index, jobs: int, wanted, firsts: list[str],
             only = np.zeros(len(names), dtype=bool)
             only[starts[k]:ends[k]] = True
             shard_made.clear()                # its tiers are asked for one after another
-            shard_made[k] = dict(files_of(k, index.terms(1, only)))
+            shard_made[k] = {path: data for path, _, data in files_of(k, index.terms(1, only))}
         return shard_made[k][path]
 
     for k, (a, z) in enumerate(zip(starts, ends)):
         if want[k]:
             made = files_of(k, encoded, kept_rows)
-            for path, data in made[:-1]:
-                t = a + int(path.rsplit("/", 1)[1].split("-")[0])
+            for path, t, data in made[:-1]:
                 yield path, tier_print(t, path), _ready(data) if data is not None else \
                     partial(later, k, path)
-            yield made[-1][0], prints[k], _ready(made[-1][1])
+            yield made[-1][0], prints[k], _ready(made[-1][2])
             continue
         for t in several[np.searchsorted(several, a):np.searchsorted(several, z)].tolist():
             for n in range(1, -(-int(ndocs[t]) // tier)):
