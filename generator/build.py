@@ -31,8 +31,9 @@ except ImportError:       # Windows
 from . import config as config_mod
 from . import forked, urls
 from .forked import release_free_memory
-from .cache import (AnalysisCache, FileHashes, ParseCache, PeopleStore, RelatedCache, RenderCache,
-                    TermCache, render_salt)
+from .cache import ParseCache
+from .kept import (AnalysisCache, FileHashes, PeopleStore, RelatedCache, RenderCache, TermCache,
+                   render_salt)
 from .collect import collect
 from .diagnostics import Report, error, warning
 from .markup import parse_page
@@ -49,7 +50,7 @@ from .render import (bytes_digest, cable_fingerprints, context, fingerprint, for
 from .search import search_parts
 from .search.lastshards import LastShards, TermSums
 from .search.runs import RunStore
-from .site import index_people, resolve_shared
+from .site import index_pages, resolve_shared
 from .theme import load as load_theme
 from .write import SiteWriter, Staged, unsafe_output
 
@@ -413,7 +414,7 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
             # is started (0.7 s of a rebuild at 250,000 cables before it)
             if hashes is not None:
                 hashes.save()
-            index_people(site)
+            index_pages(site)
             kept = RelatedCache(cache_dir / "related.pickle", fresh=clean) \
                 if cache_dir is not None else None
             site.related, answers, _ = related_all(site, kept.known if kept else None, jobs)

@@ -14,10 +14,11 @@ import pickle
 from bisect import bisect_right
 from hashlib import blake2b
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .cache import (CableStore, MemoryStore, ParseCache, PeopleStore, cable_digest, code_version,
-                    file_key)
+from .cache import CableStore, MemoryStore, ParseCache, cable_digest, code_version, file_key
+from .kept import PeopleStore
 from .cables import parse_record
 from .diagnostics import Diagnostic, error, warning
 from .discover import SourceFile, read_ahead, remember
@@ -152,47 +153,67 @@ class Parsed:
 
 
 class PeopleInputs:
-    """Each cable's ``people_input``, in order, kept pickled (a list per file, or per part
-    of a big file) and unpickled a file at a time each time they are read.  ``counts``:
-    how many cables each list holds (None: not known without unpickling it)."""
+    """Each cable's ``people_input``, in order, kept pickled and unpickled a list at a time
+    each time they are read.  ``blobs[j]`` is a pickled list (of a file this build parsed,
+    or of part of a big one) or the key of a file whose lists are in the parse cache
+    (``rows(keys)`` reads them: ``cache.PeopleRows``).  A rebuild reads only the files of
+    the cables whose people it decides again: with every entry of the cache, their inputs
+    were 160 of the 333 MB read at 250,000 cables, and held till the end.  ``counts``: how
+    many cables each item holds (None: not known without unpickling it)."""
 
-    def __init__(self, blobs: list[bytes], counts: list[int | None] | None = None) -> None:
+    def __init__(self, blobs: list[bytes | str], counts: list[int | None] | None = None,
+                 rows: Callable[[list[str]], dict[str, list[bytes]]] | None = None) -> None:
         self.blobs = blobs
         self.counts = counts if counts is not None else [None] * len(blobs)
+        self.rows = rows
         self.starts: list[int] | None = None
 
     def __iter__(self):
-        for blob in self.blobs:
-            yield from pickle.loads(blob)
+        for a in range(0, len(self.blobs), 500):
+            part = self.blobs[a:a + 500]
+            cached = self._cached(part)
+            for item in part:
+                yield from self._items(item, cached)
+
+    def _cached(self, items: list[bytes | str]) -> dict[str, list[bytes]]:
+        keys = [k for k in items if isinstance(k, str)]
+        return self.rows(keys) if keys else {}
+
+    @staticmethod
+    def _items(item: bytes | str, cached: dict[str, list[bytes]]) -> list:
+        if not isinstance(item, str):
+            return pickle.loads(item)
+        return [x for blob in cached[item] for x in pickle.loads(blob)]
 
     def at(self, places: list[int]) -> list:
-        """The inputs of the cables at these places, unpickling only the lists that hold
-        them."""
+        """The inputs of the cables at these places, unpickling (and reading from the
+        cache) only the lists that hold them."""
         if not places:
             return []
         starts = self._starts()
-        found: dict[int, object] = {}
         want = sorted(set(places))
+        held = sorted({bisect_right(starts, p) - 1 for p in want})
+        cached = self._cached([self.blobs[j] for j in held])
+        found: dict[int, object] = {}
         k = 0
-        while k < len(want):
-            j = bisect_right(starts, want[k]) - 1
-            items = pickle.loads(self.blobs[j])
+        for j in held:
+            items = self._items(self.blobs[j], cached)
             end = starts[j] + len(items)
-            if end <= want[k]:
-                raise IndexError(f"no cable at {want[k]}")
             while k < len(want) and want[k] < end:
                 found[want[k]] = items[want[k] - starts[j]]
                 k += 1
+        if k < len(want):
+            raise IndexError(f"no cable at {want[k]}")
         return [found[p] for p in places]
 
     def _starts(self) -> list[int]:
-        """Where each list's cables start (counting, once, those of lists of unknown
+        """Where each item's cables start (counting, once, those of items of unknown
         length)."""
         if self.starts is None:
             self.starts, at = [], 0
             for j, (blob, n) in enumerate(zip(self.blobs, self.counts)):
                 if n is None:
-                    self.counts[j] = n = len(pickle.loads(blob))
+                    self.counts[j] = n = len(self._items(blob, self._cached([blob])))
                 self.starts.append(at)
                 at += n
         return self.starts
@@ -208,7 +229,8 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     progress = progress or Silent()
     done: dict[int, tuple[list[Cable], list[Diagnostic]]] = {}   # index -> summaries, problems
     full: dict[int, list[bytes]] = {}        # index -> full cables pickled, without a cache
-    people: dict[int, list[bytes]] = {}      # index -> its cables' people inputs pickled
+    # index -> its cables' people inputs pickled, or the file's key in the cache
+    people: dict[int, list[bytes] | str] = {}
     split: dict[int, tuple[list[Cable], list[int], list[bytes], list[bytes]]] = {}  # big files
     lower = 0           # common words in lower case (``common_mask``), without a cache
     keys = {index: file_key(src.path, src.sha256) for index, src in enumerate(sources)
@@ -229,8 +251,8 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     # files cached are counted by the cache itself (``ParseCache.lower``), not read here
     for key, hit in cache.found(list(where)) if cache is not None else ():
         index = where.pop(key)
-        done[index] = (hit[0], hit[1])
-        people[index] = hit[2]
+        done[index] = hit
+        people[index] = key
     todo += [(index, sources[index]) for index in where.values()]
     todo.sort(key=lambda item: item[0])
 
@@ -249,7 +271,7 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
         if cache is None:
             full[index] = blobs
         elif index in keys:       # not: a file that could not be read (no hash)
-            cache.put(keys[index], blobs, (summaries, diags, inputs), words)
+            cache.put(keys[index], blobs, (summaries, diags), words, inputs)
 
     def take(parts: list[Part]) -> None:
         nonlocal count, lower
@@ -294,6 +316,9 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
         cache.prune(set(keys.values()))
     if cache is not None:     # the words of every file cached (an unreadable one has none)
         lower = cache.lower()
+        # committed before the people process is forked (``people_started``), which reads
+        # the cached files' people inputs: no reader waits on this process's writes
+        cache.close()
     progress.done("parse", count, f"cables from {len(sources)} files ({len(todo)} parsed, "
                                   f"{len(sources) - len(todo)} from the cache)")
     order = [index for index in range(len(sources)) if index in done]
@@ -306,10 +331,18 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     else:
         store = MemoryStore()
         store.blobs = [b for index in order for b in full[index]]
-    counts = [len(done[index][0]) if len(people[index]) == 1 else None
-              for index in order for _ in people[index]]
+    blobs: list[bytes | str] = []
+    counts: list[int | None] = []
+    for index in order:
+        held = people[index]
+        if isinstance(held, str) or len(held) == 1:
+            blobs.append(held if isinstance(held, str) else held[0])
+            counts.append(len(done[index][0]))
+        else:
+            blobs += held
+            counts += [None] * len(held)
     return Parsed(cables, store, digests, diags, common_in_mask(lower),
-                  PeopleInputs([b for index in order for b in people[index]], counts))
+                  PeopleInputs(blobs, counts, cache.people() if cache is not None else None))
 
 
 def fullness(c: Cable) -> tuple:

@@ -194,8 +194,8 @@ class _Pickler(pickle.Pickler):
             return _view, (obj.digest,)
         if t is Cable:
             return _cable, (cable_digest(obj),)
-        if t is PersonRef or t is Person:        # frozen, slotted
-            return _person, (t.__name__, *[getattr(obj, f) for f in t.__slots__])
+        if t is PersonRef or t is Person:        # named tuples
+            return _person, (t.__name__, *obj)
         return NotImplemented
 
 

@@ -487,7 +487,7 @@ def test_a_first_build_hashes_the_cables_as_it_parses_them(tmp_path, monkeypatch
     them, the table of hashes is filled as discovery fills it, and the next build reads
     none of them; the site is the one a build whose discovery hashed them makes."""
     from generator import discover as discover_mod
-    from generator.cache import FileHashes
+    from generator.kept import FileHashes
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     cables = sorted((content / "cables").glob("*.txt"))
@@ -760,7 +760,7 @@ def test_a_rebuild_makes_its_search_index_and_exports_apart_and_writes_what_one_
 
 def _fingerprints(cache: Path) -> dict[str, bytes]:
     """The pages' and files' fingerprints a build recorded for the next."""
-    from generator.cache import read_pickle
+    from generator.kept import read_pickle
     _, _, paths, prints, _ = read_pickle(cache / "pages.pickle")
     return dict(zip(paths.split("\n"), (prints[k:k + 16] for k in range(0, len(prints), 16))))
 

@@ -65,8 +65,9 @@ def test_pruned_files_lose_their_cables_and_a_missing_row_says_what_to_do(tmp_pa
     sources = _seeds()
     cache = ParseCache(tmp_path / "parse.sqlite")
     col = collect(sources, cache=cache)
-    cache.prune({file_key(sources[0].path, sources[0].sha256)})
     cache.close()
+    again = ParseCache(tmp_path / "parse.sqlite")
+    collect(sources[:1], cache=again)          # the others pruned
     assert col.full(0).id
     with pytest.raises(LookupError, match="--clean"):
         col.full(1)
@@ -134,15 +135,16 @@ def _lower_with_cache(path, sources, **found) -> tuple[frozenset, "ParseCache"]:
     return lower, cache
 
 
-def _keys_kept(path) -> tuple[set, set, set]:
-    """The keys of the entries, of the words and of the full cables in the cache."""
+def _keys_kept(path) -> tuple[set, set, set, set]:
+    """The keys of the entries, of the words, of the full cables and of the people inputs
+    in the cache."""
     import sqlite3
     from generator.cache import cables_path
     entries, cables = sqlite3.connect(path), sqlite3.connect(cables_path(path))
     try:
         return tuple({k for (k,) in db.execute(sql)} for db, sql in (
             (entries, "SELECT key FROM parsed"), (entries, "SELECT key FROM words"),
-            (cables, "SELECT DISTINCT key FROM cables")))
+            (cables, "SELECT DISTINCT key FROM cables"), (cables, "SELECT key FROM people")))
     finally:
         entries.close()
         cables.close()
@@ -160,12 +162,14 @@ def test_cables_saved_without_their_entry_are_pruned_next_time(tmp_path, scan_fr
     _lower_with_cache(path, sources)
     cables = sqlite3.connect(cables_path(path))
     cables.execute("INSERT INTO cables VALUES ('gone', 0, x'00')")
+    cables.execute("INSERT INTO people VALUES ('gone', x'00')")
+    cables.execute("INSERT INTO people VALUES ('no cables', x'00')")
     cables.execute("INSERT OR REPLACE INTO saving VALUES (0, 1)")     # stopped there
     cables.commit()
     cables.close()
-    assert "gone" in _keys_kept(path)[2]
+    assert "gone" in _keys_kept(path)[2] and {"gone", "no cables"} <= _keys_kept(path)[3]
     _lower_with_cache(path, sources, scan_from=scan_from)
-    assert _keys_kept(path) == ({file_key(s.path, s.sha256) for s in sources},) * 3
+    assert _keys_kept(path) == ({file_key(s.path, s.sha256) for s in sources},) * 4
     again = sqlite3.connect(cables_path(path))
     assert again.execute("SELECT now FROM saving").fetchall() == [(0,)]
     again.close()
@@ -223,7 +227,7 @@ def test_the_common_words_are_counted_as_files_come_and_go(tmp_path, scan_from):
             found += found[:1]
         lower, cache = _lower_with_cache(path, found, scan_from=scan_from)
         assert lower == parse_sources(found).lower, step
-        assert _keys_kept(path) == ({file_key(f.path, f.sha256) for f in found},) * 3, step
+        assert _keys_kept(path) == ({file_key(f.path, f.sha256) for f in found},) * 4, step
         saved, again = _counts_saved(path)
         assert (saved == again).all(), step
         assert int(saved.max()) <= len(found) and saved.sum() > 0
@@ -314,27 +318,3 @@ def test_a_file_named_twice_is_taken_once_from_the_cache_and_parsed_again(tmp_pa
     assert len(col.cables) == 6 and col.cables[5] == col.cables[0]
     assert col.cables[5] is not col.cables[0]
     assert (again.hits, again.misses) == (5, 1)
-
-
-def test_page_fingerprints_are_read_back_as_saved_for_the_same_site_and_code(tmp_path):
-    """The pages' fingerprints are saved as one string of paths and one of digests; a
-    digest of another length or a path with a line break is left out rather than shift
-    every digest after it, and another build's site or other code reads nothing."""
-    from generator.cache import RenderCache
-    path = tmp_path / "pages.pickle"
-    first = RenderCache(path, "token", "salt")
-    assert first.old == {} and first.lists is None
-    first.new = {f"cable/{k}.html": bytes([k % 256]) * 16 for k in range(1000)}
-    first.new.update({"odd\nname.html": b"x" * 16, "short.html": b"x" * 8, "é/ü.html": b"y" * 16})
-    first.lists = ("validity", {"tag/A.html": ((1, 2), None)})
-    first.save("token")
-    again = RenderCache(path, "token", "salt")
-    want = {p: d for p, d in first.new.items() if p not in ("odd\nname.html", "short.html")}
-    assert again.old == want and list(again.old) == list(want) and again.lists == first.lists
-    for token, salt in (("other", "salt"), ("token", "other")):
-        other = RenderCache(path, token, salt)
-        assert other.old == {} and other.lists is None
-    assert RenderCache(path, "token", "salt", fresh=True).old == {}
-    empty = RenderCache(tmp_path / "empty.pickle", "t", "salt")
-    empty.save("t")
-    assert RenderCache(tmp_path / "empty.pickle", "t", "salt").old == {}

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from generator import discover as discover_mod
-from generator.cache import FileHashes
+from generator.kept import FileHashes
 from generator.discover import discover
 
 

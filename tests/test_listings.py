@@ -55,8 +55,8 @@ def test_a_person_and_their_companions_are_signed_by_a_digest():
     from generator.model import Person
     p = Person("smith", "John Smith", ("Ambassador",), ("John Smith", "Smith"), 3)
     co = (("jones", 2, "Ann Jones"),)
-    assert digest(p, co) == digest(replace(p), tuple(co)) and len(digest(p, co)) == 16
-    assert digest(p, co) != digest(replace(p, cables=4), co) != digest(p, ())
+    assert digest(p, co) == digest(p._replace(), tuple(co)) and len(digest(p, co)) == 16
+    assert digest(p, co) != digest(p._replace(cables=4), co) != digest(p, ())
 
 
 def _listing(key: str, sign, pages: int, planned: list) -> Listing:
@@ -144,7 +144,7 @@ def test_a_person_s_list_changes_with_a_companion_s_name(tmp_path):
     key, co = next((p.key, co) for p in site.persons.values()
                    if (co := site.co_persons.get(p.key)) and co[0][0] in site.persons)
     other = site.persons[co[0][0]]
-    site.persons[other.key] = replace(other, name=other.name + " Jr.")
+    site.persons[other.key] = other._replace(name=other.name + " Jr.")
     again, _ = routes(site, last)
     lists = next(p for p in again.parts if isinstance(p, ListRoutes))
     planned = {item.key for item, kept in zip(lists.listings, lists.kept) if not kept}
@@ -217,7 +217,7 @@ def test_a_rebuild_plans_the_lists_a_new_cable_joins_and_no_other(tmp_path, monk
     # a page of a list not planned again, but without the fingerprint of the last build
     # (a page rendered with a warning is not recorded), is rendered: its list is planned
     # when the page is asked for
-    from generator.cache import RenderCache, read_pickle
+    from generator.kept import RenderCache, read_pickle
     salt, token = read_pickle(cache / "pages.pickle")[:2]
     pages = RenderCache(cache / "pages.pickle", token, salt)
     origin = next(p for p in sorted(pages.old) if p.startswith("origin/") and p.count(".") == 1

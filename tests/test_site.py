@@ -44,20 +44,23 @@ def _made_apart(site) -> dict[str, bytes]:
 @pytest.mark.corpus
 def test_the_search_index_and_the_exports_are_made_from_the_shared_site_alone():
     """A rebuild makes the search index and the exports in a process forked from
-    ``resolve_shared``'s site, before ``index_people`` fills in the people's indexes, the
-    subject terms and the subject lines A-Z (``build._alongside``): what they make must not
-    depend on those."""
+    ``resolve_shared``'s site, before ``index_pages`` fills in the lists by tag, origin,
+    classification and date, the people's indexes, the subject terms and the subject lines
+    A-Z (``build._alongside``): what they make must not depend on those."""
     from generator.collect import collect
     from generator.config import Config
     from generator.discover import discover
-    from generator.site import index_people, resolve, resolve_shared
+    from generator.site import index_pages, resolve, resolve_shared
     sources, _ = discover([CORPUS])
     col = collect(sources)
     site = resolve_shared(col, Config())
     assert site.person_cables == {} and site.co_persons == {} and site.terms == {} \
         and site.subjects == []
+    assert site.tags == site.origins == site.classifications == site.years == {}
     shared = _made_apart(site)
-    index_people(site)
+    index_pages(site)
+    assert len(site.tags) > 100 and len(site.origins) > 50 and len(site.years) > 10
+    assert len(site.classifications) > 2
     assert len(site.person_cables) > 500 and len(site.co_persons) > 500 and len(site.terms) > 500
     assert len(site.subjects) > 500
     assert _made_apart(site) == shared
@@ -66,3 +69,5 @@ def test_the_search_index_and_the_exports_are_made_from_the_shared_site_alone():
     whole = resolve(col, Config())
     assert (whole.person_cables, whole.co_persons, whole.terms, whole.subjects) == \
         (site.person_cables, site.co_persons, site.terms, site.subjects)
+    assert (whole.tags, whole.origins, whole.classifications, whole.years) == \
+        (site.tags, site.origins, site.classifications, site.years)

@@ -10,7 +10,7 @@ and cables counted, and each cable's rows.  A rebuild counts in the new cables' 
 and out the removed ones', decides the new cables and those naming a surname whose facts
 changed, and makes again the persons and the cables' rows those decisions touch.  What it
 reads of earlier decisions (each cable's record, and which cables name a surname) comes
-from a store (``cache.PeopleStore``); starting from an empty ledger is resolving the
+from a store (``kept.PeopleStore``); starting from an empty ledger is resolving the
 whole collection, the same code.  Editors' rules (people.toml) come first.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from hashlib import blake2b
 from typing import Callable, Hashable, Iterable, Protocol
 
-from ..model import Cable, Person, PersonRef
+from ..model import Cable, Person, PersonRef, make_person, make_person_ref
 from .decide import (Decided, Ident, assign_slugs, decide, depends_on, full_keys, is_dropped,
                      person_name, person_row, ref_row, slugify)
 from .editorial import Editorial
@@ -39,7 +39,7 @@ class Store(Protocol):
 
 
 class Keeper(Store, Protocol):
-    """A store that also keeps the ledger itself (``cache.PeopleStore``)."""
+    """A store that also keeps the ledger itself (``kept.PeopleStore``)."""
     def ledger(self, salt: str) -> "Ledger | None": ...
     def save(self, ledger: "Ledger", changes: "Changes", keys: list) -> None: ...
 
@@ -328,8 +328,8 @@ def people_objects(rows: tuple[list[tuple], list[tuple[tuple, ...]]]) -> tuple[
         dict[str, Person], list[tuple[PersonRef, ...]]]:
     """What :func:`resolve_rows` gives, as persons by key and each cable's ``PersonRef``s."""
     persons, refs = rows
-    return ({p[0]: Person(*p) for p in persons},
-            [tuple([PersonRef(*r) for r in cable]) if cable else () for cable in refs])
+    return ({p[0]: make_person(p) for p in persons},
+            [tuple(map(make_person_ref, cable)) if cable else () for cable in refs])
 
 
 def people_digests(refs: list[tuple[tuple, ...]]) -> list[bytes]:

@@ -21,8 +21,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..cache import read_pickle, write_pickle
-
+from ..kept import read_pickle, write_pickle
 _CALL = re.compile(rb"cablesearch\.shard\((.*)\);\n", re.S)
 
 

@@ -148,8 +148,8 @@ def search_parts(site: Site, words: dict | None = None, jobs: int = 1, cache=Non
     """Every file of the search index, as (path, fingerprint, make): ``make()`` gives the
     bytes, and equal fingerprints (None: unknown) give equal bytes, so a rebuild keeps a
     result card it wrote before without reading its cable.  ``words``: word -> term from
-    earlier builds (:class:`generator.cache.TermCache`), filled with new words;
-    ``cache``: documents analysed before (:class:`generator.cache.AnalysisCache`);
+    earlier builds (:class:`generator.kept.TermCache`), filled with new words;
+    ``cache``: documents analysed before (:class:`generator.kept.AnalysisCache`);
     ``store``: the postings of runs of documents kept before (:class:`.runs.RunStore`);
     ``wanted(path, fingerprint)``: whether the build will make the file (None: every
     file), so the cards it will make are made beforehand on ``jobs`` processes;

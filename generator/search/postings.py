@@ -572,7 +572,7 @@ def analyse(docs: list, words: dict | None = None, jobs: int = 1, cache=None,
     and a ``fingerprint``, in index order), numbered by ``numbers.blocks``, analysed a
     run of blocks (:func:`runs`) at a time on ``jobs`` forked processes when there are
     enough documents; ``words`` (word -> term) is used and filled as in
-    :class:`Analyzer`; ``cache`` (:class:`generator.cache.AnalysisCache`) gives the
+    :class:`Analyzer`; ``cache`` (:class:`generator.kept.AnalysisCache`) gives the
     analysis of documents seen before and takes the new ones; ``store`` keeps the
     postings of each run (a run with a key, with a cache): a rebuild reads the runs it
     has and analyses the others.  The result is the same for any ``jobs`` and with or

@@ -1,4 +1,4 @@
-"""People kept between builds (``people.resolve.Ledger`` with ``cache.PeopleStore``): a
+"""People kept between builds (``people.resolve.Ledger`` with ``kept.PeopleStore``): a
 rebuild decides again only the cables whose people can have changed, and gives what
 resolving the whole collection afresh gives."""
 from __future__ import annotations
@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from generator.cache import PeopleStore
+from generator.kept import PeopleStore
 from generator.model import Mention
 from generator.people.editorial import Editorial
 from generator.people.editorial import parse as parse_editorial
@@ -168,14 +168,28 @@ def test_inputs_at_places_are_those_read_in_order():
     import pickle
     from generator.collect import PeopleInputs
     lists = [[f"c{n}-{k}" for k in range(n % 4)] for n in range(40)]
-    counts = [len(x) if n % 3 else None for n, x in enumerate(lists)]
-    inputs = PeopleInputs([pickle.dumps(x) for x in lists], counts)
+    # every fifth list is a cached file's (by its key, its length known), whose lists are
+    # read only when asked
+    cached = {f"key{n}": [pickle.dumps(x[:1]), pickle.dumps(x[1:])]
+              for n, x in enumerate(lists) if n % 5 == 0}
+    counts = [len(x) if n % 3 or n % 5 == 0 else None for n, x in enumerate(lists)]
+    asked: list[list[str]] = []
+
+    def rows(keys):
+        asked.append(keys)
+        return {k: cached[k] for k in keys}
+    inputs = PeopleInputs([f"key{n}" if n % 5 == 0 else pickle.dumps(x)
+                           for n, x in enumerate(lists)], counts, rows)
     every = list(inputs)
-    assert len(every) == sum(map(len, lists))
+    assert every == [i for x in lists for i in x]
     rng = random.Random(3)
     for _ in range(20):
         places = rng.sample(range(len(every)), rng.randint(1, 12))
+        asked.clear()
         assert inputs.at(places) == [every[p] for p in places]
+        holding = {f"key{n}" for n, x in enumerate(lists) for k in range(len(x))
+                   if n % 5 == 0 and f"c{n}-{k}" in {every[p] for p in places}}
+        assert sorted(k for keys in asked for k in keys) == sorted(holding)
     assert inputs.at(list(range(len(every)))) == every and inputs.at([]) == []
     with pytest.raises(IndexError):
         inputs.at([len(every)])

@@ -47,7 +47,7 @@ def test_the_term_sums_are_read_back_as_saved_or_not_at_all(tmp_path):
     """The search index's terms and sums are kept as saved; none known, or a term with
     a line break (which would shift every term after it), none are kept; a file that is
     not theirs is started afresh."""
-    from generator.cache import write_pickle
+    from generator.kept import write_pickle
     path = tmp_path / "search-sums.pickle"
     sums = np.array([1, 2**64 - 1, 3], dtype=np.uint64)
     TermSums(path).save((["a", "b c", "d"], sums))

@@ -152,7 +152,7 @@ def test_search_page_and_box(built):
 
 def test_words_analysed_once_across_builds(tmp_path, monkeypatch):
     """The word -> term cache of one build serves the next, and changes no byte."""
-    from generator.cache import TermCache
+    from generator.kept import TermCache
     from generator.search import pipeline
     from tests.test_build import digest
     cache = tmp_path / "cache"
@@ -177,7 +177,7 @@ def built_without_cache(tmp_path, monkeypatch):
 
 
 def test_term_cache_starts_afresh_when_the_pipeline_changes(tmp_path, monkeypatch):
-    from generator import cache as cache_mod
+    from generator import kept as cache_mod
     c = cache_mod.TermCache(tmp_path / "t.pickle")
     c.terms["kosovo's"] = "kosovo"
     c.save()
@@ -220,7 +220,7 @@ def test_documents_analysed_once_across_builds(tmp_path, monkeypatch, jobs):
     import shutil
     import sqlite3
     import generator.search.numbers as numbers
-    from generator.cache import AnalysisCache
+    from generator.kept import AnalysisCache
     from tests.test_build import _new_cable, digest
     monkeypatch.setattr(numbers, "PART", 2)
     content = tmp_path / "content"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from generator.cache import AnalysisCache
+from generator.kept import AnalysisCache
 from generator.search import numbers, postings, runs
 from generator.search.runs import RunStore, TermTable
 

@@ -1,0 +1,27 @@
+"""What a build keeps for the next one besides the parse cache (``generator.kept``)."""
+from __future__ import annotations
+
+from generator.kept import RenderCache
+
+
+def test_page_fingerprints_are_read_back_as_saved_for_the_same_site_and_code(tmp_path):
+    """The pages' fingerprints are saved as one string of paths and one of digests; a
+    digest of another length or a path with a line break is left out rather than shift
+    every digest after it, and another build's site or other code reads nothing."""
+    path = tmp_path / "pages.pickle"
+    first = RenderCache(path, "token", "salt")
+    assert first.old == {} and first.lists is None
+    first.new = {f"cable/{k}.html": bytes([k % 256]) * 16 for k in range(1000)}
+    first.new.update({"odd\nname.html": b"x" * 16, "short.html": b"x" * 8, "é/ü.html": b"y" * 16})
+    first.lists = ("validity", {"tag/A.html": ((1, 2), None)})
+    first.save("token")
+    again = RenderCache(path, "token", "salt")
+    want = {p: d for p, d in first.new.items() if p not in ("odd\nname.html", "short.html")}
+    assert again.old == want and list(again.old) == list(want) and again.lists == first.lists
+    for token, salt in (("other", "salt"), ("token", "other")):
+        other = RenderCache(path, token, salt)
+        assert other.old == {} and other.lists is None
+    assert RenderCache(path, "token", "salt", fresh=True).old == {}
+    empty = RenderCache(tmp_path / "empty.pickle", "t", "salt")
+    empty.save("t")
+    assert RenderCache(tmp_path / "empty.pickle", "t", "salt").old == {}
