@@ -1,16 +1,17 @@
-"""The parse cache: parsed cables by (file content, parser code), in one SQLite file.
+"""The parse cache: parsed cables by (file content, parser code), in two SQLite files.
 
-A rebuild re-parses only the files whose bytes changed; a change to the parser's
-own code (or its data) changes every key, so a stale cache is never used.  A file's
-entry holds its cables' summaries (what the collection-wide stages need), problems
-and what people resolution needs of its cables (pickled); each full cable is a row of
-its own, loaded by :class:`CableStore` when its text is needed.  The common words each
-file writes in lower case (a ``common_mask``) are rows of their own too, and the
-collection's union is kept as a count of files per word, updated with the files that
+A rebuild re-parses only the files whose bytes changed; a change to the parser's own
+code (or its data) changes every key, so a stale cache is never used.  A file's entry
+holds its cables' summaries (what the collection-wide stages need) and problems
+(pickled); each full cable is a row of its own, loaded by :class:`CableStore` when its
+text is needed, and what people resolution needs of a file's cables is a row too, read
+by :class:`PeopleRows` only for the cables whose people are decided again.  The common
+words each file writes in lower case (a ``common_mask``) are rows of their own too, and
+the collection's union is kept as a count of files per word, updated with the files that
 come and go (:meth:`ParseCache.lower`), so a rebuild reads no file's words but theirs.
-The full cables are in a second SQLite file beside the first (``-cables``): every
-build reads every entry, and with the full cables in the same file the entries' pages
-would be spread over all of it.
+The full cables and the people rows are in a second SQLite file beside the first
+(``-cables``): every build reads every entry, and with the full cables in the same file
+the entries' pages would be spread over all of it.
 """
 from __future__ import annotations
 

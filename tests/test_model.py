@@ -46,3 +46,21 @@ def test_cables_and_summaries_come_back_from_a_pickle_as_they_were():
         assert all(type(m) is Mention for m in back.mentions) and \
             [m.evidence for m in back.mentions] == [m.evidence for m in c.mentions]
     assert sum(bool(c.paragraphs) for c in fulls) > 50
+
+
+def test_persons_are_named_tuples_that_come_back_from_a_pickle_as_they_were():
+    """``Person`` and ``PersonRef`` are made in C from a resolved row (``make_person``,
+    ``make_person_ref``) and pickle as that call: same fields, same type."""
+    import copy
+    import pickle
+
+    from generator.model import Person, PersonRef, make_person, make_person_ref
+    person = make_person(("smith", "John Smith", ("Ambassador",), ("John Smith", "Smith"), 3))
+    ref = make_person_ref(("smith", "Smith", (), ("Smith",), (1, 4)))
+    assert person == Person("smith", "John Smith", ("Ambassador",), ("John Smith", "Smith"), 3)
+    assert (ref.key, ref.name, ref.forms, ref.paragraphs) == ("smith", "Smith", ("Smith",), (1, 4))
+    for value in (person, ref, (ref, ref)):
+        back = pickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        assert back == value and type(back) is type(value)
+        assert copy.deepcopy(value) == value
+    assert type(pickle.loads(pickle.dumps(ref))) is PersonRef
