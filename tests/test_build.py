@@ -281,6 +281,31 @@ def test_large_indexes_split_by_letter_and_sitemap_parts(tmp_path, monkeypatch):
     assert all(f'href="{p.name}"' in page for p in parts)
 
 
+@pytest.mark.parametrize("apart", [False, True])
+def test_people_resolved_afresh_from_the_parse_cache_match_a_full_build(tmp_path, monkeypatch,
+                                                                         apart):
+    """With the people's ledger gone (a change to the resolving code or to people.toml
+    does the same) and every file in the parse cache, the people are resolved afresh
+    from the cached files' people inputs, read back from the cache by file, in this
+    process or in the people process: the site is a clean build's, people pages included."""
+    from generator import collect as collect_mod
+    if apart:
+        monkeypatch.setattr(collect_mod, "_PEOPLE_APART", 1)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    assert build(content, out, Report(quiet=True), cache_dir=cache).parsed == 5
+    for name in ("people.pickle", "people.sqlite"):
+        (cache / name).unlink()
+    _new_cable(content)
+    again = build(content, out, Report(quiet=True), cache_dir=cache)
+    assert again.ok and again.parsed == 1
+    full = tmp_path / "full"
+    build(content, full, Report(quiet=True), cache_dir=tmp_path / "cache2", clean=True)
+    assert digest(full) == digest(out)
+    assert sum(p.startswith("person/") for p in digest(out)) > 20
+
+
 def _new_cable(content: Path) -> None:
     """A new cable (new ID, same people and tags as a seed) in the content folder."""
     text = (content / "cables/000_fedcf07303434e2b.txt").read_text()
