@@ -156,13 +156,11 @@ def index_pages(site: Site) -> None:
     index_people(site, listed)
 
 
-def index_people(site: Site, listed: list[int] | None = None) -> None:
+def index_people(site: Site, listed: list[int]) -> None:
     """Each person's cables, who is named with whom, the terms of the subject lines and
     headings (which leave out people's names), and the subject lines A-Z (``listed``:
     the cables listed, by date)."""
     cables, keys = site.cables, site.keys
-    if listed is None:
-        listed = [i for i in site.order if i not in site.version_of]
     site.subjects = sorted(((c.subject, i) for i in listed if (c := cables[i]).subject),
                            key=lambda s: (s[0].lstrip("\"'(").upper(), keys[s[1]]))
     person_cables = defaultdict(list)
@@ -183,7 +181,7 @@ def index_people(site: Site, listed: list[int] | None = None) -> None:
     rank = [0] * len(cables)
     for r, i in enumerate(site.order):
         rank[i] = r
-    site.terms = subject_terms(cables, _subject_candidates(cables, listed), site.persons, rank)
+    site.terms = subject_terms(_subject_candidates(cables, listed), site.persons, rank)
 
 
 def _subject_candidates(cables: list[Cable], listed: list[int]) -> list[tuple[str, str, int, int | None]]:
@@ -193,13 +191,12 @@ def _subject_candidates(cables: list[Cable], listed: list[int]) -> list[tuple[st
     return [(tk, shown, i, k) for i in listed for tk, shown, k in cables[i].subject_terms]
 
 
-def subject_terms(cables: list[Cable], candidates: list[tuple[str, str, int, int | None]],
-                  persons: dict[str, Person], rank: list[int] | None = None) -> dict[str, dict]:
+def subject_terms(candidates: list[tuple[str, str, int, int | None]],
+                  persons: dict[str, Person], rank: list[int]) -> dict[str, dict]:
     """Terms from subject lines and section headings (``_subject_candidates``); people's
     names are left to the people pages.  Each term's cables in the order of
-    :func:`_sort_key` (``rank``: each cable's place in ``Site.order``, which is that
-    order, saves making the key again: 0.6 s at 250,000 cables)."""
-    by = rank.__getitem__ if rank is not None else (lambda i: _sort_key(cables[i]))
+    :func:`_sort_key`, by ``rank``: each cable's place in ``Site.order``, which is that
+    order (making the key again took 0.6 s at 250,000 cables)."""
     people = {surname_key(f) for p in persons.values() for f in p.aliases}
     forms: dict[str, Counter] = defaultdict(Counter)
     items: dict[str, dict[int, list[int]]] = defaultdict(dict)
@@ -211,5 +208,5 @@ def subject_terms(cables: list[Cable], candidates: list[tuple[str, str, int, int
         if k is not None:
             where.append(k)
     return {tk: {"name": max(forms[tk], key=lambda f: (forms[tk][f], f)),
-                 "items": sorted(v.items(), key=lambda kv: by(kv[0]))}
+                 "items": sorted(v.items(), key=lambda kv: rank[kv[0]])}
             for tk, v in sorted(items.items())}
