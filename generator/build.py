@@ -4,7 +4,7 @@
              -> render -> search index -> exports -> write (atomic)
 
 People across the collection are resolved in a process of their own while resolving
-the site goes on with what needs no people (``collect.people_started``).  On a rebuild
+the site goes on with what needs no people (``resolving.people_started``).  On a rebuild
 that parsed few files, the search index and the exports are made in a process forked
 once the people are resolved, while this one indexes the people, relates the cables,
 plans and renders the pages and writes the feed and the sitemaps (``_alongside``).
@@ -481,6 +481,7 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
             result.alongside.update(took)
             if "apart" in result.memory:
                 result.memory["apart"] = max(result.memory["apart"], peak)
+        col.people.finish()     # its ledger kept (long since: it was kept while rendering)
         if leave is not None:
             leave.append((col, site, writer, pages_cache, hashes, terms))
         if report.failed(strict):
@@ -494,6 +495,7 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
             pages_cache.save(writer.token)
         result.changed, result.unchanged = writer.changed, writer.unchanged
     except BaseException:
+        col.people.cancel()
         if apart is not None:
             apart.cancel()
         writer.abort()

@@ -12,12 +12,11 @@ import hashlib
 import multiprocessing
 import pickle
 from bisect import bisect_right
-from hashlib import blake2b
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .cache import CableStore, MemoryStore, ParseCache, cable_digest, code_version, file_key
+from .cache import CableStore, MemoryStore, ParseCache, cable_digest, file_key
 from .kept import PeopleStore
 from .cables import parse_record
 from .diagnostics import Diagnostic, error, warning
@@ -26,10 +25,9 @@ from .model import Cable, Person, PersonRef, summary
 from .people.editorial import Editorial
 from .people.lexicon import common_in_mask, common_mask
 from .people.inputs import people_input
-from .people.resolve import kept_update, people_objects
-from .forked import release_free_memory
 from .progress import Progress, Silent
 from .readers import read_records
+from .resolving import People, people_started
 from .subjects import candidates
 
 
@@ -374,106 +372,6 @@ def settle_duplicates(cables: list[Cable]) -> tuple[dict[int, int], list[Diagnos
                     + "; both are kept, the fuller text as the primary and this one as another "
                     "version of it", kind="duplicate", path=s.path, record=s.record))
     return version_of, diags
-
-
-_PEOPLE: tuple | None = None      # _rows's arguments, inherited by a forked process
-_PEOPLE_APART = 2000              # cables from which people are resolved in a process apart
-
-
-def people_salt(editorial: Editorial) -> str:
-    """What a kept ledger of people depends on besides the cables: the code of people/
-    and the editors' rules."""
-    rules = repr((tuple((r.name, sorted(r.aliases), r.titles, sorted(r.when.items()))
-                        for r in editorial.persons), sorted(editorial.drop)))
-    return f"{code_version(('people', 'model.py'))}:{blake2b(rules.encode()).hexdigest()[:16]}"
-
-
-def _rows(cables: list[Cable], editorial: Editorial, lower: frozenset[str],
-          inputs: PeopleInputs, digests: list[bytes], kept: PeopleStore | None,
-          send: bool = True) -> tuple[list, list, list[bytes]] | None:
-    """The persons' rows, each cable's rows and their digests (plain tuples, which pickle in
-    C), from the ledger the last build kept, brought up to this collection, or resolved
-    afresh when none was kept or most cables changed (a parser upgrade changes every
-    cable's digest).  None when not ``send`` and ``kept`` holds them (a forked process
-    then sends nothing: the building process reads them from the file)."""
-    ledger, _ = kept_update(kept, people_salt(editorial), cables, digests, inputs.at, lower,
-                            editorial)
-    if kept is not None:
-        kept.close()
-    return ledger.result(digests) if send or kept is None else None
-
-
-def _resolve_rows():
-    return _rows(*_PEOPLE, send=False)
-
-
-def _objects(rows: tuple) -> tuple[dict[str, Person], list[tuple[PersonRef, ...]], list[bytes]]:
-    persons, refs, digests = rows
-    return (*people_objects((persons, refs)), digests)
-
-
-class People:
-    """Persons by key and each cable's ``PersonRef``s: resolved already, or being resolved
-    in a forked process while this one goes on (``result`` waits for them)."""
-
-    def __init__(self, done: tuple | None = None, pool=None, pending=None,
-                 kept: PeopleStore | None = None) -> None:
-        self._done, self._pool, self._pending, self._kept = done, pool, pending, kept
-        self._closed = None      # the pool, told to end (``_let_go``)
-
-    def result(self) -> tuple[dict[str, Person], list[tuple[PersonRef, ...]], list[bytes]]:
-        """(persons by key, each cable's ``PersonRef``s, each cable's ``people_digests``)."""
-        if self._done is None:
-            try:
-                rows = self._pending.get()
-            except BaseException:
-                self.cancel()
-                raise
-            self._let_go()
-            if rows is None:
-                rows = self._kept.result()
-            self._done = _objects(rows)      # made here: the objects pickle in Python
-        return self._done
-
-    def _let_go(self) -> None:
-        """The process has answered: it is told to end and left to end on its own, not
-        waited for (ended and waited for, its memory, written to while resolving, was
-        given back before this process went on: 0.8 s of adding a cable at 250,000).  The
-        pool is kept while these people are: a pool that is freed ends its processes and
-        waits for them."""
-        if self._pool is not None:
-            self._pool.close()
-            self._closed, self._pool = self._pool, None
-
-    def cancel(self) -> None:
-        """Stop the process resolving them, if any (the build failed meanwhile)."""
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
-
-
-def people_started(cables: list[Cable], editorial: Editorial, lower: frozenset[str],
-                   inputs: PeopleInputs, digests: list[bytes],
-                   kept: PeopleStore | None = None) -> People:
-    """People resolved (``_rows``: from the ledger ``kept`` by the last build, when there
-    is one) in a forked process for a large collection, started and not waited for: the
-    stages after parsing that do not need them (most of resolving the site) run meanwhile
-    on the other core.  Apart, its working objects
-    (several times its result's size: groups of mentions per cable) never enter this
-    process's memory, where they would stay fragmented for the rest of the build
-    (10,000 cables: 58 MB kept, against 25 MB for the result alone)."""
-    global _PEOPLE
-    if len(cables) < _PEOPLE_APART or "fork" not in multiprocessing.get_all_start_methods():
-        return People(_objects(_rows(cables, editorial, lower, inputs, digests, kept)))
-    _PEOPLE = (cables, editorial, lower, inputs, digests, kept)
-    release_free_memory()   # a child starts as large as this process: parsing left a third free
-    gc.freeze()      # the child's collections then leave the summaries' pages unwritten
-    try:      # the child keeps the collector as this process has it: it makes no cycles
-        pool = multiprocessing.get_context("fork").Pool(1)    # forks here: _PEOPLE inherited
-    finally:
-        _PEOPLE = None
-    return People(pool=pool, pending=pool.apply_async(_resolve_rows), kept=kept)
 
 
 def collect(sources: list[SourceFile], editorial: Editorial = Editorial(), jobs: int = 1,

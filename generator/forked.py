@@ -3,7 +3,7 @@
 The function and everything it reads are inherited by ``fork`` (nothing of them is
 pickled); only the bounds of each chunk go to a worker and its list of results comes
 back, in order.  ``Apart`` runs one function in one forked process while the caller
-goes on, and hands back what it returned.
+goes on, and hands back what it returned (or answers first and finishes after: ``Then``).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import signal
 import sys
 import traceback
 from collections import deque
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 _WORK: Callable[[int, int], list] | None = None     # inherited by the forked workers
 
@@ -105,20 +105,39 @@ def _end_with_parent() -> None:
         os._exit(1)
 
 
-def _run_apart(conn) -> None:
-    """In the forked process: call the function and send back what it returned, or what it
-    raised (the exception itself when it pickles, and its traceback as text)."""
-    _end_with_parent()
+class Then(NamedTuple):
+    """What a function run ``Apart`` returns to answer at once and work on after: the
+    caller has ``answer`` (``Apart.result``) while the process calls ``rest()``, which
+    ``Apart.finish`` waits for (a cache saved after its result is sent, say)."""
+    answer: object
+    rest: Callable[[], object]
+
+
+def _outcome(call: Callable[[], object]) -> tuple:
+    """("ok", what ``call()`` returned), or ("error", what it raised pickled if it
+    pickles, its traceback as text)."""
     try:
-        out = ("ok", _APART())
+        return "ok", call()
     except BaseException as exc:        # KeyboardInterrupt too: the parent hears of it
         text = traceback.format_exc()
         try:
-            out = ("error", pickle.dumps(exc), text)
+            return "error", pickle.dumps(exc), text
         except Exception:
-            out = ("error", None, text)
+            return "error", None, text
+
+
+def _run_apart(conn) -> None:
+    """In the forked process: call the function and send back what it returned, or what it
+    raised; if it returned a ``Then``, its answer, then the outcome of its ``rest``."""
+    _end_with_parent()
     try:
-        conn.send(out)
+        out = _outcome(_APART)
+        rest = None
+        if out[0] == "ok" and isinstance(out[1], Then):
+            out, rest = ("ok", out[1].answer), out[1].rest
+        conn.send((*out, rest is not None))
+        if rest is not None:
+            conn.send((*_outcome(rest), False))
     finally:
         conn.close()
 
@@ -132,6 +151,7 @@ class Apart:
         global _APART, _PARENT
         ctx = multiprocessing.get_context("fork")
         self._conn, child = ctx.Pipe(duplex=False)
+        self._more = False           # a ``Then``'s rest still to be heard of
         _APART, _PARENT = work, os.getpid()
         for stream in (sys.stdout, sys.stderr):     # else the process writes it out again
             stream.flush()
@@ -142,9 +162,9 @@ class Apart:
             _APART = None
             child.close()
 
-    def result(self):
-        """What ``work()`` returned, once it has (its exception raised here if it raised,
-        with the forked process's traceback as the cause)."""
+    def _receive(self):
+        """The next message's value, raised if it is an error; the process waited for
+        once it has no more to say."""
         try:
             try:
                 out = self._conn.recv()
@@ -155,8 +175,10 @@ class Apart:
         except BaseException:
             self.cancel()
             raise
-        self._conn.close()
-        self._process.join()
+        self._more = out[-1]
+        if not self._more:
+            self._conn.close()
+            self._process.join()
         if out[0] == "ok":
             return out[1]
         cause = RuntimeError(f"in the process apart:\n{out[2]}")
@@ -167,6 +189,18 @@ class Apart:
         if isinstance(exc, BaseException):
             raise exc from cause
         raise cause
+
+    def result(self):
+        """What ``work()`` returned (a ``Then``'s answer), once it has (its exception
+        raised here if it raised, with the forked process's traceback as the cause).  The
+        process is waited for unless a ``Then``'s rest is still to come (``finish``)."""
+        return self._receive()
+
+    def finish(self) -> None:
+        """Wait for a ``Then``'s rest to be done (raising what it raised), and for the
+        process to end; nothing to wait for if ``work()`` returned no ``Then``."""
+        if self._more:
+            self._receive()
 
     def cancel(self) -> None:
         """End the process (the build failed meanwhile) and wait for it."""

@@ -72,8 +72,8 @@ class PeopleStore:
 
     def ledger(self, salt: str):
         """The ledger kept, if it was made with ``salt`` and its records are the ones
-        beside it; else None.  The file holds the result first (for ``result``), then the
-        ledger's other state."""
+        beside it; else None.  The file holds the token, the salt and the ledger's result
+        first, then its other state."""
         try:
             with open(self.pickle_path, "rb") as f:
                 head = pickle.load(f)
@@ -89,12 +89,6 @@ class PeopleStore:
         ledger.keys = keys
         ledger.rows = dict(zip(keys, zip(refs, digests)))
         return ledger
-
-    def result(self) -> tuple[list, list, list[bytes]]:
-        """The persons' rows, each cable's rows and their digests, as the last ``save``
-        left them."""
-        with open(self.pickle_path, "rb") as f:
-            return pickle.load(f)[3:]
 
     def _chunks(self, sql: str, items: list, chunk: int = 500):
         db = self._conn()
@@ -115,9 +109,9 @@ class PeopleStore:
             out.update(keys[i:i + 16] for i in range(0, len(keys), 16))
         return out
 
-    def save(self, ledger, changes, keys: list[bytes]) -> None:
-        """Keep the ledger, its result for the cables ``keys`` and what its update changed
-        (``people.resolve.Changes``)."""
+    def save(self, ledger, changes, keys: list[bytes], result: tuple | None = None) -> None:
+        """Keep the ledger, its result for the cables ``keys`` (``result`` if it was made
+        already) and what its update changed (``people.resolve.Changes``)."""
         if not changes.dirty and getattr(ledger, "keys", None) == keys:
             return
         db = self._conn()
@@ -152,7 +146,7 @@ class PeopleStore:
         token = os.urandom(16)
         db.execute("INSERT OR REPLACE INTO meta VALUES ('token', ?)", (token,))
         db.commit()
-        persons, refs, digests = ledger.result(keys)
+        persons, refs, digests = result if result is not None else ledger.result(keys)
         rows, ledger.rows, ledger.keys = ledger.rows, {}, []
         try:
             write_pickle(self.pickle_path, (token, ledger.salt, keys, persons, refs, digests),

@@ -89,7 +89,7 @@ def resolve(col: Collection, config: Config) -> Site:
 def resolve_shared(col: Collection, config: Config) -> Site:
     """The site but for what only its pages read (:func:`index_pages` fills it in): first
     what does not need the collection's people, while they are being resolved apart
-    (``collect.people_started``), then the people.  What the search index and the
+    (``resolving.people_started``), then the people.  What the search index and the
     exports read is all here: a rebuild makes them in a process forked from this site
     while the building process fills in the rest (``build._alongside``)."""
     try:

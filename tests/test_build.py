@@ -288,9 +288,9 @@ def test_people_resolved_afresh_from_the_parse_cache_match_a_full_build(tmp_path
     does the same) and every file in the parse cache, the people are resolved afresh
     from the cached files' people inputs, read back from the cache by file, in this
     process or in the people process: the site is a clean build's, people pages included."""
-    from generator import collect as collect_mod
+    from generator import resolving
     if apart:
-        monkeypatch.setattr(collect_mod, "_PEOPLE_APART", 1)
+        monkeypatch.setattr(resolving, "_PEOPLE_APART", 1)
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     cache, out = tmp_path / "cache", tmp_path / "site"

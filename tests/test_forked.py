@@ -80,6 +80,33 @@ def test_apart_raises_what_the_work_raised_with_its_traceback():
         forked.Apart(fails_oddly).result()
 
 
+def test_apart_answers_a_then_first_and_finish_waits_for_its_rest(tmp_path):
+    """A ``Then``'s answer comes back while the process goes on with its rest; ``finish``
+    waits for the rest, and raises what it raised."""
+    flag, done = tmp_path / "go", tmp_path / "done"
+
+    def rest():
+        while not flag.exists():          # until the caller has its answer
+            time.sleep(0.01)
+        done.write_text("kept")
+
+    apart = forked.Apart(lambda: forked.Then(os.getpid(), rest))
+    assert apart.result() != os.getpid() and apart._process.is_alive() and not done.exists()
+    flag.write_text("")
+    apart.finish()
+    assert done.read_text() == "kept" and not apart._process.is_alive()
+    apart.finish()                         # nothing more to wait for
+
+    def fails():
+        raise OSError(28, "No space left on device")
+    failing = forked.Apart(lambda: forked.Then("answer", fails))
+    assert failing.result() == "answer"
+    with pytest.raises(OSError, match="No space left") as info:
+        failing.finish()
+    assert "in the process apart" in str(info.value.__cause__)
+    assert not failing._process.is_alive()
+
+
 def test_apart_that_dies_without_an_answer_is_an_error():
     with pytest.raises(RuntimeError, match=r"without an answer \(exit status 3\)"):
         forked.Apart(lambda: os._exit(3)).result()

@@ -41,7 +41,8 @@ class Store(Protocol):
 class Keeper(Store, Protocol):
     """A store that also keeps the ledger itself (``kept.PeopleStore``)."""
     def ledger(self, salt: str) -> "Ledger | None": ...
-    def save(self, ledger: "Ledger", changes: "Changes", keys: list) -> None: ...
+    def save(self, ledger: "Ledger", changes: "Changes", keys: list,
+             result: tuple | None = None) -> None: ...
 
 
 class NoStore:
@@ -282,10 +283,10 @@ def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),
 def kept_update(kept: Keeper | None, salt: str, cables: list[Cable], keys: list[Hashable],
                 inputs_at: Callable[[list[int]], list[PeopleInput]], lower: frozenset[str],
                 editorial: Editorial = Editorial()) -> tuple[Ledger, Changes]:
-    """The ledger ``kept`` holds brought up to this collection (see ``Ledger.update``) and
-    kept again; resolved afresh when none is kept, it was made with another ``salt`` (the
-    resolving code, the editors' rules), or most cables changed (a parser upgrade changes
-    every cable's key)."""
+    """The ledger ``kept`` holds brought up to this collection (see ``Ledger.update``),
+    for the caller to keep again (``Keeper.save``, given the changes); resolved afresh when
+    none is kept, it was made with another ``salt`` (the resolving code, the editors'
+    rules), or most cables changed (a parser upgrade changes every cable's key)."""
     ledger = kept.ledger(salt) if kept is not None else None
     if ledger is not None:
         now = set(keys)
@@ -297,8 +298,6 @@ def kept_update(kept: Keeper | None, salt: str, cables: list[Cable], keys: list[
     changes = ledger.update(cables, keys, inputs_at, NoStore() if fresh or kept is None else kept,
                             lower, editorial)
     changes.fresh = fresh
-    if kept is not None:
-        kept.save(ledger, changes, keys)
     return ledger, changes
 
 

@@ -114,6 +114,7 @@ def test_people_resolved_in_a_process_apart_are_the_same(monkeypatch, tmp_path):
     import multiprocessing
     import os
     from generator import collect as collect_mod
+    from generator import resolving
     from generator.discover import discover
     from generator.model import Person, PersonRef
     from generator.people.resolve import resolve_people
@@ -122,81 +123,109 @@ def test_people_resolved_in_a_process_apart_are_the_same(monkeypatch, tmp_path):
     src, _ = discover([CORPUS])
     parsed = collect_mod.parse_sources(src)
     inline = resolve_people(parsed.cables, lower_words=parsed.lower, inputs=parsed.people)
-    monkeypatch.setattr(collect_mod, "_PEOPLE_APART", 0)
+    monkeypatch.setattr(resolving, "_PEOPLE_APART", 0)
     where = tmp_path / "pid"
-    resolve_rows = collect_mod._rows
+    resolved = resolving._resolved
 
     def rows(*args, **kw):             # and say where it ran
         where.write_text(str(os.getpid()))
-        return resolve_rows(*args, **kw)
-    monkeypatch.setattr(collect_mod, "_rows", rows)
-    apart = collect_mod.people_started(parsed.cables, collect_mod.Editorial(), parsed.lower,
-                                       parsed.people, parsed.digests).result()[:2]
-    assert int(where.read_text()) != os.getpid() and collect_mod._PEOPLE is None
+        return resolved(*args, **kw)
+    monkeypatch.setattr(resolving, "_resolved", rows)
+    apart = resolving.people_started(parsed.cables, resolving.Editorial(), parsed.lower,
+                                     parsed.people, parsed.digests).result()[:2]
+    assert int(where.read_text()) != os.getpid() and resolving._PEOPLE is None
     assert apart == inline and len(inline[0]) > 100 and sum(map(len, inline[1])) > 1000
     assert {type(p) for p in apart[0].values()} == {Person}
     assert {type(r) for refs in apart[1] for r in refs} == {PersonRef}
+
+
+def _wait_for(flag, what: str) -> None:
+    """In a forked process: wait until the test writes ``flag`` (at most 20 s)."""
+    import time
+    deadline = time.monotonic() + 20
+    while not flag.exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError(what)
+        time.sleep(0.01)
 
 
 @pytest.mark.corpus
 def test_people_resolved_apart_let_the_build_go_on_meanwhile(monkeypatch, tmp_path):
     """``people_started`` returns while the forked process resolves (the site's stages that
     need no people run meanwhile); the result, waited for, carries each cable's people
-    digest, the one resolving in place gives; the process, its answer taken, ends on its
-    own (the build does not wait for it to end)."""
+    digest, the one resolving in place gives."""
     import multiprocessing
-    import time
     from generator import collect as collect_mod
+    from generator import resolving
     from generator.discover import discover
     if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("no fork here: people are always resolved in place")
     src, _ = discover([CORPUS])
     parsed = collect_mod.parse_sources(src)
-    inline = collect_mod.people_started(parsed.cables, collect_mod.Editorial(), parsed.lower,
-                                        parsed.people, parsed.digests)
-    resolve_rows = collect_mod._rows
-    assert inline._pool is None           # a small collection: resolved in place
-    go = tmp_path / "go"
+    inline = resolving.people_started(parsed.cables, resolving.Editorial(), parsed.lower,
+                                      parsed.people, parsed.digests)
+    assert inline._apart is None           # a small collection: resolved in place
+    resolved, go = resolving._resolved, tmp_path / "go"
 
     def rows(*args, **kw):             # waits for this process to say it went on
-        deadline = time.monotonic() + 60
-        while not go.exists():
-            if time.monotonic() > deadline:
-                raise RuntimeError("people_started waited for the people it started")
-            time.sleep(0.01)
-        return resolve_rows(*args, **kw)
-    monkeypatch.setattr(collect_mod, "_PEOPLE_APART", 0)
-    monkeypatch.setattr(collect_mod, "_rows", rows)
-    pending = collect_mod.people_started(parsed.cables, collect_mod.Editorial(), parsed.lower,
-                                         parsed.people, parsed.digests)
+        _wait_for(go, "people_started waited for the people it started")
+        return resolved(*args, **kw)
+    monkeypatch.setattr(resolving, "_PEOPLE_APART", 0)
+    monkeypatch.setattr(resolving, "_resolved", rows)
+    pending = resolving.people_started(parsed.cables, resolving.Editorial(), parsed.lower,
+                                       parsed.people, parsed.digests)
     go.write_text("")            # reached while the child waits: people_started did not
     assert pending.result() == inline.result()
     persons, refs, digests = pending.result()
-    assert len(digests) == len(refs) == len(parsed.cables) and pending._pool is None
-    for c in pending._closed._pool:      # it ends on its own
-        c.join(30)
-        assert c.exitcode == 0
-    # The process, its answer taken, is told to end and not waited for: here its end
-    # takes a second, and the result comes while it is still there.
-    from multiprocessing import util
-    ending = util._exit_function
-
-    def slow_end(*args, **kw):
-        time.sleep(1)
-        return ending(*args, **kw)
-    monkeypatch.setattr(util, "_exit_function", slow_end)     # the forked child's end
-    again = collect_mod.people_started(parsed.cables, collect_mod.Editorial(), parsed.lower,
-                                       parsed.people, parsed.digests)
-    go.write_text("")
-    assert again.result() == inline.result()
-    children = again._closed._pool
-    assert any(c.is_alive() for c in children)
-    for c in children:
-        c.join(30)
-    assert [c.exitcode for c in children] == [0]      # told to end, not killed
+    assert len(digests) == len(refs) == len(parsed.cables)
+    assert not pending._apart._process.is_alive()   # nothing kept: it ended with its answer
     named = [k for k, r in enumerate(refs) if r]
     assert len({digests[k] for k in named}) > len(named) * 0.9
     assert len({digests[k] for k, r in enumerate(refs) if not r}) == 1
+
+
+@pytest.mark.corpus
+def test_the_process_apart_answers_before_it_keeps_the_ledger(monkeypatch, tmp_path):
+    """The process apart sends the people back, then keeps the ledger (3 s at 250,000
+    cables) while the build goes on; ``finish`` waits for it, and the next build reads
+    that ledger.  A keeping that fails is the build's error."""
+    import multiprocessing
+    from generator import collect as collect_mod
+    from generator import resolving
+    from generator.discover import discover
+    from generator.kept import PeopleStore
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork here: people are always resolved in place")
+    src, _ = discover([CORPUS])
+    parsed = collect_mod.parse_sources(src)
+    args = (parsed.cables, resolving.Editorial(), parsed.lower, parsed.people, parsed.digests)
+    inline = resolving.people_started(*args).result()
+    monkeypatch.setattr(resolving, "_PEOPLE_APART", 0)
+    answered, save = tmp_path / "answered", PeopleStore.save
+
+    def late_save(self, *a, **kw):       # in the child: only once the answer is taken
+        _wait_for(answered, "the ledger was kept before the people were sent back")
+        return save(self, *a, **kw)
+    monkeypatch.setattr(PeopleStore, "save", late_save)
+    kept = PeopleStore(tmp_path / "cache")
+    pending = resolving.people_started(*args, kept)
+    assert pending.result() == inline
+    assert pending._apart._process.is_alive()      # keeping the ledger
+    assert kept.ledger(resolving.people_salt(resolving.Editorial())) is None
+    answered.write_text("")
+    pending.finish()
+    assert not kept.pickle_path.with_suffix(".tmp").exists()
+    ledger = kept.ledger(resolving.people_salt(resolving.Editorial()))
+    assert ledger is not None and resolving._objects(ledger.result(parsed.digests)) == inline
+    kept.close()
+
+    def full_disk(self, *a, **kw):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(PeopleStore, "save", full_disk)
+    failing = resolving.people_started(*args, PeopleStore(tmp_path / "other"))
+    assert failing.result() == inline
+    with pytest.raises(OSError, match="No space left"):
+        failing.finish()
 
 
 def test_people_digests_are_equal_for_equal_rows_whatever_objects_they_share():

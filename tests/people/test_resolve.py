@@ -37,8 +37,9 @@ def cable(name: str, *mentions: Mention):
 
 
 def step(store: PeopleStore, collection, lower=frozenset(), editorial=Editorial()):
-    """One build's resolving through the kept ledger (``kept_update``, as ``collect._rows``
-    does); checks the result against resolving the same collection afresh, and gives which
+    """One build's resolving through the kept ledger (``kept_update``, then ``save``, as
+    ``resolving._resolved`` does); checks the result against resolving the same collection
+    afresh, and the ledger the next build reads against that result too; gives which
     cables were decided."""
     names = [x[0] for x in collection]
     cables = [x[1] for x in collection]
@@ -46,10 +47,12 @@ def step(store: PeopleStore, collection, lower=frozenset(), editorial=Editorial(
     keys = [x[3] for x in collection]
     ledger, changes = kept_update(store, "salt", cables, keys,
                                   lambda at: [inputs[n] for n in at], frozenset(lower), editorial)
+    store.save(ledger, changes, keys)
     store.close()
     whole = resolve_rows(cables, editorial, lower, inputs)
     assert ledger.result(keys)[:2] == whole
-    assert store.result()[:2] == whole     # what the building process reads
+    assert store.ledger("salt").result(keys)[:2] == whole     # what the next build reads
+    store.close()
     return {names[keys.index(k)] for k in changes.put}, whole
 
 
@@ -132,9 +135,11 @@ def test_a_ledger_is_used_only_with_its_records_and_salt(tmp_path):
 
 @pytest.mark.corpus
 def test_kept_people_equal_people_resolved_afresh_as_cables_come_and_go(tmp_path):
-    """The build's path (``collect._rows``) over the corpus, cables removed and added at
-    random between builds: each result is the one resolving the collection afresh gives."""
+    """The build's path (``resolving._rows``; the process apart's keeps the ledger after
+    answering, ``_resolve_apart``) over the corpus, cables removed and added at random
+    between builds: each result is the one resolving the collection afresh gives."""
     from generator import collect as collect_mod
+    from generator import resolving
     from generator.discover import discover
     src, _ = discover([CORPUS])
     parsed = collect_mod.parse_sources(src)
@@ -154,7 +159,7 @@ def test_kept_people_equal_people_resolved_afresh_as_cables_come_and_go(tmp_path
         which = sorted(now)
         cables = [parsed.cables[i] for i in which]
         lower = parsed.lower if build != 4 else parsed.lower - {"wood", "hill", "bush"}
-        rows = collect_mod._rows(cables, Editorial(), lower, At(which),
+        rows = resolving._rows(cables, Editorial(), lower, At(which),
                                  [parsed.digests[i] for i in which], kept)
         assert rows[:2] == resolve_rows(cables, Editorial(), lower, [inputs[i] for i in which])
         assert len(rows[0]) > 1000
