@@ -172,13 +172,13 @@ class BuildResult:
     ok: bool = True
 
 
-def _kept(writer: SiteWriter, known: dict, pages_cache: RenderCache | None, path: str,
+def _kept(writer: SiteWriter, known: dict, prints: dict | None, path: str,
           digest: bytes | None) -> bool:
     """Whether the file at ``path``, whose bytes ``digest`` fingerprints, is the last
     build's (then kept by ``writer``; else the caller adds it).  The fingerprint is
-    recorded for the next build either way."""
-    if pages_cache is not None and digest is not None:
-        pages_cache.new[path] = digest
+    recorded in ``prints`` for the next build either way (a ``RenderCache``'s part)."""
+    if prints is not None and digest is not None:
+        prints[path] = digest
     return _keepable(writer, known, path, digest) and writer.keep(path)
 
 
@@ -193,18 +193,18 @@ def _wanted(writer: SiteWriter, known: dict, path: str, digest: bytes | None) ->
     return not _keepable(writer, known, path, digest)
 
 
-def _write_known(files, writer: SiteWriter, known: dict, pages_cache: RenderCache | None) -> None:
+def _write_known(files, writer: SiteWriter, known: dict, prints: dict | None) -> None:
     """Write (path, fingerprint, make) files, keeping those whose fingerprint is the one
     the last build wrote them with (``make`` is not called for them); a file without a
     fingerprint (None) is made and written as :func:`_write_made` writes it."""
     for path, digest, make in files:
         if digest is None:
-            _write_made(writer, known, pages_cache, path, make())
-        elif not _kept(writer, known, pages_cache, path, digest):
+            _write_made(writer, known, prints, path, make())
+        elif not _kept(writer, known, prints, path, digest):
             writer.add(path, make())
 
 
-def _write_made(writer: SiteWriter, known: dict, pages_cache: RenderCache | None, path: str,
+def _write_made(writer: SiteWriter, known: dict, prints: dict | None, path: str,
                 data: bytes) -> None:
     """Write a file made without a fingerprint of what it is made from (a part of the
     search index, a sitemap, the feed): its bytes' digest is recorded instead.  Equal to
@@ -212,14 +212,15 @@ def _write_made(writer: SiteWriter, known: dict, pages_cache: RenderCache | None
     without reading the previous file to compare (at 250,000 cables every shard of the
     index changes when a cable is added: 21,000 files, 347 MB, were read for nothing);
     unknown, the writer compares."""
-    if not _kept(writer, known, pages_cache, path, bytes_digest(data)):
+    if not _kept(writer, known, prints, path, bytes_digest(data)):
         writer.add(path, data, compare=path not in known)
 
 
 def _search_stage(site, cache_dir: Path | None, clean: bool, jobs: int, writer: SiteWriter,
-                  known: dict, pages_cache: RenderCache | None) -> TermCache | None:
+                  known: dict, prints: dict | None) -> TermCache | None:
     """The search index written (``search_parts``), its caches read and kept; returns the
-    cache of words analysed, saved."""
+    cache of words analysed, saved.  ``known``: the last build's fingerprints of the
+    files of the search index and the exports; ``prints``: where this build's go."""
     terms = analysis = runs = sums = last = None
     if cache_dir is not None:
         terms = TermCache(cache_dir / "terms.pickle", fresh=clean)
@@ -232,7 +233,7 @@ def _search_stage(site, cache_dir: Path | None, clean: bool, jobs: int, writer: 
         _write_known(search_parts(site, terms.terms if terms is not None else None, jobs,
                                   analysis, partial(_wanted, writer, known), writer.put, runs,
                                   last),
-                     writer, known, pages_cache)
+                     writer, known, prints)
         done = True
     finally:
         if analysis is not None:
@@ -246,11 +247,10 @@ def _search_stage(site, cache_dir: Path | None, clean: bool, jobs: int, writer: 
     return terms
 
 
-def _export_stage(site, jobs: int, writer: SiteWriter, known: dict,
-                  pages_cache: RenderCache | None) -> None:
+def _export_stage(site, jobs: int, writer: SiteWriter, known: dict, prints: dict | None) -> None:
     """The exports written (``write_exports``), keeping the files whose fingerprints are
-    the last build's."""
-    write_exports(site, partial(_kept, writer, known, pages_cache), writer.add, jobs, writer.put)
+    the last build's (``known``, ``prints``: as ``_search_stage``)."""
+    write_exports(site, partial(_kept, writer, known, prints), writer.add, jobs, writer.put)
 
 
 # A rebuild that parsed at most one file in this many makes its search index and
@@ -258,13 +258,14 @@ def _export_stage(site, jobs: int, writer: SiteWriter, known: dict,
 ALONGSIDE_PARSED = 10
 
 
-def _alongside(jobs: int, known: dict, parsed: int, files: int) -> bool:
+def _alongside(jobs: int, known: bool, parsed: int, files: int) -> bool:
     """Whether the search index and the exports are made in a process of their own
     (``_apart_stages``), forked once the people are resolved (``site.resolve_shared``),
     while this one indexes the people, relates the cables, plans and renders the pages
     and writes the feed and the sitemaps: on a rebuild that keeps the last build's pages
-    (``known``) and parsed few of the files, with more than one core.  Each of those
-    stages then has little to do but go over the whole collection, on one core (at
+    (``known``: their fingerprints were read) and parsed few of the files, with more
+    than one core.  Each of those stages then has little to do but go over the whole
+    collection, on one core (at
     250,000 cables, adding a cable: the search index 13-20 s, the exports 4-6 s, and
     this process's share about 20 s, one after the other).  A first or clean build keeps
     them in turn: each takes every core, and together they would hold the memory of
@@ -280,21 +281,20 @@ def _alongside(jobs: int, known: dict, parsed: int, files: int) -> bool:
 
 
 def _apart_stages(site, cache_dir: Path | None, clean: bool, jobs: int, writer: SiteWriter,
-                  known: dict, pages_cache: RenderCache | None) -> tuple:
+                  pages_cache: RenderCache | None) -> tuple:
     """The search index and the exports in the forked process (``forked.Apart``), which
     stages their files in the build's staging folder and hands back what the building
     process must record: the writer's record (``SiteWriter.join``), the files'
     fingerprints for the next build, each stage's time and its peak resident memory in
-    MB."""
+    MB.  It makes its own table of the last build's fingerprints of these files."""
     t = time.perf_counter()
     writer.apart()
+    known = pages_cache.old(apart=True) if pages_cache is not None else {}
     prints: dict = {}
-    if pages_cache is not None:
-        pages_cache.new = prints
-    _search_stage(site, cache_dir, clean, jobs, writer, known, pages_cache)
+    _search_stage(site, cache_dir, clean, jobs, writer, known, prints)
     took = {"search": time.perf_counter() - t}
     t = time.perf_counter()
-    _export_stage(site, jobs, writer, known, pages_cache)
+    _export_stage(site, jobs, writer, known, prints)
     took["export"] = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if resource is not None else 0
     return writer.record(), prints, took, peak
@@ -404,12 +404,16 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
                                           render_salt(list(theme.template_dirs)), fresh=clean)
             site = resolve_shared(col, cfg)
             site.pages = sorted(pages, key=lambda p: (p.weight, p.title, p.slug))
-            known = pages_cache.old if pages_cache is not None else {}
-            if _alongside(jobs, known, result.parsed, files):
+            if _alongside(jobs, pages_cache is not None and pages_cache.any(), result.parsed,
+                          files):
                 # forked while the collector is off (``gathering``), as the people
                 # process is: its collections would write to every page it shares
                 apart = forked.Apart(partial(_apart_stages, site, cache_dir, clean, jobs,
-                                             writer, known, pages_cache))
+                                             writer, pages_cache))
+            # the last build's fingerprints of the pages (and the other files this process
+            # makes), made a table after the fork (the process apart makes its own)
+            known = pages_cache.old(apart=False) if pages_cache is not None else {}
+            prints = pages_cache.new if pages_cache is not None else None
             # what neither the search index nor the exports need, done once that process
             # is started (0.7 s of a rebuild at 250,000 cables before it)
             if hashes is not None:
@@ -446,8 +450,8 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
                     writer.add(path, data)
                     result.rendered += 1
                 result.pages += 1
-                if pages_cache is not None and digest is not None and not diags:
-                    pages_cache.new[path] = digest
+                if prints is not None and digest is not None and not diags:
+                    prints[path] = digest
             progress.step("render", n, len(plan), "pages")
         progress.done("render")
         del plan       # about 2 KB a cable, given back before the search index is built
@@ -456,10 +460,13 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         lap("render")
         terms = None
         if apart is None:
-            terms = _search_stage(site, cache_dir, clean, jobs, writer, known, pages_cache)
+            known_apart = pages_cache.old(apart=True) if pages_cache is not None else {}
+            apart_prints = pages_cache.new_apart if pages_cache is not None else None
+            terms = _search_stage(site, cache_dir, clean, jobs, writer, known_apart, apart_prints)
             lap("search")
-            _export_stage(site, jobs, writer, known, pages_cache)
-        made = partial(_write_made, writer, known, pages_cache)
+            _export_stage(site, jobs, writer, known_apart, apart_prints)
+            del known_apart
+        made = partial(_write_made, writer, known, prints)
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         updated = (datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
                    if epoch and epoch.isdigit() else None)
@@ -472,11 +479,11 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
             made(path, data)
         lap("export")
         if apart is not None:
-            record, prints, took, peak = apart.result()
+            record, apart_prints, took, peak = apart.result()
             apart = None
             writer.join(record)
             if pages_cache is not None:
-                pages_cache.new.update(prints)
+                pages_cache.new_apart = apart_prints
             lap("apart")          # what was waited for
             result.alongside.update(took)
             if "apart" in result.memory:

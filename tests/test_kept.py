@@ -5,23 +5,31 @@ from generator.kept import RenderCache
 
 
 def test_page_fingerprints_are_read_back_as_saved_for_the_same_site_and_code(tmp_path):
-    """The pages' fingerprints are saved as one string of paths and one of digests; a
-    digest of another length or a path with a line break is left out rather than shift
-    every digest after it, and another build's site or other code reads nothing."""
+    """The pages' fingerprints are saved as one string of paths and one of digests, in two
+    parts (those of the search index and the exports, made apart, and the others), read
+    back part by part or whole; a digest of another length or a path with a line break is
+    left out rather than shift every digest after it, and another build's site or other
+    code reads nothing."""
     path = tmp_path / "pages.pickle"
     first = RenderCache(path, "token", "salt")
-    assert first.old == {} and first.lists is None
+    assert first.old() == {} and first.lists is None and not first.any()
     first.new = {f"cable/{k}.html": bytes([k % 256]) * 16 for k in range(1000)}
     first.new.update({"odd\nname.html": b"x" * 16, "short.html": b"x" * 8, "é/ü.html": b"y" * 16})
+    first.new_apart = {f"search/index/{k}.js": bytes([k % 7]) * 16 for k in range(300)}
+    first.new_apart["data/cables-1.csv"] = b"z" * 16
     first.lists = ("validity", {"tag/A.html": ((1, 2), None)})
     first.save("token")
     again = RenderCache(path, "token", "salt")
-    want = {p: d for p, d in first.new.items() if p not in ("odd\nname.html", "short.html")}
-    assert again.old == want and list(again.old) == list(want) and again.lists == first.lists
+    pages = {p: d for p, d in first.new.items() if p not in ("odd\nname.html", "short.html")}
+    assert again.any() and again.lists == first.lists
+    assert again.old(apart=False) == pages and list(again.old(apart=False)) == list(pages)
+    assert again.old(apart=True) == first.new_apart
+    assert again.old() == {**pages, **first.new_apart}
     for token, salt in (("other", "salt"), ("token", "other")):
         other = RenderCache(path, token, salt)
-        assert other.old == {} and other.lists is None
-    assert RenderCache(path, "token", "salt", fresh=True).old == {}
+        assert other.old() == {} and other.lists is None and not other.any()
+    assert RenderCache(path, "token", "salt", fresh=True).old() == {}
     empty = RenderCache(tmp_path / "empty.pickle", "t", "salt")
     empty.save("t")
-    assert RenderCache(tmp_path / "empty.pickle", "t", "salt").old == {}
+    assert RenderCache(tmp_path / "empty.pickle", "t", "salt").old() == {}
+    assert not RenderCache(tmp_path / "empty.pickle", "t", "salt").any()

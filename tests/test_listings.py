@@ -220,13 +220,14 @@ def test_a_rebuild_plans_the_lists_a_new_cable_joins_and_no_other(tmp_path, monk
     from generator.kept import RenderCache, read_pickle
     salt, token = read_pickle(cache / "pages.pickle")[:2]
     pages = RenderCache(cache / "pages.pickle", token, salt)
-    origin = next(p for p in sorted(pages.old) if p.startswith("origin/") and p.count(".") == 1
+    origin = next(p for p in sorted(pages.old()) if p.startswith("origin/") and p.count(".") == 1
                   and p not in ("origin/index.html", "origin/embassy-tokyo.html"))
-    pages.new = {p: d for p, d in pages.old.items() if p != origin}
+    pages.new = {p: d for p, d in pages.old(apart=False).items() if p != origin}
+    pages.new_apart = pages.old(apart=True)
     pages.save(token)
     planned.clear()
     fourth = build(content, out, Report(quiet=True), cache_dir=cache)
     assert fourth.ok and fourth.rendered == 1 and fourth.changed == 0
     assert planned == [origin]
     token = read_pickle(cache / "pages.pickle")[1]     # the fourth build's
-    assert origin in RenderCache(cache / "pages.pickle", token, salt).old
+    assert origin in RenderCache(cache / "pages.pickle", token, salt).old(apart=False)
