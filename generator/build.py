@@ -265,9 +265,8 @@ def _alongside(jobs: int, known: bool, parsed: int, files: int) -> bool:
     and writes the feed and the sitemaps: on a rebuild that keeps the last build's pages
     (``known``: their fingerprints were read) and parsed few of the files, with more
     than one core.  Each of those stages then has little to do but go over the whole
-    collection, on one core (at
-    250,000 cables, adding a cable: the search index 13-20 s, the exports 4-6 s, and
-    this process's share about 20 s, one after the other).  A first or clean build keeps
+    collection, on one core (at 250,000 cables, adding a cable: the search index 13-20 s,
+    the exports 4-6 s, and this process's share about 20 s, one after the other).  A first or clean build keeps
     them in turn: each takes every core, and together they would hold the memory of
     both.  The process apart comes to hold a copy of much of the model (a page of memory
     either process writes to, even a count of references, is copied: at 250,000 cables
