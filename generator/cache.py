@@ -20,7 +20,6 @@ import os
 import pickle
 import sqlite3
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -68,6 +67,15 @@ def cable_digest(key: str, n: int) -> bytes:
 def cables_path(path: Path) -> Path:
     """The file of the full cables of the parse cache in ``path``."""
     return path.with_name(f"{path.stem}-cables{path.suffix}")
+
+
+def keyed_rows(db: sqlite3.Connection, sql: str, keys: list, chunk: int = 500):
+    """The rows of ``sql``, a query whose ``IN ({})`` takes the keys, for ``keys`` asked
+    ``chunk`` at a time (a query per key costs more than the lookup; one query for all
+    would hold every row at once)."""
+    for a in range(0, len(keys), chunk):
+        part = keys[a:a + chunk]
+        yield from db.execute(sql.format(",".join("?" * len(part))), part)
 
 
 CACHE_FOLDER = ".cablesite-cache"
@@ -142,10 +150,8 @@ class ParseCache:
             rows = self.db.execute("SELECT key, value FROM parsed ORDER BY rowid")
             others = []
         else:
-            part = sorted(want)
-            rows = chain.from_iterable(self.db.execute(
-                f"SELECT key, value FROM parsed WHERE key IN ({','.join('?' * len(p))})", p)
-                for p in (part[a:a + chunk] for a in range(0, len(part), chunk)))
+            rows = keyed_rows(self.db, "SELECT key, value FROM parsed WHERE key IN ({})",
+                              sorted(want), chunk)
         hits = 0
         for key, data in rows:       # each key once: it is the table's primary key
             if key in want:
@@ -255,10 +261,9 @@ class WordCounts:
         self._load()
         self._fold(self.added, 1)
         self.added = []
-        for a in range(0, len(keys), 500):
-            part = keys[a:a + 500]
-            self._fold([m for (m,) in self.db.execute(
-                f"SELECT mask FROM words WHERE key IN ({','.join('?' * len(part))})", part)], -1)
+        for a in range(0, len(keys), 500):       # folded a chunk at a time: masks are large
+            self._fold([m for (m,) in keyed_rows(
+                self.db, "SELECT mask FROM words WHERE key IN ({})", keys[a:a + 500])], -1)
         self.db.executemany("DELETE FROM words WHERE key = ?", [(k,) for k in keys])
 
     def union(self) -> int:
@@ -344,11 +349,8 @@ class PeopleRows:
         self._read = Reader(path)
 
     def __call__(self, keys: list[str]) -> dict[str, list[bytes]]:
-        found: dict[str, list[bytes]] = {}
-        for a in range(0, len(keys), 500):
-            part = keys[a:a + 500]
-            found.update((k, pickle.loads(v)) for k, v in self._read().execute(
-                f"SELECT key, value FROM people WHERE key IN ({','.join('?' * len(part))})", part))
+        found = {k: pickle.loads(v) for k, v in keyed_rows(
+            self._read(), "SELECT key, value FROM people WHERE key IN ({})", keys)}
         missing = [k for k in keys if k not in found]
         if missing:
             raise LookupError(f"{self.path}: the people of a cached file are missing; was the "

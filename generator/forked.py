@@ -162,9 +162,10 @@ class Apart:
             _APART = None
             child.close()
 
-    def _receive(self):
-        """The next message's value, raised if it is an error; the process waited for
-        once it has no more to say."""
+    def result(self):
+        """What ``work()`` returned (a ``Then``'s answer), once it has (its exception
+        raised here if it raised, with the forked process's traceback as the cause).  The
+        process is waited for unless a ``Then``'s rest is still to come (``finish``)."""
         try:
             try:
                 out = self._conn.recv()
@@ -190,17 +191,12 @@ class Apart:
             raise exc from cause
         raise cause
 
-    def result(self):
-        """What ``work()`` returned (a ``Then``'s answer), once it has (its exception
-        raised here if it raised, with the forked process's traceback as the cause).  The
-        process is waited for unless a ``Then``'s rest is still to come (``finish``)."""
-        return self._receive()
-
     def finish(self) -> None:
-        """Wait for a ``Then``'s rest to be done (raising what it raised), and for the
+        """Wait for a ``Then``'s rest to be done (its outcome is the process's second
+        message, read as the answer is: what it raised is raised here), and for the
         process to end; nothing to wait for if ``work()`` returned no ``Then``."""
         if self._more:
-            self._receive()
+            self.result()
 
     def cancel(self) -> None:
         """End the process (the build failed meanwhile) and wait for it."""

@@ -15,7 +15,7 @@ import zlib
 from array import array
 from pathlib import Path
 
-from .cache import Reader, code_version
+from .cache import Reader, code_version, keyed_rows
 
 _UNREADABLE = (OSError, pickle.UnpicklingError, ValueError, TypeError, EOFError, AttributeError)
 
@@ -90,28 +90,24 @@ class PeopleStore:
         ledger.rows = dict(zip(keys, zip(refs, digests)))
         return ledger
 
-    def _chunks(self, sql: str, items: list, chunk: int = 500):
-        db = self._conn()
-        for a in range(0, len(items), chunk):
-            part = items[a:a + chunk]
-            yield from db.execute(sql.format(",".join("?" * len(part))), part)
-
     def records(self, keys: list[bytes]) -> dict[bytes, tuple]:
         """The records kept of these cables (by digest)."""
         return {k: pickle.loads(v) for k, v in
-                self._chunks("SELECT key, value FROM cables WHERE key IN ({})", list(keys))}
+                keyed_rows(self._conn(), "SELECT key, value FROM cables WHERE key IN ({})",
+                           list(keys))}
 
     def naming(self, surnames: set[str]) -> set[bytes]:
         """The cables whose decision reads these surnames' facts."""
         out: set[bytes] = set()
-        for (keys,) in self._chunks("SELECT keys FROM surnames WHERE surname IN ({})",
-                                    sorted(surnames)):
+        for (keys,) in keyed_rows(self._conn(),
+                                  "SELECT keys FROM surnames WHERE surname IN ({})",
+                                  sorted(surnames)):
             out.update(keys[i:i + 16] for i in range(0, len(keys), 16))
         return out
 
-    def save(self, ledger, changes, keys: list[bytes], result: tuple | None = None) -> None:
-        """Keep the ledger, its result for the cables ``keys`` (``result`` if it was made
-        already) and what its update changed (``people.resolve.Changes``)."""
+    def save(self, ledger, changes, keys: list[bytes], result: tuple) -> None:
+        """Keep the ledger, its ``result`` for the cables ``keys`` (``Ledger.result``) and
+        what its update changed (``people.resolve.Changes``)."""
         if not changes.dirty and getattr(ledger, "keys", None) == keys:
             return
         db = self._conn()
@@ -131,7 +127,7 @@ class PeopleStore:
             for s in rec[1]:
                 gone.setdefault(s, set()).add(k)
         names = sorted(added.keys() | gone.keys())
-        kept = {} if changes.fresh else dict(self._chunks(
+        kept = {} if changes.fresh else dict(keyed_rows(self._conn(), 
             "SELECT surname, keys FROM surnames WHERE surname IN ({})", names))
         rows = []
         for s in names:
@@ -146,7 +142,7 @@ class PeopleStore:
         token = os.urandom(16)
         db.execute("INSERT OR REPLACE INTO meta VALUES ('token', ?)", (token,))
         db.commit()
-        persons, refs, digests = result if result is not None else ledger.result(keys)
+        persons, refs, digests = result
         rows, ledger.rows, ledger.keys = ledger.rows, {}, []
         try:
             write_pickle(self.pickle_path, (token, ledger.salt, keys, persons, refs, digests),

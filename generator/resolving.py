@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from . import forked
 from .cache import code_version
-from .forked import release_free_memory
 from .model import Cable, Person, PersonRef
 from .people.editorial import Editorial
 from .people.resolve import kept_update, people_objects
@@ -118,7 +117,7 @@ def people_started(cables: list[Cable], editorial: Editorial, lower: frozenset[s
     if len(cables) < _PEOPLE_APART or not forked.available():
         return People(_objects(_rows(cables, editorial, lower, inputs, digests, kept)))
     _PEOPLE = (cables, editorial, lower, inputs, digests, kept)
-    release_free_memory()   # a child starts as large as this process: parsing left a third free
+    forked.release_free_memory()   # a child starts as large as this process: parsing left a third free
     gc.freeze()      # the child's collections then leave the summaries' pages unwritten
     try:      # the child keeps the collector as this process has it: it makes no cycles
         return People(apart=forked.Apart(_resolve_apart))    # forks here: _PEOPLE inherited

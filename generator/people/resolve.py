@@ -41,8 +41,7 @@ class Store(Protocol):
 class Keeper(Store, Protocol):
     """A store that also keeps the ledger itself (``kept.PeopleStore``)."""
     def ledger(self, salt: str) -> "Ledger | None": ...
-    def save(self, ledger: "Ledger", changes: "Changes", keys: list,
-             result: tuple | None = None) -> None: ...
+    def save(self, ledger: "Ledger", changes: "Changes", keys: list, result: tuple) -> None: ...
 
 
 class NoStore:

@@ -22,6 +22,7 @@ from typing import Callable
 import numpy as np
 
 from ..kept import read_pickle, write_pickle
+
 _CALL = re.compile(rb"cablesearch\.shard\((.*)\);\n", re.S)
 
 

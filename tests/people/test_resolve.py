@@ -47,7 +47,7 @@ def step(store: PeopleStore, collection, lower=frozenset(), editorial=Editorial(
     keys = [x[3] for x in collection]
     ledger, changes = kept_update(store, "salt", cables, keys,
                                   lambda at: [inputs[n] for n in at], frozenset(lower), editorial)
-    store.save(ledger, changes, keys)
+    store.save(ledger, changes, keys, ledger.result(keys))
     store.close()
     whole = resolve_rows(cables, editorial, lower, inputs)
     assert ledger.result(keys)[:2] == whole
