@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import pickle
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from . import forked
 from .cache import CableStore, MemoryStore, ParseCache, cable_digest, file_key
 from .kept import PeopleStore
 from .cables import parse_record
@@ -293,9 +293,8 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     unread = [src for _, src in todo if src.sha256 is None and src.size < _BIG_FILE]
     pool = None
     if jobs > 1 and len(tasks) > 2:
-        ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
-                                          else None)
-        pool = ctx.Pool(jobs, initializer=gc.enable)   # see build.gathering
+        pool = forked.pool(jobs, gc.enable,     # gc.enable: see build.gathering
+                           "fork" if forked.available() else None)
     finish = read_ahead(unread)      # started once the workers are forked
     try:
         for parts in (pool.imap(_parse_task, tasks) if pool is not None

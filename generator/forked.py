@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import multiprocessing.pool
 import os
 import pickle
 import signal
@@ -22,6 +23,31 @@ _WORK: Callable[[int, int], list] | None = None     # inherited by the forked wo
 
 def available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+class Pool(multiprocessing.pool.Pool):
+    """``multiprocessing.Pool`` without its busy wait in this process while results come in.
+
+    The pool's thread that keeps its workers alive waits for a worker to end, for the
+    pool's own notices and (CPython 3.8 and later) for the pipe its results come back on.
+    That pipe stays readable until the pool's other thread has read the whole result, so
+    while a big one is coming in (a task's parsed cables, a chunk of rendered pages'
+    fingerprints) the waiting thread wakes, checks its workers and waits again without
+    pause, taking the GIL from the thread reading.  Without the pipe it still wakes for
+    all it acts on: a worker's end (its sentinel), ``close``, ``terminate`` and the last
+    pending task done (the pool's cache notifies).  A pool of 2 workers handing back
+    3,000 results of 600 KB: 1.0-1.5 CPU-seconds in this process against 5.0-5.8, and
+    2.7-3.4 s against 5.6-5.9 s in all."""
+
+    def _get_sentinels(self):
+        return [self._change_notifier._reader]
+
+
+def pool(jobs: int, initializer: Callable[[], object] | None = None,
+         method: str | None = "fork") -> Pool:
+    """A :class:`Pool` of ``jobs`` processes started by ``method`` (None: the platform's
+    default)."""
+    return Pool(jobs, initializer, context=multiprocessing.get_context(method))
 
 
 def _chunk(bounds: tuple[int, int]) -> list:
@@ -38,18 +64,18 @@ def chunks(work: Callable[[int, int], list], count: int, jobs: int, size: int,
     _WORK = work
     try:
         bounds = [(k, min(k + size, count)) for k in range(0, count, size)]
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with pool(jobs) as workers:
             if ahead is None:
-                for part in pool.imap(_chunk, bounds):
+                for part in workers.imap(_chunk, bounds):
                     yield from part
                 return
             todo = iter(bounds)
-            asked = deque(pool.apply_async(_chunk, (b,)) for _, b in zip(range(ahead), todo))
+            asked = deque(workers.apply_async(_chunk, (b,)) for _, b in zip(range(ahead), todo))
             while asked:
                 part = asked.popleft().get()
                 nxt = next(todo, None)
                 if nxt is not None:
-                    asked.append(pool.apply_async(_chunk, (nxt,)))
+                    asked.append(workers.apply_async(_chunk, (nxt,)))
                 yield from part
     finally:
         _WORK = None

@@ -49,6 +49,50 @@ def test_results_fork_only_when_there_is_enough_work():
         assert all(e == elsewhere for _, e in got), (jobs, count)
 
 
+def _big(k):
+    return bytes([k]) * 4_000_000
+
+
+def _wakeups(monkeypatch, make_pool) -> int:
+    """How often a pool's worker-handling thread woke (and checked its workers) while 16
+    results of 4 MB came back."""
+    import multiprocessing.pool
+    woke = []
+    maintain = multiprocessing.pool.Pool._maintain_pool
+
+    def counted(*args):
+        woke.append(1)
+        return maintain(*args)
+    monkeypatch.setattr(multiprocessing.pool.Pool, "_maintain_pool", staticmethod(counted))
+    with make_pool() as pool:
+        assert [r[:1] for r in pool.imap(_big, range(16))] == [bytes([k]) for k in range(16)]
+    return len(woke)
+
+
+def test_the_pool_waits_quietly_while_big_results_come_in(monkeypatch):
+    """CPython's own pool wakes the thread that keeps its workers whenever its result
+    pipe is readable, and that thread spins until the whole result is read: the pool of
+    ``forked.pool`` wakes for its workers and its notices only."""
+    import multiprocessing
+    stock = _wakeups(monkeypatch, lambda: multiprocessing.get_context("fork").Pool(2))
+    ours = _wakeups(monkeypatch, lambda: forked.pool(2))
+    assert ours <= 5 < 50 < stock, (ours, stock)
+
+
+def test_a_closed_pool_still_ends_once_its_tasks_are_done():
+    """Without waking on results, the pool still sees its last task done (its cache
+    notifies): ``close`` then ``join`` returns with every result in."""
+    import threading
+    pool = forked.pool(2)
+    pending = [pool.apply_async(_big, (k,)) for k in range(6)]
+    pool.close()
+    joined = threading.Thread(target=pool.join, daemon=True)
+    joined.start()
+    joined.join(60)
+    assert not joined.is_alive()
+    assert [r.get(0)[:1] for r in pending] == [bytes([k]) for k in range(6)]
+
+
 def test_apart_hands_back_what_it_returned_and_may_fork_workers_of_its_own():
     """A pool's worker may not fork; the process apart renders nothing but forks the
     search index's workers."""
