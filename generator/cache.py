@@ -114,6 +114,9 @@ class ParseCache:
 
     def _tables(self) -> None:
         self.db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, value BLOB)")
+        # each entry's number of cables: a small table, read through without the entries
+        self.db.execute("CREATE TABLE IF NOT EXISTS sizes (key TEXT PRIMARY KEY, n INTEGER) "
+                        "WITHOUT ROWID")
         WordCounts.tables(self.db)
 
     def _stale(self) -> bool:
@@ -136,40 +139,60 @@ class ParseCache:
         path.unlink(missing_ok=True)
         cables_path(path).unlink(missing_ok=True)
 
-    def found(self, keys: list[str], chunk: int = 500, scan_from: int = 5000):
-        """(key, entry) for each of ``keys`` that is cached, each entry unpickled as it is
-        read, in no set order (``hits`` and ``misses`` count them once all are read).
-        From ``scan_from`` keys the table is read through in its own order: a rebuild
-        looks up every file, and the table holds the files of the last build (at 250,000
-        cables, 200,000 files: 0.9-1.3 s against 1.8 s of queries).  Fewer keys are
-        queried ``chunk`` at a time (a query per key costs more than the lookup; one
-        query for all would hold every entry's bytes at once)."""
+    def sizes(self, keys: list[str], chunk: int = 500, scan_from: int = 5000) -> dict[str, int]:
+        """How many cables each of ``keys`` that is cached holds (``hits`` and ``misses``
+        count them), without reading the entries: a rebuild knows which files it must
+        parse, and its cables' digests, before it reads the summaries (:meth:`entries`).
+        From ``scan_from`` keys the table is read through (a rebuild looks up every file;
+        the keys not asked for are then the only ones ``prune`` may forget); fewer are
+        queried ``chunk`` at a time."""
         want = set(keys)
-        others: list[str] | None = None     # read through: the keys not asked for (``prune``)
         if len(want) >= scan_from:
-            rows = self.db.execute("SELECT key, value FROM parsed ORDER BY rowid")
-            others = []
+            rows = self.db.execute("SELECT key, n FROM sizes")
+            self.others = []
         else:
-            rows = keyed_rows(self.db, "SELECT key, value FROM parsed WHERE key IN ({})",
+            rows = keyed_rows(self.db, "SELECT key, n FROM sizes WHERE key IN ({})",
                               sorted(want), chunk)
-        hits = 0
-        for key, data in rows:       # each key once: it is the table's primary key
+            self.others = None
+        found: dict[str, int] = {}
+        for key, n in rows:        # each key once: it is the table's primary key
             if key in want:
-                hits += 1
-                yield key, pickle.loads(data)
-            elif others is not None:
-                others.append(key)
-        self.others = others
-        self.hits += hits
-        self.misses += len(want) - hits
+                found[key] = n
+            elif self.others is not None:
+                self.others.append(key)
+        self.hits += len(found)
+        self.misses += len(want) - len(found)
+        return found
+
+    def entries(self, keys: list[str], chunk: int = 500, scan_from: int = 5000):
+        """(key, entry) for each of ``keys`` that is cached, each entry unpickled as it is
+        read, in no set order; read on a connection of its own, so also after ``close``
+        (the people process, forked after it, reads the cache too).  From ``scan_from``
+        keys the table is read through in its own order (at 250,000 cables, 200,000 files:
+        0.9-1.3 s against 1.8 s of queries); fewer are queried ``chunk`` at a time (a
+        query per key costs more than the lookup; one query for all would hold every
+        entry's bytes at once)."""
+        want = set(keys)
+        db = Reader(self.path)()
+        try:
+            if len(want) >= scan_from:
+                rows = db.execute("SELECT key, value FROM parsed ORDER BY rowid")
+            else:
+                rows = keyed_rows(db, "SELECT key, value FROM parsed WHERE key IN ({})",
+                                  sorted(want), chunk)
+            for key, data in rows:
+                if key in want:
+                    yield key, pickle.loads(data)
+        finally:
+            db.close()
 
     def put(self, key: str, blobs: list[bytes], value, words: int = 0,
             people: list[bytes] = ()) -> None:
         """A file's full cables, pickled (a row each), its entry ``value`` (summaries and
-        problems), the common words it writes in lower case (a ``common_mask``), counted
-        in :meth:`lower`, and its cables' people inputs (pickled lists, beside the full
-        cables: :meth:`people`).  A key names one file's bytes under one parser: put
-        again, its words are the same, and counted once."""
+        problems) and how many cables it holds (:meth:`sizes`), the common words it writes
+        in lower case (a ``common_mask``), counted in :meth:`lower`, and its cables' people
+        inputs (pickled lists, beside the full cables: :meth:`people`).  A key names one
+        file's bytes under one parser: put again, its words are the same, and counted once."""
         self.full.execute("DELETE FROM cables WHERE key = ?", (key,))
         self.full.executemany("INSERT INTO cables VALUES (?, ?, ?)",
                               [(key, n, b) for n, b in enumerate(blobs)])
@@ -177,11 +200,12 @@ class ParseCache:
                           (key, pickle.dumps(list(people), protocol=pickle.HIGHEST_PROTOCOL)))
         self.db.execute("INSERT OR REPLACE INTO parsed VALUES (?, ?)",
                         (key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+        self.db.execute("INSERT OR REPLACE INTO sizes VALUES (?, ?)", (key, len(blobs)))
         self.words.put(key, words)
 
     def prune(self, keep: set[str]) -> None:
         """Forget entries of files no longer in the collection (and of older parser code),
-        their words uncounted, and their full cables.  After :meth:`found` read the table
+        their words uncounted, and their full cables.  After :meth:`sizes` read its table
         through, the keys it was not asked for are the only ones that can be stale, and
         their cables the only ones to delete, unless the last build was stopped between
         saving its cables and its entries (``close``): the cables' table is then read
@@ -189,9 +213,10 @@ class ParseCache:
         if self.others is not None:
             stale = [k for k in self.others if k not in keep]
         else:
-            stale = [k for (k,) in self.db.execute("SELECT key FROM parsed") if k not in keep]
+            stale = [k for (k,) in self.db.execute("SELECT key FROM sizes") if k not in keep]
         self.words.forget(stale)
         self.db.executemany("DELETE FROM parsed WHERE key = ?", [(k,) for k in stale])
+        self.db.executemany("DELETE FROM sizes WHERE key = ?", [(k,) for k in stale])
         if self.others is None or self.full.execute("SELECT now FROM saving").fetchone() == (1,):
             stale = [k for (k,) in self.full.execute("SELECT DISTINCT key FROM cables "
                                                      "UNION SELECT key FROM people")

@@ -27,7 +27,7 @@ from .people.lexicon import common_in_mask, common_mask
 from .people.inputs import people_input
 from .progress import Progress, Silent
 from .readers import read_records
-from .resolving import People, people_started
+from .resolving import People, people_apart, people_started
 from .subjects import candidates
 
 
@@ -219,11 +219,19 @@ class PeopleInputs:
 
 def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress | None = None,
                   cache: ParseCache | None = None, hashes: dict | None = None) -> Parsed:
-    """Read and parse every file on ``jobs`` processes, taking unchanged files from the
-    cache; results keep the sources' order.  With a cache the full cables stay in it
-    (and are read back by a :class:`CableStore`); without one, in memory.  A file that
-    discovery left unread (no ``sha256``) is parsed, not looked up, and hashed by the
-    process that reads it; its hash is recorded in ``hashes`` (``discover``'s)."""
+    """Every cable of the sources, parsed or from the cache (``read_sources``, then its
+    cached summaries read)."""
+    return read_sources(sources, jobs, progress, cache, hashes).loaded()
+
+
+def read_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress | None = None,
+                 cache: ParseCache | None = None, hashes: dict | None = None) -> "Pending":
+    """Read and parse every file that changed on ``jobs`` processes, taking unchanged files
+    from the cache, whose summaries are read last (:meth:`Pending.loaded`); results keep
+    the sources' order.  With a cache the full cables stay in it (and are read back by a
+    :class:`CableStore`); without one, in memory.  A file that discovery left unread (no
+    ``sha256``) is parsed, not looked up, and hashed by the process that reads it; its
+    hash is recorded in ``hashes`` (``discover``'s)."""
     progress = progress or Silent()
     done: dict[int, tuple[list[Cable], list[Diagnostic]]] = {}   # index -> summaries, problems
     full: dict[int, list[bytes]] = {}        # index -> full cables pickled, without a cache
@@ -245,11 +253,12 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
         else:
             where[key] = index
     looked_up = bool(where)
-    # each entry taken as it is read (in the cache's order); the common words of the
-    # files cached are counted by the cache itself (``ParseCache.lower``), not read here
-    for key, hit in cache.found(list(where)) if cache is not None else ():
+    # the files cached, and their cables counted, without reading their entries; the
+    # common words of those files are counted by the cache itself (``ParseCache.lower``)
+    cached: dict[int, tuple[str, int]] = {}      # index -> its key, its number of cables
+    for key, n in (cache.sizes(list(where)) if cache is not None else {}).items():
         index = where.pop(key)
-        done[index] = hit
+        cached[index] = (key, n)
         people[index] = key
     todo += [(index, sources[index]) for index in where.values()]
     todo.sort(key=lambda item: item[0])
@@ -260,7 +269,7 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
             remember(hashes, sources[index], sha)
 
     tasks = _tasks(todo, hashed)
-    count = sum(len(p) for p, _ in done.values())
+    count = sum(n for _, n in cached.values())
 
     def keep(index: int, summaries: list[Cable], diags: list[Diagnostic], words: int,
              blobs: list[bytes], inputs: list[bytes]) -> None:
@@ -314,14 +323,11 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
     if cache is not None:     # the words of every file cached (an unreadable one has none)
         lower = cache.lower()
         # committed before the people process is forked (``people_started``), which reads
-        # the cached files' people inputs: no reader waits on this process's writes
+        # the cached files' people inputs and entries: no reader waits on this process
         cache.close()
-    progress.done("parse", count, f"cables from {len(sources)} files ({len(todo)} parsed, "
-                                  f"{len(sources) - len(todo)} from the cache)")
-    order = [index for index in range(len(sources)) if index in done]
-    cables = [c for index in order for c in done[index][0]]
-    diags = [d for index in order for d in done[index][1]]
-    refs = [(keys[index], n) for index in order for n in range(len(done[index][0]))]
+    order = [index for index in range(len(sources)) if index in done or index in cached]
+    sizes = [len(done[index][0]) if index in done else cached[index][1] for index in order]
+    refs = [(keys[index], n) for index, size in zip(order, sizes) for n in range(size)]
     digests = [cable_digest(key, n) for key, n in refs]
     if cache is not None:
         store: CableStore | MemoryStore = CableStore(cache.cables_path, refs)
@@ -330,16 +336,99 @@ def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress |
         store.blobs = [b for index in order for b in full[index]]
     blobs: list[bytes | str] = []
     counts: list[int | None] = []
-    for index in order:
+    for index, size in zip(order, sizes):
         held = people[index]
         if isinstance(held, str) or len(held) == 1:
             blobs.append(held if isinstance(held, str) else held[0])
-            counts.append(len(done[index][0]))
+            counts.append(size)
         else:
             blobs += held
             counts += [None] * len(held)
-    return Parsed(cables, store, digests, diags, common_in_mask(lower),
-                  PeopleInputs(blobs, counts, cache.people() if cache is not None else None))
+    return Pending(cache, done, cached, order, sizes, store, digests, common_in_mask(lower),
+                   PeopleInputs(blobs, counts, cache.people() if cache is not None else None),
+                   progress, f"cables from {len(sources)} files ({len(todo)} parsed, "
+                             f"{len(sources) - len(todo)} from the cache)")
+
+
+@dataclass
+class Pending:
+    """The sources read as far as resolving the people needs: the files that changed
+    parsed (and cached), the others known by key and size, their summaries not read yet
+    (:meth:`loaded` reads them).  A large collection's people process is forked in
+    between (``collect``): it needs of the collection the cables' digests, its
+    lower-case words and, for the few cables a rebuild decides again, their people
+    inputs and (for the editors' rules) summaries, all of which the parse cache gives by
+    key.  It then resolves while this process reads the summaries (at 250,000 cables,
+    4-5 s of a rebuild), and shares none of them: a pass over them after a fork writes
+    every page it reads (their reference counts), which then has to be copied."""
+    cache: ParseCache | None
+    done: dict[int, tuple[list[Cable], list[Diagnostic]]]   # files parsed: summaries, problems
+    cached: dict[int, tuple[str, int]]      # files cached: key, number of cables
+    order: list[int]                        # the files, in the sources' order
+    sizes: list[int]                        # each file's number of cables
+    store: CableStore | MemoryStore
+    digests: list[bytes]
+    lower: frozenset[str]
+    people: PeopleInputs
+    progress: Progress
+    said: str                               # what the parse stage's line says at its end
+
+    def summaries(self) -> "CachedSummaries":
+        """The cables' summaries by place, a cached file's read when asked."""
+        return CachedSummaries(self)
+
+    def loaded(self) -> Parsed:
+        """Every cable: the cached summaries read (each entry as it comes, in the cache's
+        order)."""
+        done = self.done
+        if self.cached:
+            at = {key: index for index, (key, _) in self.cached.items()}
+            for key, entry in self.cache.entries(list(at)):
+                done[at.pop(key)] = entry
+            if at:
+                path = next(iter(at)).split(":", 2)[-1]
+                raise LookupError(f"{self.cache.path}: the entry of {path} is missing; was the "
+                                  "cache changed by another build? Build again with --clean")
+        cables = [c for index in self.order for c in done[index][0]]
+        if len(cables) != len(self.digests):
+            raise LookupError(f"{self.cache.path}: a file holds other cables than the cache "
+                              "counted; was it changed by another build? Build again with --clean")
+        diags = [d for index in self.order for d in done[index][1]]
+        self.progress.done("parse", len(cables), self.said)
+        return Parsed(cables, self.store, self.digests, diags, self.lower, self.people)
+
+
+class CachedSummaries:
+    """The summaries of a :class:`Pending`'s cables by place (``[n]``, ``len``) before the
+    cached ones are read: a parsed file's from memory, a cached file's entry read from
+    the cache when one of its cables is asked for (the last one read is held).  The
+    people process asks only for cables it decides again, and only when the editors'
+    rules may need their origin, ID or year."""
+
+    def __init__(self, pending: Pending) -> None:
+        self.pending = pending
+        self.starts: list[int] = []
+        at = 0
+        for size in pending.sizes:
+            self.starts.append(at)
+            at += size
+        self.count = at
+        self.held: tuple[int, list[Cable]] = (-1, [])
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, n: int) -> Cable:
+        if not 0 <= n < self.count:
+            raise IndexError(n)
+        j = bisect_right(self.starts, n) - 1
+        index = self.pending.order[j]
+        if index in self.pending.done:
+            return self.pending.done[index][0][n - self.starts[j]]
+        if self.held[0] != index:
+            key = self.pending.cached[index][0]
+            self.held = (index, dict(self.pending.cache.entries([key]))[key][0])
+        return self.held[1][n - self.starts[j]]
 
 
 def fullness(c: Cable) -> tuple:
@@ -379,9 +468,15 @@ def collect(sources: list[SourceFile], editorial: Editorial = Editorial(), jobs:
     """The collection, its people still being resolved when it is large (see
     ``people_started``; ``Collection.persons`` waits for them), from what the last build
     left in ``people`` if given; ``hashes``: see ``parse_sources``."""
-    parsed = parse_sources(sources, jobs, progress, cache, hashes)
-    resolving = people_started(parsed.cables, editorial, parsed.lower, parsed.people,
-                               parsed.digests, people)
+    pending = read_sources(sources, jobs, progress, cache, hashes)
+    if people_apart(len(pending.digests)):    # forked before the cached summaries are read
+        resolving = people_started(pending.summaries(), editorial, pending.lower,
+                                   pending.people, pending.digests, people)
+        parsed = pending.loaded()
+    else:
+        parsed = pending.loaded()
+        resolving = people_started(parsed.cables, editorial, parsed.lower, parsed.people,
+                                   parsed.digests, people)
     diags = parsed.diagnostics
     for c in parsed.cables:
         diags.extend(c.warnings)

@@ -7,7 +7,7 @@ are resolved and kept can change without parsing the collection again.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from hashlib import blake2b
 from typing import TYPE_CHECKING
 
@@ -33,7 +33,7 @@ def people_salt(editorial: Editorial) -> str:
     return f"{code_version(('people', 'model.py'))}:{blake2b(rules.encode()).hexdigest()[:16]}"
 
 
-def _resolved(cables: list[Cable], editorial: Editorial, lower: frozenset[str],
+def _resolved(cables: Sequence[Cable], editorial: Editorial, lower: frozenset[str],
               inputs: PeopleInputs, digests: list[bytes], kept: PeopleStore | None
               ) -> tuple[tuple[list, list, list[bytes]], Callable[[], None] | None]:
     """The persons' rows, each cable's rows and their digests (plain tuples, which pickle in
@@ -103,7 +103,13 @@ class People:
             self._apart = None
 
 
-def people_started(cables: list[Cable], editorial: Editorial, lower: frozenset[str],
+def people_apart(count: int) -> bool:
+    """Whether the people of a collection of ``count`` cables are resolved in a process
+    apart (``people_started``)."""
+    return count >= _PEOPLE_APART and forked.available()
+
+
+def people_started(cables: Sequence[Cable], editorial: Editorial, lower: frozenset[str],
                    inputs: PeopleInputs, digests: list[bytes],
                    kept: PeopleStore | None = None) -> People:
     """People resolved (``_rows``: from the ledger ``kept`` by the last build, when there
@@ -114,7 +120,7 @@ def people_started(cables: list[Cable], editorial: Editorial, lower: frozenset[s
     process's memory, where they would stay fragmented for the rest of the build
     (10,000 cables: 58 MB kept, against 25 MB for the result alone)."""
     global _PEOPLE
-    if len(cables) < _PEOPLE_APART or not forked.available():
+    if not people_apart(len(cables)):
         return People(_objects(_rows(cables, editorial, lower, inputs, digests, kept)))
     _PEOPLE = (cables, editorial, lower, inputs, digests, kept)
     forked.release_free_memory()   # a child starts as large as this process: parsing left a third free

@@ -86,7 +86,7 @@ def test_a_cache_made_by_other_parser_code_is_started_afresh_not_pruned(tmp_path
     collect(sources, cache=cache)
     cache.close()
     again = ParseCache(path)          # the same code: its entries are kept
-    assert len(dict(again.found([file_key(s.path, s.sha256) for s in sources]))) == 5
+    assert len(again.sizes([file_key(s.path, s.sha256) for s in sources])) == 5
     again.close()
     monkeypatch.setattr(cache_mod, "code_version", lambda names=None: "0123456789abcdef")
     upgraded = ParseCache(path)
@@ -115,7 +115,7 @@ def test_summaries_and_full_cables_are_kept_in_two_files(tmp_path):
     cache.close()
     entries, cables = sqlite3.connect(path), sqlite3.connect(cache.cables_path)
     assert [t for (t,) in entries.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] \
-        == ["parsed", "words", "lower"]
+        == ["parsed", "sizes", "words", "lower"]
     assert entries.execute("SELECT count(*) FROM parsed").fetchone()[0] == 5
     assert cables.execute("SELECT count(*) FROM cables").fetchone()[0] == 5
     entries.close()
@@ -128,23 +128,24 @@ def _lower_with_cache(path, sources, **found) -> tuple[frozenset, "ParseCache"]:
     from generator.collect import parse_sources
     cache = ParseCache(path)
     if found:
-        real = cache.found
-        cache.found = lambda keys: real(keys, **found)
+        real = cache.sizes
+        cache.sizes = lambda keys: real(keys, **found)
     lower = parse_sources(sources, cache=cache).lower
     cache.close()
     return lower, cache
 
 
-def _keys_kept(path) -> tuple[set, set, set, set]:
-    """The keys of the entries, of the words, of the full cables and of the people inputs
-    in the cache."""
+def _keys_kept(path) -> tuple[set, set, set, set, set]:
+    """The keys of the entries, of the words, of the full cables, of the people inputs
+    and of the sizes in the cache."""
     import sqlite3
     from generator.cache import cables_path
     entries, cables = sqlite3.connect(path), sqlite3.connect(cables_path(path))
     try:
         return tuple({k for (k,) in db.execute(sql)} for db, sql in (
             (entries, "SELECT key FROM parsed"), (entries, "SELECT key FROM words"),
-            (cables, "SELECT DISTINCT key FROM cables"), (cables, "SELECT key FROM people")))
+            (cables, "SELECT DISTINCT key FROM cables"), (cables, "SELECT key FROM people"),
+            (entries, "SELECT key FROM sizes")))
     finally:
         entries.close()
         cables.close()
@@ -169,7 +170,7 @@ def test_cables_saved_without_their_entry_are_pruned_next_time(tmp_path, scan_fr
     cables.close()
     assert "gone" in _keys_kept(path)[2] and {"gone", "no cables"} <= _keys_kept(path)[3]
     _lower_with_cache(path, sources, scan_from=scan_from)
-    assert _keys_kept(path) == ({file_key(s.path, s.sha256) for s in sources},) * 4
+    assert _keys_kept(path) == ({file_key(s.path, s.sha256) for s in sources},) * 5
     again = sqlite3.connect(cables_path(path))
     assert again.execute("SELECT now FROM saving").fetchall() == [(0,)]
     again.close()
@@ -227,7 +228,7 @@ def test_the_common_words_are_counted_as_files_come_and_go(tmp_path, scan_from):
             found += found[:1]
         lower, cache = _lower_with_cache(path, found, scan_from=scan_from)
         assert lower == parse_sources(found).lower, step
-        assert _keys_kept(path) == ({file_key(f.path, f.sha256) for f in found},) * 4, step
+        assert _keys_kept(path) == ({file_key(f.path, f.sha256) for f in found},) * 5, step
         saved, again = _counts_saved(path)
         assert (saved == again).all(), step
         assert int(saved.max()) <= len(found) and saved.sum() > 0
@@ -286,8 +287,9 @@ def test_the_parse_cache_salt_covers_the_code_a_parse_runs_and_not_resolving():
 
 
 def test_many_keys_are_looked_up_by_reading_the_table_through_with_the_same_answers(tmp_path):
-    """From ``scan_from`` keys the table is read in its own order, not queried: the same
-    entries for the same keys, none for a key not cached, hits and misses counted."""
+    """From ``scan_from`` keys the tables are read in their own order, not queried: the
+    same sizes and entries for the same keys, none for a key not cached, hits and misses
+    counted; the entries are read on a connection of their own, after ``close`` too."""
     sources = _seeds()
     cache = ParseCache(tmp_path / "parse.sqlite")
     collect(sources, cache=cache)
@@ -295,14 +297,47 @@ def test_many_keys_are_looked_up_by_reading_the_table_through_with_the_same_answ
     keys = [file_key(s.path, s.sha256) for s in reversed(sources)]
     keys.insert(2, file_key("content/cables/gone.txt", "0" * 64))
     queried, scanned = ParseCache(tmp_path / "parse.sqlite"), ParseCache(tmp_path / "parse.sqlite")
-    by_query = list(queried.found(keys, chunk=2))
-    by_scan = list(scanned.found(keys, scan_from=1))
-    assert len(by_scan) == 5 and dict(by_scan) == dict(by_query)
-    assert set(dict(by_scan)) == set(keys) - {keys[2]}
-    assert {e[0][0].id for _, e in by_scan} == {c.id for c in collect(sources).cables}
-    assert (scanned.hits, scanned.misses) == (queried.hits, queried.misses) == (5, 1)
+    sizes = queried.sizes(keys, chunk=2)
+    assert scanned.sizes(keys, scan_from=1) == sizes and set(sizes) == set(keys) - {keys[2]}
+    assert scanned.others == [] and queried.others is None
     queried.close()
     scanned.close()
+    by_query = list(queried.entries(keys, chunk=2))
+    by_scan = list(scanned.entries(keys, scan_from=1))
+    assert len(by_scan) == 5 and dict(by_scan) == dict(by_query)
+    assert {k: len(e[0]) for k, e in by_scan} == sizes == {k: 1 for k in sizes}
+    assert {e[0][0].id for _, e in by_scan} == {c.id for c in collect(sources).cables}
+    assert (scanned.hits, scanned.misses) == (queried.hits, queried.misses) == (5, 1)
+
+
+def test_the_summaries_are_read_after_what_the_people_need(tmp_path):
+    """``read_sources`` parses what changed and counts the cables of what did not, their
+    summaries unread: the digests, words and people inputs are all there, and a
+    cable's summary is read from the cache when asked (``CachedSummaries``).  ``loaded``
+    then reads them all; a cache whose entry went missing meanwhile says what to do."""
+    from generator.collect import parse_sources, read_sources
+    sources = _seeds()
+    cache = ParseCache(tmp_path / "parse.sqlite")
+    whole = parse_sources(sources, cache=cache)
+    cache.close()
+    changed = ParseCache(tmp_path / "parse.sqlite")
+    pending = read_sources(sources, cache=changed)
+    assert (changed.hits, changed.misses) == (5, 0) and pending.done == {}
+    assert pending.digests == whole.digests and pending.lower == whole.lower
+    early = pending.summaries()
+    assert len(early) == 5 and [early[n] for n in (3, 0, 4)] == [whole.cables[n] for n in (3, 0, 4)]
+    with pytest.raises(IndexError):
+        early[5]
+    assert list(pending.people) == list(whole.people)
+    parsed = pending.loaded()
+    assert parsed.cables == whole.cables and parsed.digests == whole.digests
+    import sqlite3
+    again = ParseCache(tmp_path / "parse.sqlite")
+    pending = read_sources(sources, cache=again)
+    with sqlite3.connect(tmp_path / "parse.sqlite") as db:
+        db.execute("DELETE FROM parsed WHERE key = ?", (pending.cached[2][0],))
+    with pytest.raises(LookupError, match="--clean"):
+        pending.loaded()
 
 
 def test_a_file_named_twice_is_taken_once_from_the_cache_and_parsed_again(tmp_path):

@@ -55,7 +55,7 @@ def depends_on(inp: PeopleInput) -> set[str]:
     return {g[0] for g in groups} | {b[0] for b in bare}
 
 
-def _rule_for(g: Group, cable: Cable, editorial: Editorial) -> PersonRule | None:
+def _rule_for(g: Group, cable: Cable | None, editorial: Editorial) -> PersonRule | None:
     if not editorial.persons:
         return None
     forms = {norm(f) for f in g.forms}
@@ -75,12 +75,13 @@ def _rule_for(g: Group, cable: Cable, editorial: Editorial) -> PersonRule | None
     return None
 
 
-def decide(cable: Cable, inp: PeopleInput, fulls: Mapping[str, Mapping[str, int]],
+def decide(cable: Cable | None, inp: PeopleInput, fulls: Mapping[str, Mapping[str, int]],
            known: Callable[[str], bool], lower: frozenset[str] | set[str],
            editorial: Editorial) -> Decided:
     """One cable's persons: ``fulls`` the full keys known by surname, ``known`` whether a
     surname is named on strong evidence, ``lower`` the words the collection writes in
-    lower case (a bare "Hill" or "Report" is not taken for a surname)."""
+    lower case (a bare "Hill" or "Report" is not taken for a surname).  ``cable`` (its
+    summary) is read only by the editors' rules: None when there are none."""
     groups = [Group(s, [*f], [*t], [*p], first, [*full], [*given])     # copies: added to below
               for s, f, t, p, first, full, given in inp[0]]
     ids: list[Ident] = []

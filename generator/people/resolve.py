@@ -19,7 +19,7 @@ import io
 import pickle
 from collections import Counter, defaultdict
 from hashlib import blake2b
-from typing import Callable, Hashable, Iterable, Protocol
+from typing import Callable, Hashable, Iterable, Protocol, Sequence
 
 from ..model import Cable, Person, PersonRef, make_person, make_person_ref
 from .decide import (Decided, Ident, assign_slugs, decide, depends_on, full_keys, is_dropped,
@@ -107,12 +107,14 @@ class Ledger:
             else:
                 del self.known[s]
 
-    def update(self, cables: list[Cable], keys: list[Hashable],
+    def update(self, cables: Sequence[Cable], keys: list[Hashable],
                inputs_at: Callable[[list[int]], list[PeopleInput]], store: Store,
                lower: frozenset[str], editorial: Editorial = Editorial()) -> Changes:
         """Bring the ledger to the collection ``cables`` (``keys``: one per cable, equal
         keys equal cables; ``inputs_at``: the ``people_input`` of the cables at the given
-        places)."""
+        places).  A cable itself is asked for (``cables[n]``) only when it is decided and
+        the editors have rules (which may name its origin, ID or year): ``cables`` may
+        read them on demand."""
         changes = Changes()
         at = {k: n for n, k in enumerate(keys)}
         rows = self.rows
@@ -129,10 +131,11 @@ class Ledger:
         again = sorted(at[k] for k in store.naming(changed) if k in at and k in rows)
         old = store.records([keys[n] for n in again])
         decided: dict[Hashable, Decided] = {}
+        ask = bool(editorial.persons)      # only the editors' rules read the cable itself
         for part in _parts(new + again):     # inputs read again, a part at a time
             for n, inp in zip(part, inputs_at(part)):
-                decided[keys[n]] = decide(cables[n], inp, self.fulls, self._known, lower,
-                                          editorial)
+                decided[keys[n]] = decide(cables[n] if ask else None, inp, self.fulls,
+                                          self._known, lower, editorial)
         for n, facts in zip(new, new_facts):
             changes.put[keys[n]] = (decided[keys[n]], tuple(sorted(facts[0])),
                                     tuple(sorted(facts[1])), tuple(facts[2]))
@@ -279,7 +282,7 @@ def resolve_people(cables: list[Cable], editorial: Editorial = Editorial(),
     return people_objects(resolve_rows(cables, editorial, lower_words, inputs))
 
 
-def kept_update(kept: Keeper | None, salt: str, cables: list[Cable], keys: list[Hashable],
+def kept_update(kept: Keeper | None, salt: str, cables: Sequence[Cable], keys: list[Hashable],
                 inputs_at: Callable[[list[int]], list[PeopleInput]], lower: frozenset[str],
                 editorial: Editorial = Editorial()) -> tuple[Ledger, Changes]:
     """The ledger ``kept`` holds brought up to this collection (see ``Ledger.update``),

@@ -228,6 +228,54 @@ def test_the_process_apart_answers_before_it_keeps_the_ledger(monkeypatch, tmp_p
         failing.finish()
 
 
+@pytest.mark.corpus
+def test_a_rebuilds_people_process_is_forked_before_the_cached_summaries_are_read(
+        monkeypatch, tmp_path):
+    """With the files cached, the people process is forked once the changed files are
+    parsed, before the cached summaries are read (``collect``): it resolves from the
+    digests, words and inputs, and reads from the cache the summaries the editors' rules
+    need (here a rule for one person's cables from one origin, every cable decided
+    afresh).  It gives what resolving in place from the summaries gives."""
+    import multiprocessing
+    import os
+    from generator import collect as collect_mod
+    from generator import resolving
+    from generator.cache import ParseCache
+    from generator.discover import discover
+    from generator.people.editorial import Editorial, PersonRule, norm
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork here: people are always resolved in place")
+    src, _ = discover([CORPUS])
+    first = ParseCache(tmp_path / "parse.sqlite")
+    col = collect_mod.collect(src, cache=first)
+    first.close()
+    persons, refs = col.persons, col.cable_persons
+    top = max(persons.values(), key=lambda p: p.cables)
+    origin = next(col.cables[i].origin for i, r in enumerate(refs)
+                  if any(x.key == top.key for x in r) and col.cables[i].origin)
+    rule = PersonRule("Chosen By The Editors", frozenset(norm(a) for a in top.aliases),
+                      when={"origins": [origin]})
+    editorial = Editorial(persons=(rule,))
+    plain = collect_mod.parse_sources(src)
+    inline = resolving.people_started(plain.cables, editorial, plain.lower, plain.people,
+                                      plain.digests).result()
+    assert any(p.name == "Chosen By The Editors" for p in inline[0].values())
+    monkeypatch.setattr(resolving, "_PEOPLE_APART", 0)
+    seen, resolved = tmp_path / "seen", resolving._resolved
+
+    def rows(cables, *args):           # in the child: what it was given
+        seen.write_text(f"{os.getpid()} {type(cables).__name__} {len(cables.pending.done)}")
+        return resolved(cables, *args)
+    monkeypatch.setattr(resolving, "_resolved", rows)
+    again = ParseCache(tmp_path / "parse.sqlite")
+    rebuilt = collect_mod.collect(src, editorial, cache=again)
+    pid, kind, parsed = seen.read_text().split()
+    assert int(pid) != os.getpid() and kind == "CachedSummaries" and parsed == "0"
+    assert (again.hits, again.misses) == (len(src), 0)
+    assert (rebuilt.persons, rebuilt.cable_persons) == inline[:2]
+    assert rebuilt.cables == col.cables
+
+
 def test_people_digests_are_equal_for_equal_rows_whatever_objects_they_share():
     from generator.people.resolve import people_digests
     name = "".join(["Damien ", "Loras"])
