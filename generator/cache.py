@@ -147,19 +147,15 @@ class ParseCache:
         the keys not asked for are then the only ones ``prune`` may forget); fewer are
         queried ``chunk`` at a time."""
         want = set(keys)
-        if len(want) >= scan_from:
-            rows = self.db.execute("SELECT key, n FROM sizes")
-            self.others = []
+        if len(want) >= scan_from:      # (in C but for the few keys not asked for)
+            found = dict(self.db.execute("SELECT key, n FROM sizes").fetchall())
+            self.others = list(found.keys() - want)
+            for key in self.others:
+                del found[key]
         else:
-            rows = keyed_rows(self.db, "SELECT key, n FROM sizes WHERE key IN ({})",
-                              sorted(want), chunk)
+            found = dict(keyed_rows(self.db, "SELECT key, n FROM sizes WHERE key IN ({})",
+                                    sorted(want), chunk))
             self.others = None
-        found: dict[str, int] = {}
-        for key, n in rows:        # each key once: it is the table's primary key
-            if key in want:
-                found[key] = n
-            elif self.others is not None:
-                self.others.append(key)
         self.hits += len(found)
         self.misses += len(want) - len(found)
         return found
