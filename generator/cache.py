@@ -104,7 +104,7 @@ class ParseCache:
         self.full = sqlite3.connect(self.cables_path)
         self.full.execute("CREATE TABLE IF NOT EXISTS cables "
                           "(key TEXT, n INTEGER, value BLOB, PRIMARY KEY (key, n))")
-        # each file's people inputs (``collect.PeopleInputs``), read only where asked
+        # each file's people inputs (``parsed.PeopleInputs``), read only where asked
         self.full.execute("CREATE TABLE IF NOT EXISTS people (key TEXT PRIMARY KEY, value BLOB)")
         # 1 from the cables' commit to the entries' (see ``close``)
         self.full.execute("CREATE TABLE IF NOT EXISTS saving (id INTEGER PRIMARY KEY, now INTEGER)")

@@ -18,7 +18,7 @@ from .people.editorial import Editorial
 from .people.resolve import kept_update, people_objects
 
 if TYPE_CHECKING:
-    from .collect import PeopleInputs
+    from .parsed import PeopleInputs
     from .kept import PeopleStore
 
 _PEOPLE: tuple | None = None      # ``_resolved``'s arguments, inherited by a forked process

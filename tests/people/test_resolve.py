@@ -168,10 +168,10 @@ def test_kept_people_equal_people_resolved_afresh_as_cables_come_and_go(tmp_path
 
 
 def test_inputs_at_places_are_those_read_in_order():
-    """``collect.PeopleInputs.at``: the inputs of some cables, read from the lists (one a
+    """``parsed.PeopleInputs.at``: the inputs of some cables, read from the lists (one a
     file, some of unknown length, some empty) that hold them."""
     import pickle
-    from generator.collect import PeopleInputs
+    from generator.parsed import PeopleInputs
     lists = [[f"c{n}-{k}" for k in range(n % 4)] for n in range(40)]
     # every fifth list is a cached file's (by its key, its length known), whose lists are
     # read only when asked
