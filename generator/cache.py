@@ -20,6 +20,7 @@ import os
 import pickle
 import sqlite3
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -109,6 +110,7 @@ class ParseCache:
         # 1 from the cables' commit to the entries' (see ``close``)
         self.full.execute("CREATE TABLE IF NOT EXISTS saving (id INTEGER PRIMARY KEY, now INTEGER)")
         self.others: list[str] | None = None    # keys a scan found and was not asked for
+        self._reader = Reader(path)              # the entries read back (``entries``)
         self.hits = 0
         self.misses = 0
 
@@ -162,25 +164,23 @@ class ParseCache:
 
     def entries(self, keys: list[str], chunk: int = 500, scan_from: int = 5000):
         """(key, entry) for each of ``keys`` that is cached, each entry unpickled as it is
-        read, in no set order; read on a connection of its own, so also after ``close``
-        (the people process, forked after it, reads the cache too).  From ``scan_from``
+        read, in no set order; read on a read-only connection of its own (one per process,
+        kept open), so also after ``close`` (the people process, forked after it, reads
+        the cache too).  From ``scan_from``
         keys the table is read through in its own order (at 250,000 cables, 200,000 files:
         0.9-1.3 s against 1.8 s of queries); fewer are queried ``chunk`` at a time (a
         query per key costs more than the lookup; one query for all would hold every
         entry's bytes at once)."""
         want = set(keys)
-        db = Reader(self.path)()
-        try:
-            if len(want) >= scan_from:
-                rows = db.execute("SELECT key, value FROM parsed ORDER BY rowid")
-            else:
-                rows = keyed_rows(db, "SELECT key, value FROM parsed WHERE key IN ({})",
-                                  sorted(want), chunk)
-            for key, data in rows:
-                if key in want:
-                    yield key, pickle.loads(data)
-        finally:
-            db.close()
+        db = self._reader()
+        if len(want) >= scan_from:
+            rows = db.execute("SELECT key, value FROM parsed ORDER BY rowid")
+        else:
+            rows = keyed_rows(db, "SELECT key, value FROM parsed WHERE key IN ({})",
+                              sorted(want), chunk)
+        for key, data in rows:
+            if key in want:
+                yield key, pickle.loads(data)
 
     def put(self, key: str, blobs: list[bytes], value, words: int = 0,
             people: list[bytes] = ()) -> None:
@@ -282,9 +282,9 @@ class WordCounts:
         self._load()
         self._fold(self.added, 1)
         self.added = []
-        for a in range(0, len(keys), 500):       # folded a chunk at a time: masks are large
-            self._fold([m for (m,) in keyed_rows(
-                self.db, "SELECT mask FROM words WHERE key IN ({})", keys[a:a + 500])], -1)
+        rows = keyed_rows(self.db, "SELECT mask FROM words WHERE key IN ({})", keys)
+        while batch := [m for (m,) in islice(rows, 500)]:   # a chunk at a time: masks are large
+            self._fold(batch, -1)
         self.db.executemany("DELETE FROM words WHERE key = ?", [(k,) for k in keys])
 
     def union(self) -> int:

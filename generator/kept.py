@@ -127,7 +127,7 @@ class PeopleStore:
             for s in rec[1]:
                 gone.setdefault(s, set()).add(k)
         names = sorted(added.keys() | gone.keys())
-        kept = {} if changes.fresh else dict(keyed_rows(self._conn(), 
+        kept = {} if changes.fresh else dict(keyed_rows(self._conn(),
             "SELECT surname, keys FROM surnames WHERE surname IN ({})", names))
         rows = []
         for s in names:

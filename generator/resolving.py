@@ -123,7 +123,8 @@ def people_started(cables: Sequence[Cable], editorial: Editorial, lower: frozens
     if not people_apart(len(cables)):
         return People(_objects(_rows(cables, editorial, lower, inputs, digests, kept)))
     _PEOPLE = (cables, editorial, lower, inputs, digests, kept)
-    forked.release_free_memory()   # a child starts as large as this process: parsing left a third free
+    # a child starts as large as this process: parsing left a third of it free
+    forked.release_free_memory()
     gc.freeze()      # the child's collections then leave the summaries' pages unwritten
     try:      # the child keeps the collector as this process has it: it makes no cycles
         return People(apart=forked.Apart(_resolve_apart))    # forks here: _PEOPLE inherited
