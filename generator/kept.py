@@ -189,17 +189,20 @@ class FileHashes:
 
 
 class RelatedCache:
-    """Each cable's related cables from earlier builds, by the digest of what they are
+    """Each cable's related cables from the last build, with the digests of what they are
     made from (``related.inputs``), so a rebuild scores only the cables whose people's or
-    tags' cables changed.  One pickle file; unreadable, it is started afresh."""
+    tags' cables changed: three strings (``related.related_all``) in one pickle file;
+    unreadable, it is started afresh."""
 
     def __init__(self, path: Path, fresh: bool = False):
         self.path = path
         known = None if fresh else read_pickle(path)
-        self.known: dict[bytes, str] = known if isinstance(known, dict) else {}
+        self.known: tuple[str, bytes, bytes] | None = known if (
+            isinstance(known, tuple) and len(known) == 3
+            and [type(v) for v in known] == [str, bytes, bytes]) else None
 
-    def save(self, answers: dict[bytes, str]) -> None:
-        """Keep ``answers`` (those of this build only) when they differ from those read."""
+    def save(self, answers: tuple[str, bytes, bytes]) -> None:
+        """Keep ``answers`` (this build's) when they differ from those read."""
         if answers != self.known:
             write_pickle(self.path, answers)
 

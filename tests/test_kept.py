@@ -33,3 +33,26 @@ def test_page_fingerprints_are_read_back_as_saved_for_the_same_site_and_code(tmp
     empty.save("t")
     assert RenderCache(tmp_path / "empty.pickle", "t", "salt").old() == {}
     assert not RenderCache(tmp_path / "empty.pickle", "t", "salt").any()
+
+
+def test_related_answers_are_read_back_as_saved_and_an_older_form_is_not(tmp_path):
+    """The related cables' answers are three strings (``related.related_all``); the dict
+    an older build kept, or a broken file, reads as nothing kept; saved only when they
+    changed."""
+    from generator.kept import RelatedCache, write_pickle
+    path = tmp_path / "related.pickle"
+    assert RelatedCache(path).known is None
+    answers = ("A\nB", b"a" * 16 + b"b" * 16, bytes(40))
+    RelatedCache(path).save(answers)
+    assert RelatedCache(path).known == answers
+    assert RelatedCache(path, fresh=True).known is None
+    inode = path.stat().st_ino          # a save writes a new file and renames it
+    RelatedCache(path).save(answers)
+    assert path.stat().st_ino == inode
+    RelatedCache(path).save((*answers[:2], bytes(40) + bytes(1)))
+    assert path.stat().st_ino != inode
+    for older in ({b"a" * 16: "B"}, ("A", b"a" * 16), ("A", "a", b"")):
+        write_pickle(path, older)
+        assert RelatedCache(path).known is None
+    path.write_bytes(b"not a pickle")
+    assert RelatedCache(path).known is None
