@@ -180,7 +180,8 @@ class Ledger:
                     if k not in redo and any(r[0] in moved for r in row)] if moved else []
         for k, rec in store.records(hits).items():
             redo[k] = rec[0]
-        made = [ref_row(redo[k], self.slugs, self.names) for k in redo]
+        shared: dict[tuple, tuple] = {}
+        made = [ref_row(redo[k], self.slugs, self.names, shared) for k in redo]
         for k, row, digest in zip(redo, made, people_digests(made)):
             rows[k] = (row, digest)
 
