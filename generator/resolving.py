@@ -61,8 +61,9 @@ def _rows(*args) -> tuple[list, list, list[bytes]]:
 
 
 def _resolve_apart() -> forked.Then | tuple:
-    """In the forked process: ``_resolved`` of ``_PEOPLE``, its rows sent back before the
-    ledger is kept (keeping it took 3 s at 250,000 cables, part of it waited for)."""
+    """In the forked process: ``_resolved`` of ``_PEOPLE``, its rows sent back while the
+    ledger is kept (``forked.Then``: keeping it took 3 s at 250,000 cables, part of it
+    waited for when the rows waited for it; it is now done before the build asks)."""
     rows, keep = _resolved(*_PEOPLE)
     return rows if keep is None else forked.Then(rows, keep)
 

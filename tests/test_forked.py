@@ -151,6 +151,25 @@ def test_apart_answers_a_then_first_and_finish_waits_for_its_rest(tmp_path):
     assert not failing._process.is_alive()
 
 
+def test_a_then_does_its_rest_before_the_caller_asks_for_a_large_answer(tmp_path):
+    """An answer larger than the pipe holds waits in it while the rest is done: the rest
+    does not wait for the caller to read the answer."""
+    done = tmp_path / "done"
+    answer = bytes(range(256)) * 40_000      # 10 MB: a pipe holds 64 KB
+
+    def rest():
+        done.write_text("kept")
+    apart = forked.Apart(lambda: forked.Then(answer, rest))
+    waited = 0.0
+    while not done.exists() and waited < 30:
+        time.sleep(0.05)
+        waited += 0.05
+    assert done.exists(), "the rest waited for the answer to be read"
+    assert apart.result() == answer
+    apart.finish()
+    assert not apart._process.is_alive()
+
+
 def test_apart_that_dies_without_an_answer_is_an_error():
     with pytest.raises(RuntimeError, match=r"without an answer \(exit status 3\)"):
         forked.Apart(lambda: os._exit(3)).result()
