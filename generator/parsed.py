@@ -9,6 +9,7 @@ import pickle
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 
 from .cache import CableStore, MemoryStore, ParseCache
 from .diagnostics import Diagnostic
@@ -152,12 +153,7 @@ class CachedSummaries:
 
     def __init__(self, pending: Pending) -> None:
         self.pending = pending
-        self.starts: list[int] = []
-        at = 0
-        for size in pending.sizes:
-            self.starts.append(at)
-            at += size
-        self.count = at
+        *self.starts, self.count = accumulate(pending.sizes, initial=0)
         self.held: tuple[int, list[Cable]] = (-1, [])
 
     def __len__(self) -> int:
