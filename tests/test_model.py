@@ -29,14 +29,16 @@ def test_a_summary_keeps_every_field_but_the_text_and_mentions():
 
 @pytest.mark.corpus
 def test_cables_and_summaries_come_back_from_a_pickle_as_they_were():
-    """A cable pickles with its paragraphs, REF items and mentions as plain tuples
-    (faster to load); they come back as their named tuples, equal and of their types."""
+    """A cable pickles with its paragraphs, REF items, mentions, source and classification
+    authority as plain tuples (faster to load); they come back as their named tuples,
+    equal and of their types."""
     import pickle
-    from generator.model import Cable, CitedRef, Mention, Paragraph
+    from generator.model import Cable, CitedRef, ClassifiedBy, Mention, Paragraph, Source
     sources, _ = discover([CORPUS])
     col = collect(sources[:80])
     fulls = [col.full(i) for i in range(len(col.cables))]
     assert sum(bool(c.references) for c in fulls) > 10 and sum(bool(c.mentions) for c in fulls) > 50
+    assert sum(c.classified_by is not None for c in fulls) > 10
     for c in [*fulls, *map(summary, fulls)]:
         back = pickle.loads(pickle.dumps(c, protocol=pickle.HIGHEST_PROTOCOL))
         assert type(back) is Cable and back == c and back.year == c.year
@@ -45,6 +47,9 @@ def test_cables_and_summaries_come_back_from_a_pickle_as_they_were():
         assert all(type(r) is CitedRef for r in back.references)
         assert all(type(m) is Mention for m in back.mentions) and \
             [m.evidence for m in back.mentions] == [m.evidence for m in c.mentions]
+        assert type(back.source) is Source and back.source.line == c.source.line
+        assert c.classified_by is None and back.classified_by is None or \
+            type(back.classified_by) is ClassifiedBy and back.classified_by.reasons == c.classified_by.reasons
     assert sum(bool(c.paragraphs) for c in fulls) > 50
 
 
@@ -64,3 +69,36 @@ def test_persons_are_named_tuples_that_come_back_from_a_pickle_as_they_were():
         assert back == value and type(back) is type(value)
         assert copy.deepcopy(value) == value
     assert type(pickle.loads(pickle.dumps(ref))) is PersonRef
+
+
+def test_a_summarys_paragraph_heads_are_packed_and_read_as_the_tuple_they_pack():
+    """A summary's paragraphs are one packed string (``ParagraphHeads``) that reads as the
+    tuple of ``ParagraphHead`` it packs, in every way the stages read it, and pickles
+    packed; heads a line cannot hold stay a tuple."""
+    import pickle
+
+    from generator.model import ParagraphHeads, heads_of
+    heads = (ParagraphHead("paragraph", 1, None, 671), ParagraphHead("heading", None, "ELECTIONS", 9),
+             ParagraphHead("paragraph", None, None, 0), ParagraphHead("heading", None, "", 0),
+             ParagraphHead("paragraph", 12, None, 5), ParagraphHead("heading", None, "A\tB  ", 5))
+    packed = heads_of(heads)
+    assert type(packed) is ParagraphHeads and "\n" in packed.packed
+    assert packed == heads and heads == tuple(packed) and list(packed) == list(heads)
+    assert len(packed) == 6 and packed[1].heading == "ELECTIONS" and packed[-1] == heads[-1]
+    assert packed[1:3] == heads[1:3] and heads[3] in packed and packed.index(heads[4]) == 4
+    assert [type(h) for h in packed] == [ParagraphHead] * 6
+    assert hash(packed) == hash(heads) and packed != heads[:5] and packed != "x"
+    back = pickle.loads(pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL))
+    assert type(back) is ParagraphHeads and back == packed and back.packed == packed.packed
+    empty = heads_of(())
+    assert not empty and len(empty) == 0 and empty == () and list(empty) == []
+    odd = (ParagraphHead("heading", None, "TWO\nLINES", 9),)
+    assert heads_of(odd) is odd
+    assert heads_of((ParagraphHead("table", None, None, 3),)) == (ParagraphHead("table", None, None, 3),)
+    sources, _ = discover([ROOT / "content" / "cables"], base=ROOT)
+    col = collect(sources)
+    for i in range(len(col.cables)):
+        s = col.cables[i]
+        assert type(s.paragraphs) is ParagraphHeads and len(s.paragraphs) == len(col.full(i).paragraphs)
+        back = pickle.loads(pickle.dumps(s, protocol=pickle.HIGHEST_PROTOCOL))
+        assert type(back.paragraphs) is ParagraphHeads and back == s
