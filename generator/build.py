@@ -33,7 +33,7 @@ from . import forked, urls
 from .forked import release_free_memory
 from .cache import ParseCache
 from .kept import (AnalysisCache, FileHashes, PeopleStore, RelatedCache, RenderCache, TermCache,
-                   render_salt)
+                   packed_prints, render_salt)
 from .collect import collect
 from .diagnostics import Report, error, warning
 from .markup import parse_page
@@ -284,7 +284,7 @@ def _apart_stages(site, cache_dir: Path | None, clean: bool, jobs: int, writer: 
     """The search index and the exports in the forked process (``forked.Apart``), which
     stages their files in the build's staging folder and hands back what the building
     process must record: the writer's record (``SiteWriter.join``), the files'
-    fingerprints for the next build, each stage's time and its peak resident memory in
+    fingerprints for the next build (packed, as ``RenderCache`` keeps them), each stage's time and its peak resident memory in
     MB.  It makes its own table of the last build's fingerprints of these files."""
     t = time.perf_counter()
     writer.apart()
@@ -296,7 +296,7 @@ def _apart_stages(site, cache_dir: Path | None, clean: bool, jobs: int, writer: 
     _export_stage(site, jobs, writer, known, prints)
     took["export"] = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if resource is not None else 0
-    return writer.record(), prints, took, peak
+    return writer.record(), packed_prints(prints), took, peak
 
 
 def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: int = 1,

@@ -1,7 +1,7 @@
 """What a build keeps for the next one besides the parse cache (``generator.kept``)."""
 from __future__ import annotations
 
-from generator.kept import RenderCache
+from generator.kept import RenderCache, packed_prints
 
 
 def test_page_fingerprints_are_read_back_as_saved_for_the_same_site_and_code(tmp_path):
@@ -28,6 +28,10 @@ def test_page_fingerprints_are_read_back_as_saved_for_the_same_site_and_code(tmp
     for token, salt in (("other", "salt"), ("token", "other")):
         other = RenderCache(path, token, salt)
         assert other.old() == {} and other.lists is None and not other.any()
+    # the files' fingerprints as a process apart hands them back: packed, kept as they are
+    first.new_apart = packed_prints(first.new_apart)
+    first.save("token")
+    assert RenderCache(path, "token", "salt").old() == again.old()
     assert RenderCache(path, "token", "salt", fresh=True).old() == {}
     empty = RenderCache(tmp_path / "empty.pickle", "t", "salt")
     empty.save("t")

@@ -15,6 +15,15 @@ def test_paths_leading_out_are_refused(tmp_path, rel):
     assert not (tmp_path / "x").exists() and not (tmp_path / "b.html").exists()
 
 
+def test_a_file_name_with_a_line_break_is_refused(tmp_path):
+    """The site's list of files, and what a forked process's writer hands back, hold a
+    path a line: a name with a line break would be two."""
+    w = SiteWriter(tmp_path / "site")
+    with pytest.raises(UnsafePath, match="line break"):
+        w.add("a\nb.html", b"x")
+    w.abort()
+
+
 def test_unchanged_files_are_linked_and_removed_files_go(tmp_path):
     out = tmp_path / "site"
     w = SiteWriter(out)
@@ -173,9 +182,14 @@ def test_what_a_forked_process_adds_and_keeps_is_joined_into_the_build(tmp_path)
         w.add("b/new.html", b"new")
         return w.record()
     record = forked.Apart(elsewhere).result()
-    assert record == (["a/kept.html", "a/same.html", "b/new.html"], ["b/new.html"], 1, 2)
+    assert record == ("a/kept.html\na/same.html\nb/new.html", "b/new.html", 1, 2)
     assert w.paths == ["mine.html"]
     w.join(record)
+    idle = SiteWriter(tmp_path / "other")
+    idle.apart()
+    w.join(idle.record())       # a process that added and kept nothing
+    idle.abort()
+    assert w.paths == ["mine.html", "a/kept.html", "a/same.html", "b/new.html"]
     assert w.commit() == 4 and (w.changed, w.unchanged) == (2, 2)
     assert {p.name: p.read_bytes() for p in out.rglob("*.html")} == {
         "mine.html": b"mine", "kept.html": b"kept", "same.html": b"same", "new.html": b"new"}
