@@ -188,11 +188,17 @@ class ParagraphHeads(Sequence):
         return ParagraphHeads, (self.packed,)
 
 
+def _packable(h: ParagraphHead) -> bool:
+    """Whether a line holds ``h`` whole: a paragraph without a heading's text, or a
+    heading with one and no line break in it."""
+    return h.heading is None if h.kind == "paragraph" else (
+        h.kind == "heading" and h.heading is not None and "\n" not in h.heading)
+
+
 def heads_of(heads: tuple[ParagraphHead, ...]) -> "ParagraphHeads | tuple[ParagraphHead, ...]":
     """``heads`` packed (:class:`ParagraphHeads`), or as they are when a line cannot hold
-    one (a kind of paragraph other than a paragraph or a heading, a heading with a line
-    break)."""
-    if any(h.kind not in _CODES or h.heading is not None and "\n" in h.heading for h in heads):
+    one (:func:`_packable`: another kind of paragraph, a heading with a line break)."""
+    if not all(map(_packable, heads)):
         return heads
     return ParagraphHeads("\n".join(
         f"{_CODES[h.kind]}\t{'' if h.number is None else h.number}\t{h.size}\t{h.heading or ''}"
@@ -214,7 +220,7 @@ class Person(NamedTuple):
 # otherwise runs its Python ``__new__`` (a third of the time of loading a summary, which
 # has eight paragraphs on average), while ``tuple.__new__`` bound to the class by
 # ``partial`` makes one in C.  (Source and ClassifiedBy were frozen dataclasses, made by
-# a call of the class: 2.5 of the 12.5 us of loading a summary.)
+# a call of the class: 2.2 of the 12.5 us of loading a summary.)
 _CABLE_FIELDS = tuple(f.name for f in fields(Cable))
 _PARAGRAPHS, _REFERENCES, _MENTIONS, _SOURCE, _CLASSIFIED_BY = (
     _CABLE_FIELDS.index(n) for n in ("paragraphs", "references", "mentions", "source",
@@ -222,13 +228,12 @@ _PARAGRAPHS, _REFERENCES, _MENTIONS, _SOURCE, _CLASSIFIED_BY = (
 _MAKE = {cls: partial(tuple.__new__, cls) for cls in (Paragraph, ParagraphHead, CitedRef, Mention,
                                                       PersonRef, Person, Source, ClassifiedBy)}
 _HEADS = (Paragraph, ParagraphHead)
-_new = object.__new__
 
 
 def _cable(head: int, *values) -> Cable:
     values = list(values)
     if head == 2:           # a summary's packed heads (``ParagraphHeads``)
-        heads = _new(ParagraphHeads)
+        heads = object.__new__(ParagraphHeads)     # as __init__ does, without the call
         heads.packed, heads._heads = values[_PARAGRAPHS], None
         values[_PARAGRAPHS] = heads
     else:

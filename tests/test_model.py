@@ -92,8 +92,9 @@ def test_a_summarys_paragraph_heads_are_packed_and_read_as_the_tuple_they_pack()
     assert type(back) is ParagraphHeads and back == packed and back.packed == packed.packed
     empty = heads_of(())
     assert not empty and len(empty) == 0 and empty == () and list(empty) == []
-    odd = (ParagraphHead("heading", None, "TWO\nLINES", 9),)
-    assert heads_of(odd) is odd
+    for odd in ((ParagraphHead("heading", None, "TWO\nLINES", 9),),
+                (ParagraphHead("heading", None, None, 0),), (ParagraphHead("paragraph", 3, "x", 1),)):
+        assert heads_of(odd) is odd
     assert heads_of((ParagraphHead("table", None, None, 3),)) == (ParagraphHead("table", None, None, 3),)
     sources, _ = discover([ROOT / "content" / "cables"], base=ROOT)
     col = collect(sources)
