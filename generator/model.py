@@ -135,8 +135,8 @@ def summary(c: Cable, subject_terms: tuple | None = None) -> Cable:
         for p in c.paragraphs)))
 
 
-_CODES = {"paragraph": "p", "heading": "h"}
-_KINDS = {"p": "paragraph", "h": "heading"}
+_CODES = {"paragraph": "p", "heading": "h"}          # a packed head's first letter
+_KINDS = {code: kind for kind, code in _CODES.items()}
 
 
 class ParagraphHeads(Sequence):
