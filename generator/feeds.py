@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 from . import urls
 from .contract import cable_dict, dumps
 from .model import Cable
-from .pages import cable_path
+from .pages import cable_path, newest as newest_cables
 from .render import digest_of
 from .site import Site
 
@@ -128,8 +128,7 @@ def robots(base_url: str) -> bytes:
 def atom(site: Site, updated: str | None) -> bytes:
     cfg = site.config
     base = cfg.base_url
-    dated = [i for i in site.order if site.cables[i].date and i not in site.version_of]
-    newest = list(reversed(dated[-cfg.newest:]))
+    newest = newest_cables(site, cfg.newest)
     stamp = updated or (site.cables[newest[0]].date[:10] + "T00:00:00Z" if newest else
                         "1970-01-01T00:00:00Z")
     entries = []

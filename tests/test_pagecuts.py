@@ -66,3 +66,11 @@ def test_an_item_added_or_removed_changes_its_own_page_and_rarely_another():
     fixed = {tuple(keys[a:a + 100]) for a in range(0, 5000, 100)}
     moved = keys[:10] + ["NEW"] + keys[10:]
     assert len({tuple(moved[a:a + 100]) for a in range(0, 5001, 100)} - fixed) == 51
+
+
+def test_marks_of_many_keys_are_is_mark_of_each():
+    from generator.pagecuts import is_mark, marks_of
+    keys = [f"07PARIS{n}" for n in range(3000)] + ["", "Ünïcode-ключ"]
+    for per in (1, 2, 100):
+        assert marks_of(keys, per) == bytearray(is_mark(k, per) for k in keys)
+    assert 0 < sum(marks_of(keys, 100)) < len(keys)

@@ -334,3 +334,99 @@ def test_a_page_of_a_long_list_makes_its_own_rows_only(tmp_path):
     facts = [f for r in pages for f in r.facts()[-1]]
     assert facts == CABLES.facts(site, order) == Lazy(CABLES, site, idx).facts(0, len(idx))
     forget_build()
+
+
+def _dated_site(dates: list[str | None], versions: dict[int, int] | None = None, newest=20):
+    """A site of the fields the home page's, the feed's and the data parts' walks read:
+    cables with a date (None: undated) and a key, in the site's order (by date, undated
+    last, then key), and the other versions."""
+    from types import SimpleNamespace
+    from generator.config import Config
+    cables = [SimpleNamespace(date=d, id=f"C{n}", subject=None) for n, d in enumerate(dates)]
+    keys = [f"C{n:03d}" for n in range(len(dates))]
+    order = sorted(range(len(dates)), key=lambda i: (dates[i] or "9999", keys[i]))
+    return SimpleNamespace(cables=cables, keys=keys, order=order, version_of=versions or {},
+                           config=Config(newest=newest), ranks=[])
+
+
+def test_the_newest_cables_are_the_last_dated_listed_ones_newest_first():
+    from generator.pages import dated_listed, newest
+    site = _dated_site(["2007-01-02", None, "2008-05-01", "2006-03-04", "2008-05-01T10:00Z",
+                        None, "2005-01-01"], versions={2: 4})
+    spec = [i for i in site.order if site.cables[i].date and i not in site.version_of]
+    assert list(dated_listed(site)) == spec
+    assert list(dated_listed(site, newest_first=True)) == spec[::-1]
+    assert newest(site, 2) == spec[::-1][:2] == [4, 0]     # the other version (2) left out
+    assert newest(site, 50) == spec[::-1]
+    # none for a count of 0 or less (a slice from the end took every cable for 0)
+    assert newest(site, 0) == [] and newest(site, -3) == []
+
+
+def test_the_feed_with_no_newest_cables_has_no_entries(tmp_path):
+    from generator.config import Config
+    from generator.feeds import atom
+    from generator.pages import dated_listed
+    site = resolved_site(tmp_path, [SEEDS])
+    assert atom(site, None).count(b"<entry>") == len(list(dated_listed(site))) == 4
+    site.config = Config(newest=2)
+    assert atom(site, None).count(b"<entry>") == 2
+    site.config = Config(newest=0)
+    feed = atom(site, None)
+    assert b"<entry>" not in feed and b"<updated>1970-01-01T00:00:00Z</updated>" in feed
+
+
+def test_the_home_page_counts_the_cables_of_each_month_and_the_first_and_last(tmp_path):
+    from collections import Counter
+    from generator.pages import home_route
+    site = resolved_site(tmp_path, [CORPUS if CORPUS.is_dir() else SEEDS])
+    ctx = home_route(site).ctx
+    listed = [i for i in site.order if i not in site.version_of]
+    dated = [i for i in listed if site.cables[i].date]
+    months = Counter(site.cables[i].date[:7] for i in dated)
+    bars = {b["label"].split(":")[0]: b["n"] for b in ctx["timeline"]["bars"]}
+    assert bars == dict(months)
+    assert ctx["stats"]["cables"] == len(listed)
+    assert ctx["stats"]["first"] == site.cables[dated[0]].date[:10]
+    assert ctx["stats"]["last"] == site.cables[dated[-1]].date[:10]
+    assert [r["key"] for r in ctx["newest"]] == [site.keys[i] for i in dated[::-1][:20]]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 100])
+def test_data_parts_are_years_in_order_and_a_long_year_in_numbered_parts(monkeypatch, limit):
+    from generator import pages
+    monkeypatch.setattr(pages, "DATA_PART_CABLES", limit)
+    dates = ["2007-01-02", None, "2008-05-01", "2006-03-04", "2008-05-01T10:00Z", None,
+             "2005-01-01", "2008-12-31", "2008-01-01", "1999-09-09"]
+    site = _dated_site(dates)
+    parts = pages.data_parts(site)
+    if limit >= len(dates):
+        assert parts == [("cables", site.order)]
+        return
+    # the rule as first written: grouped by year over the site's order, undated last
+    years: dict[str, list[int]] = {}
+    for i in site.order:
+        d = site.cables[i].date
+        years.setdefault(d[:4] if d else "undated", []).append(i)
+    spec = []
+    for year in sorted(years, key=lambda y: (y == "undated", y)):
+        idx = years[year]
+        if len(idx) <= limit:
+            spec.append((f"cables-{year}", idx))
+        else:
+            spec += [(f"cables-{year}-{k // limit + 1}", idx[k:k + limit])
+                     for k in range(0, len(idx), limit)]
+    assert parts == spec
+    assert [i for _, idx in parts for i in idx] == site.order
+
+
+def test_ranks_by_date_then_key_as_the_pair_orders_them_even_with_a_nul():
+    from generator.pages import _ranks
+    for keys in (None, ["B\0x", "B", "A\0", "A"]):
+        site = _dated_site(["2007-01-02", "2007-01-02", None, "2007-01-02", "2006-01-01",
+                            "2007-01-02T01:00Z"][:4 if keys else 6])
+        if keys:
+            site.keys = keys
+        ranks = _ranks(site)
+        spec = sorted(range(len(site.keys)), key=lambda i: (site.cables[i].date or "9999",
+                                                             site.keys[i]))
+        assert [spec.index(i) for i in range(len(spec))] == ranks

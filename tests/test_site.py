@@ -71,3 +71,16 @@ def test_the_search_index_and_the_exports_are_made_from_the_shared_site_alone():
         (site.person_cables, site.co_persons, site.terms, site.subjects)
     assert (whole.tags, whole.origins, whole.classifications, whole.years) == \
         (site.tags, site.origins, site.classifications, site.years)
+
+
+def test_subject_lines_a_to_z_as_the_pair_orders_them_even_with_a_nul():
+    from types import SimpleNamespace
+    from generator.site import subject_lines
+    for subjects in (['"Zeta', "alpha", "(Alpha", "ALPHA BETA", None, "alpha"],
+                     ["a\0b", "a", "A", "a\0", None, "b"]):
+        cables = [SimpleNamespace(subject=s) for s in subjects]
+        keys = ["K5", "K4", "K3", "K2", "K1", "K0"]
+        listed = [5, 4, 3, 2, 1, 0]
+        spec = sorted(((cables[i].subject, i) for i in listed if cables[i].subject),
+                      key=lambda s: (s[0].lstrip("\"'(").upper(), keys[s[1]]))
+        assert subject_lines(cables, keys, listed) == spec

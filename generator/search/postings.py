@@ -294,28 +294,37 @@ class Postings:
     def _encode_terms(self, term, doc, field, tf) -> Iterator[tuple[str, int, list[str]]]:
         """The terms of these postings, each as (term, documents, tiers): tuples, which
         pickle in C on their way back from a worker."""
+        cell = _cell(doc, field)
         with np.errstate(invalid="ignore", divide="ignore"):
-            w = np.nan_to_num(_weigh(tf, self.lengths_a.reshape(-1)[_cell(doc, field)], field) /
-                              self.norm[_cell(doc, field)])
+            w = np.nan_to_num(_weigh(tf, self.lengths_a.reshape(-1)[cell], field) / self.norm[cell])
+        del cell
         doc = self.numbers_a[doc]
-        boost = np.array([BOOST[f] for f in FIELDS])
-        # Rank each term's documents by their weight in it (fields summed, boosted).  The
-        # postings come sorted by term, then document (added in document order, sorted by
-        # term stably), then field: every sort below need only order what differs.
+        # The postings come sorted by term, then document (added in document order, sorted
+        # by term stably), then field: every sort below need only order what differs, and
+        # sorts terms counted from the first one here (numbers of fewer bits, fewer passes).
         first = np.ones(len(term), dtype=bool)
         first[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1])
         starts = np.flatnonzero(first)
         group = np.cumsum(first) - 1                                   # (term, doc) group
-        gterm = term[starts]
-        gimpact = np.add.reduceat(w * boost[field], starts)
-        by_impact = by_impact_order(gterm, gimpact)        # ties stay in document order
-        tstart = np.flatnonzero(np.r_[True, gterm[by_impact][1:] != gterm[by_impact][:-1]])
-        rank = np.arange(len(by_impact)) - np.repeat(tstart, np.diff(np.r_[tstart, len(by_impact)]))
-        gtier = np.empty(len(gterm), dtype=np.int64)
-        gtier[by_impact] = rank // TIER
+        base = int(term[0]) if len(term) else 0
+        gterm = (term[starts] - base).astype(np.int64)                 # sorted
+        ndocs = np.bincount(gterm, minlength=1)
+        # A term in more than TIER documents has its documents ranked by their weight in it
+        # (fields summed, boosted), best first, ties in document order, and cut into tiers
+        # of TIER; a term in fewer is one tier, in whatever order.
+        gtier = np.zeros(len(gterm), dtype=np.int64)
+        big = np.flatnonzero(ndocs[gterm] > TIER)
+        if len(big):
+            boost = np.array([BOOST[f] for f in FIELDS])
+            gimpact = np.add.reduceat(w * boost[field], starts)[big]
+            bterm = gterm[big]
+            by_impact = by_impact_order(bterm, gimpact)    # by term (still), then impact
+            tstart = np.flatnonzero(np.r_[True, bterm[1:] != bterm[:-1]])
+            rank = np.arange(len(big)) - np.repeat(tstart, np.diff(np.r_[tstart, len(big)]))
+            gtier[big[by_impact]] = rank // TIER
         tier = gtier[group]
-        if tier.any():       # a term in more than TIER documents: its tiers one after another
-            order = stable_order(term.astype(np.int64) * (int(tier.max()) + 1) + tier)
+        if len(big):         # a term in more than TIER documents: its tiers one after another
+            order = stable_order((term - base).astype(np.int64) * (int(tier.max()) + 1) + tier)
             term, doc, field, w, tier = term[order], doc[order], field[order], w[order], tier[order]
         # Document deltas within each (term, tier) run.
         newrun = np.ones(len(term), dtype=bool)
@@ -324,22 +333,16 @@ class Postings:
         delta[1:] -= doc[:-1]
         delta[newrun] = doc[newrun]
         text, offsets = _encode(delta, field, w)
-        offsets = offsets.tolist()
-        starts = np.flatnonzero(newrun)
-        runs = starts.tolist()
-        ends = runs[1:] + [len(term)]
-        base = int(gterm.min())
-        ndocs = np.bincount(gterm - base, minlength=1).tolist()
-        names = self.names
-        entry, last = None, -1
-        for a, z, t in zip(runs, ends, term[starts].tolist()):   # plain ints: one C loop each
-            if t != last:
-                if entry is not None:
-                    yield entry
-                entry, last = (names[t], ndocs[t - base], []), t
-            entry[2].append(text[offsets[a]:offsets[z]])
-        if entry is not None:
-            yield entry
+        runs = np.flatnonzero(newrun)
+        # each run's text, then each term's runs (plain ints and one C loop for each)
+        pieces = [text[x:y] for x, y in zip(offsets[runs].tolist(),
+                                            offsets[np.r_[runs[1:], len(term)]].tolist())]
+        rterm = term[runs]
+        tfirst = np.flatnonzero(np.r_[True, rterm[1:] != rterm[:-1]])
+        names, ndocs = self.names, ndocs.tolist()
+        for t, x, y in zip(rterm[tfirst].tolist(), tfirst.tolist(),
+                           np.r_[tfirst[1:], len(runs)].tolist()):
+            yield names[t], ndocs[t - base], pieces[x:y]
 
 
 def _cell(doc, field):
@@ -407,8 +410,8 @@ def stable_order(keys: np.ndarray) -> np.ndarray:
     order = None
     shift = 0
     while True:
-        digit = ((keys if order is None else keys[order]) >> shift) & 0xFFFF
-        step = np.argsort(digit.astype(np.uint16), kind="stable")
+        digit = ((keys if order is None else keys[order]) >> shift).astype(np.uint16)  # & 0xFFFF
+        step = np.argsort(digit, kind="stable")
         order = step if order is None else order[step]
         shift += 16
         if top >> shift == 0:

@@ -278,3 +278,22 @@ def test_the_order_by_impact_is_lexsorts_by_term_then_best_impact_first():
     odd[3], odd[4] = -2.5, np.nan
     assert (postings_mod.by_impact_order(term, odd) == np.lexsort((-odd, term))).all()
     assert len(postings_mod.by_impact_order(term[:0], impact[:0])) == 0
+
+
+def test_terms_of_many_and_few_documents_are_tiered_together(monkeypatch):
+    """In one range of postings: a term in more than TIER documents has them ranked by
+    weight, ties in document order, and cut in tiers; a term in TIER or fewer is one
+    tier in document order."""
+    monkeypatch.setattr(postings_mod, "TIER", 4)
+    p = Postings()
+    for n in range(11):
+        p.add({"body": "embargo " * (11 - n) + "filler words here " * n,
+               "subject": "kosovo status report", "origin": "Paris" if n % 3 == 0 else "Rome"})
+    t = {t.term: t for t in p.terms()}
+    docs = {term: [[doc for doc, _, _ in decode(x)] for x in t[term].tiers]
+            for term in ("embargo", "kosovo", "pari", "rome")}
+    assert docs["embargo"] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10]]     # best first
+    assert docs["kosovo"] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10]]      # all equal
+    assert docs["pari"] == [[0, 3, 6, 9]]
+    assert docs["rome"] == [[1, 2, 4, 5], [7, 8, 10]]
+    assert [t[k].docs for k in ("embargo", "kosovo", "pari", "rome")] == [11, 11, 4, 7]
