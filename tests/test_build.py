@@ -834,3 +834,25 @@ def test_a_stage_that_fails_apart_fails_the_build_and_leaves_the_previous_site(
     fresh = tmp_path / "fresh"
     build(content, fresh, Report(quiet=True))
     assert digest(fresh) == digest(out)
+
+
+def test_the_process_apart_gets_the_people_read_and_cannot_stop_their_process():
+    """The process apart is forked once the people are read, and resolves the shared site
+    itself: a stage failing there cancels no process (the people's is this one's child)."""
+    from generator.build import _people_read
+    from generator.collect import Collection
+    from generator.resolving import People
+
+    class Process:
+        cancelled = False
+
+        def cancel(self):
+            self.cancelled = True
+    done = ({}, [], [])
+    people = People(done=done)
+    people._apart = process = Process()          # resolved, its process keeping the ledger
+    col = Collection([], people, None, [])
+    read = _people_read(col)
+    assert read.people.result() is done and read.cables is col.cables
+    read.people.cancel()
+    assert not process.cancelled and col.people is people and people._apart is process
