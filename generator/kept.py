@@ -170,7 +170,8 @@ def _pipeline_version() -> str:
 def _search_version() -> str:
     """What a document's analysis depends on besides the document: the code that makes
     its fields, analyses them and keeps their postings, and lunr (not the code that cuts
-    the index into files: changing it does not make every cable analysed again)."""
+    the index into files, nor the tiers' encoding in ``search/tiers.py``: changing them
+    does not make every cable analysed again)."""
     return _lunr_salted("search/documents.py", "search/pipeline.py", "search/postings.py")
 
 

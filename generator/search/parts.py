@@ -40,9 +40,10 @@ from ..registry import tags as tag_table
 from ..site import Site
 from .documents import BOOST, FIELDS, SearchDoc, documents
 from .pipeline import LABELS, SEPARATOR
-from . import postings as _postings
+from . import tiers
 from .lastshards import LastShards, shard_print
-from .postings import ALPHABET, Index, analyse
+from .postings import Index, analyse
+from .tiers import ALPHABET
 from .runs import RunStore
 
 SHARD_BYTES = 24_000        # typical size of a shard file
@@ -75,7 +76,7 @@ def shard_starts(names: list[str], docs: np.ndarray) -> list[int]:
     if not names:
         return []
     cost = np.fromiter(map(len, names), dtype=np.int64, count=len(names)) + 16 + \
-        3 * np.minimum(docs, _postings.TIER)
+        3 * np.minimum(docs, tiers.TIER)
     h = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in names), dtype=np.uint64, count=len(names))
     ends = np.flatnonzero(h * SHARD_BYTES < cost.astype(np.uint64) << 32).tolist()
     starts, s = [0], 0
@@ -217,7 +218,7 @@ def _shard_files(index: Index, jobs: int, wanted, firsts: list[str],
     if last is not None:
         last.made = (names, content) if content is not None else None
     encoded = index.terms(jobs, select)
-    tier = _postings.TIER
+    tier = tiers.TIER
     several = np.flatnonzero(ndocs > tier)           # the terms with more than one tier
 
     def tier_print(t: int, path: str) -> bytes | None:
@@ -342,7 +343,7 @@ def _parts(docs: list[SearchDoc], title: str, words: dict | None, jobs: int,
     meta = {
         "version": 2, "title": title, "documents": len(docs), "fields": list(FIELDS),
         "boost": [BOOST[f] for f in FIELDS], "pipeline": LABELS, "separator": SEPARATOR.pattern,
-        "tier": _postings.TIER, "tagPart": TAG_SPAN, "autoTierDocs": AUTO_TIER_DOCS,
+        "tier": tiers.TIER, "tagPart": TAG_SPAN, "autoTierDocs": AUTO_TIER_DOCS,
         "autoTagParts": AUTO_TAG_PARTS, "dirSize": DIR_SIZE, "dirs": firsts,
         "years": sorted(years, key=years.get), "origins": sorted(origins, key=origins.get),
         "classes": sorted(classes, key=classes.get),

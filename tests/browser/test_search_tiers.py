@@ -8,14 +8,14 @@ import pytest
 
 from generator.build import build
 from generator.diagnostics import Report
-from generator.search import parts, postings
+from generator.search import parts, tiers
 
 from .conftest import ROOT
 
 
 @pytest.fixture
 def small_limits_site(tmp_path, monkeypatch):
-    monkeypatch.setattr(postings, "TIER", 2)            # 2 documents a tier
+    monkeypatch.setattr(tiers, "TIER", 2)            # 2 documents a tier
     monkeypatch.setattr(parts, "AUTO_TIER_DOCS", 2)     # load more tiers only when asked
     monkeypatch.setattr(parts, "TAG_SPAN", 2)           # a tags part every 2 numbers
     monkeypatch.setattr(parts, "AUTO_TAG_PARTS", 1)

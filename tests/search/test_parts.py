@@ -119,9 +119,9 @@ def test_a_new_cable_moves_no_card_but_its_own(tmp_path):
 
 
 def test_tiers_and_tag_parts_are_written_when_a_collection_is_large(tmp_path, monkeypatch):
-    from generator.search import postings
+    from generator.search import tiers
     monkeypatch.setattr(parts_mod, "TAG_SPAN", 4)
-    monkeypatch.setattr(postings, "TIER", 2)
+    monkeypatch.setattr(tiers, "TIER", 2)
     out = tmp_path / "site"
     assert build(ROOT / "content", out, Report(quiet=True)).ok
     index = out / "search" / "index"
@@ -296,13 +296,13 @@ def test_a_new_cable_rewrites_the_shards_of_its_own_terms_and_encodes_no_others(
     their shard moved (the others' rows are the last build's, and their tiers are kept).
     The result equals a clean build's."""
     import re
-    from generator.search import numbers, postings
+    from generator.search import numbers, postings, tiers as tiers_mod
     from generator.synth import generate
     from tests.test_build import digest
     monkeypatch.setattr(numbers, "PART", 64)             # blocks of 32 to 128 cables
     monkeypatch.setattr(parts_mod, "SHARD_BYTES", 3000)
     monkeypatch.setattr(parts_mod, "TAG_SPAN", 256)
-    monkeypatch.setattr(postings, "TIER", 8)             # common words in several tiers
+    monkeypatch.setattr(tiers_mod, "TIER", 8)         # common words in several tiers
     content = tmp_path / "content"
     for rel, data in generate(600, csv_share=0, html_share=0):
         (content / "cables" / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -377,12 +377,12 @@ def test_rows_are_not_taken_from_shards_of_a_build_that_was_not_committed(tmp_pa
     that cable's terms have the sums kept, but the shards on disk were made without it:
     they are refused (their fingerprints, made again from the kept sums, are not the
     recorded ones), and the index equals a clean build's."""
-    from generator.search import lastshards, numbers, postings
+    from generator.search import lastshards, numbers, tiers
     from generator.synth import generate
     from tests.test_build import digest
     monkeypatch.setattr(numbers, "PART", 64)
     monkeypatch.setattr(parts_mod, "SHARD_BYTES", 3000)
-    monkeypatch.setattr(postings, "TIER", 8)
+    monkeypatch.setattr(tiers, "TIER", 8)
     content = tmp_path / "content"
     for rel, data in generate(400, csv_share=0, html_share=0):
         (content / "cables" / rel).parent.mkdir(parents=True, exist_ok=True)

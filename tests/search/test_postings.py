@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 from lunr.token import Token
 
-from generator.search import postings as postings_mod
+from generator.search import postings as postings_mod, tiers as tiers_mod
 from generator.search.documents import FIELDS, id_terms
 from generator.search.pipeline import PIPELINE, SEPARATOR
-from generator.search.postings import ALPHABET, AVG, Postings
+from generator.search.postings import AVG, Postings
+from generator.search.tiers import ALPHABET
 from generator.search.runs import Run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,7 +116,7 @@ def test_documents_count_once_per_term_and_terms_are_sorted():
 
 
 def test_tiers_hold_the_best_documents_first(monkeypatch):
-    monkeypatch.setattr(postings_mod, "TIER", 4)
+    monkeypatch.setattr(tiers_mod, "TIER", 4)
     p = Postings()
     for n in range(11):
         # the word weighs more the more often it is said in a short body
@@ -199,7 +200,7 @@ def test_terms_computed_a_range_at_a_time_are_the_same(monkeypatch):
         return [(t.term, t.docs, t.tiers) for t in p.terms()]
     whole = run()
     monkeypatch.setattr(postings_mod, "CHUNK", 7)
-    monkeypatch.setattr(postings_mod, "TIER", 2)
+    monkeypatch.setattr(tiers_mod, "TIER", 2)
     small = run()
     assert [x[:2] for x in small] == [x[:2] for x in whole]
     assert [sorted(decode("".join(x[2]))) for x in small] != []
@@ -230,7 +231,7 @@ def test_ranges_encoded_on_two_processes_equal_one(monkeypatch):
         p_one.add(d)
         p_two.add(d)
     monkeypatch.setattr(postings_mod, "CHUNK", 20)
-    monkeypatch.setattr(postings_mod, "TIER", 16)
+    monkeypatch.setattr(tiers_mod, "TIER", 16)
     monkeypatch.setattr(postings_mod, "ENCODE_FORK_AT", 2)
     seen = []
     real = postings_mod.forked.results
@@ -253,10 +254,10 @@ def test_stable_order_is_numpys_stable_argsort_for_keys_of_any_width():
                        (2**32 - 1, np.uint32), (5 * 2**32, np.int64), (2**40, np.uint64)):
         keys = rng.integers(0, top, 20_000, endpoint=True, dtype=np.uint64).astype(dtype)
         keys[::7] = keys[3]                                   # ties keep their order
-        assert (postings_mod.stable_order(keys) == np.argsort(keys, kind="stable")).all()
-    assert len(postings_mod.stable_order(np.zeros(0, dtype=np.uint32))) == 0
+        assert (tiers_mod.stable_order(keys) == np.argsort(keys, kind="stable")).all()
+    assert len(tiers_mod.stable_order(np.zeros(0, dtype=np.uint32))) == 0
     with pytest.raises(ValueError):
-        postings_mod.stable_order(np.array([3, -1, 2]))
+        tiers_mod.stable_order(np.array([3, -1, 2]))
 
 
 def test_the_order_by_impact_is_lexsorts_by_term_then_best_impact_first():
@@ -269,22 +270,22 @@ def test_the_order_by_impact_is_lexsorts_by_term_then_best_impact_first():
     impact[::5] = 0.0
     impact[1::17] = -0.0
     impact[2::23] = 1e300
-    got = postings_mod.by_impact_order(term, impact)
+    got = tiers_mod.by_impact_order(term, impact)
     assert (got == np.lexsort((-impact, term))).all()
     shuffled = rng.permutation(30_000)                      # terms in any order
-    assert (postings_mod.by_impact_order(term[shuffled], impact[shuffled]) ==
+    assert (tiers_mod.by_impact_order(term[shuffled], impact[shuffled]) ==
             np.lexsort((-impact[shuffled], term[shuffled]))).all()
     odd = impact.copy()
     odd[3], odd[4] = -2.5, np.nan
-    assert (postings_mod.by_impact_order(term, odd) == np.lexsort((-odd, term))).all()
-    assert len(postings_mod.by_impact_order(term[:0], impact[:0])) == 0
+    assert (tiers_mod.by_impact_order(term, odd) == np.lexsort((-odd, term))).all()
+    assert len(tiers_mod.by_impact_order(term[:0], impact[:0])) == 0
 
 
 def test_terms_of_many_and_few_documents_are_tiered_together(monkeypatch):
     """In one range of postings: a term in more than TIER documents has them ranked by
     weight, ties in document order, and cut in tiers; a term in TIER or fewer is one
     tier in document order."""
-    monkeypatch.setattr(postings_mod, "TIER", 4)
+    monkeypatch.setattr(tiers_mod, "TIER", 4)
     p = Postings()
     for n in range(11):
         p.add({"body": "embargo " * (11 - n) + "filler words here " * n,

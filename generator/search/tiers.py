@@ -1,0 +1,136 @@
+"""A term's postings cut into tiers and encoded for search.js.
+
+Each term's postings are cut into tiers of :data:`TIER` documents by decreasing
+weight: tier 0 holds the documents where the term weighs most and is what a first
+query loads; the other tiers are loaded only when a query needs every match.
+
+Encoding (read by search.js): a tier is a string of postings sorted by document,
+each posting a document-number delta as a base-32 varint (digits 32-63 continue,
+0-31 end) followed by two digits holding ``field << 9 | weight`` where weight is
+``round(sqrt(w) * 511)``; digits are the 64 characters of :data:`ALPHABET`.
+
+Apart from :mod:`.postings` (whose code the analysis cache's version counts): what is
+here changes the index files, not what a document's analysis is.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+
+from .documents import BOOST, FIELDS
+
+TIER = 4096
+ALPHABET = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_",
+                         dtype=np.uint8)
+
+
+def encode_terms(term: np.ndarray, doc: np.ndarray, field: np.ndarray, w: np.ndarray,
+                 names: list[str]) -> Iterator[tuple[str, int, list[str]]]:
+    """The terms of these postings, each as (term, documents, tiers): tuples, which
+    pickle in C on their way back from a worker.  ``term``: each posting's term (its
+    number in ``names``), ``doc`` its document's number, ``field`` and ``w`` its field and
+    weight; sorted by term, then document, then field, every term's postings here.
+    """
+    # The postings come sorted by term, then document (added in document order, sorted
+    # by term stably), then field: every sort below need only order what differs, and
+    # sorts terms counted from the first one here (numbers of fewer bits, fewer passes).
+    first = np.ones(len(term), dtype=bool)
+    first[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1])
+    starts = np.flatnonzero(first)
+    group = np.cumsum(first) - 1                                   # (term, doc) group
+    base = int(term[0]) if len(term) else 0
+    gterm = (term[starts] - base).astype(np.int64)                 # sorted
+    ndocs = np.bincount(gterm, minlength=1)
+    # A term in more than TIER documents has its documents ranked by their weight in it
+    # (fields summed, boosted), best first, ties in document order, and cut into tiers
+    # of TIER; a term in fewer is one tier, in whatever order.
+    gtier = np.zeros(len(gterm), dtype=np.int64)
+    big = np.flatnonzero(ndocs[gterm] > TIER)
+    if len(big):
+        boost = np.array([BOOST[f] for f in FIELDS])
+        gimpact = np.add.reduceat(w * boost[field], starts)[big]
+        bterm = gterm[big]
+        by_impact = by_impact_order(bterm, gimpact)    # by term (still), then impact
+        tstart = np.flatnonzero(np.r_[True, bterm[1:] != bterm[:-1]])
+        rank = np.arange(len(big)) - np.repeat(tstart, np.diff(np.r_[tstart, len(big)]))
+        gtier[big[by_impact]] = rank // TIER
+    tier = gtier[group]
+    if len(big):         # a term in more than TIER documents: its tiers one after another
+        order = stable_order((term - base).astype(np.int64) * (int(tier.max()) + 1) + tier)
+        term, doc, field, w, tier = term[order], doc[order], field[order], w[order], tier[order]
+    # Document deltas within each (term, tier) run.
+    newrun = np.ones(len(term), dtype=bool)
+    newrun[1:] = (term[1:] != term[:-1]) | (tier[1:] != tier[:-1])
+    delta = doc.astype(np.int64)
+    delta[1:] -= doc[:-1]
+    delta[newrun] = doc[newrun]
+    text, offsets = _encode(delta, field, w)
+    runs = np.flatnonzero(newrun)
+    # each run's text, then each term's runs (plain ints and one C loop for each)
+    pieces = [text[x:y] for x, y in zip(offsets[runs].tolist(),
+                                        offsets[np.r_[runs[1:], len(term)]].tolist())]
+    rterm = term[runs]
+    tfirst = np.flatnonzero(np.r_[True, rterm[1:] != rterm[:-1]])
+    ndocs = ndocs.tolist()
+    for t, x, y in zip(rterm[tfirst].tolist(), tfirst.tolist(),
+                       np.r_[tfirst[1:], len(runs)].tolist()):
+        yield names[t], ndocs[t - base], pieces[x:y]
+
+
+def stable_order(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for non-negative integers, as stable sorts of
+    16 bits at a time, lowest first (one pass below 2**16, two below 2**32): numpy sorts
+    16-bit keys by radix, four to seven times as fast as it sorts 32-bit keys (timsort;
+    250,000 term numbers: 2.7 ms against 11 ms).  The postings are sorted by term a chunk
+    at a time on every build."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.intp)
+    if keys.dtype.kind != "u" and int(keys.min()) < 0:
+        raise ValueError("stable_order sorts non-negative integers")
+    top = int(keys.max())
+    order = None
+    shift = 0
+    while True:
+        digit = ((keys if order is None else keys[order]) >> shift).astype(np.uint16)  # & 0xFFFF
+        step = np.argsort(digit, kind="stable")
+        order = step if order is None else order[step]
+        shift += 16
+        if top >> shift == 0:
+            return order
+
+
+def by_impact_order(term: np.ndarray, impact: np.ndarray) -> np.ndarray:
+    """``np.lexsort((-impact, term))``: by term, then best impact first, ties in the order
+    given.  Impacts of zero or more, as the bits of a float64, order as the numbers do (+0.0
+    for -0.0), so their complement orders them best first as an integer, which
+    :func:`stable_order` sorts 16 bits at a time; then the order is made stable by term.
+    About twice as fast as lexsort (250,000 postings: 16.5 ms against 36.5 ms), which was
+    half of encoding the postings."""
+    impact = np.asarray(impact, dtype=np.float64)
+    if len(impact) and not impact.min() >= 0:          # a negative impact, or NaN
+        return np.lexsort((-impact, term))
+    order = stable_order(~(impact + 0.0).view(np.uint64))
+    return order[stable_order(term[order])]
+
+
+def _encode(delta: np.ndarray, field: np.ndarray, w: np.ndarray) -> tuple[str, np.ndarray]:
+    """All postings as one ASCII string, and each posting's start offset in it."""
+    nd = np.ones(len(delta), dtype=np.int64)
+    for bits in (5, 10, 15, 20, 25, 30):
+        nd += delta >= (1 << bits)
+    width = nd + 2
+    offsets = np.zeros(len(delta) + 1, dtype=np.int64)
+    np.cumsum(width, out=offsets[1:])
+    out = np.empty(int(offsets[-1]), dtype=np.uint8)
+    for j in range(int(nd.max()) if len(nd) else 0):
+        sel = nd > j
+        shift = 5 * (nd[sel] - 1 - j)
+        digit = (delta[sel] >> shift) & 31
+        digit |= np.where(j < nd[sel] - 1, 32, 0)
+        out[offsets[:-1][sel] + j] = ALPHABET[digit]
+    q = np.clip(np.rint(np.sqrt(np.clip(w, 0, 1)) * 511), 1, 511).astype(np.int64)
+    pair = (field.astype(np.int64) << 9) | q
+    out[offsets[:-1] + nd] = ALPHABET[pair >> 6]
+    out[offsets[:-1] + nd + 1] = ALPHABET[pair & 63]
+    return out.tobytes().decode("ascii"), offsets
