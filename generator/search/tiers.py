@@ -92,7 +92,8 @@ def stable_order(keys: np.ndarray) -> np.ndarray:
     order = None
     shift = 0
     while True:
-        digit = ((keys if order is None else keys[order]) >> shift).astype(np.uint16)  # & 0xFFFF
+        # the cast to 16 bits keeps the low 16 (a pass fewer than masking them first)
+        digit = ((keys if order is None else keys[order]) >> shift).astype(np.uint16)
         step = np.argsort(digit, kind="stable")
         order = step if order is None else order[step]
         shift += 16
