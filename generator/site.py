@@ -194,14 +194,22 @@ def index_people(site: Site, listed: list[int]) -> None:
 def subject_lines(cables: list[Cable], keys: list[str], listed: list[int]) -> list[tuple[str, int]]:
     """(subject, cable) of the listed cables with a subject line, A-Z by the line's upper
     case without leading quotes and brackets, then by key.  Sorted by one string a line
-    (the two joined by NUL, which sorts before any character of a line or key), which
-    orders as the pair does when neither has a NUL: 250,000 lines in two thirds of the
-    time the pairs took."""
+    (``joined_keys``): 250,000 lines in two thirds of the time the pairs took."""
     lines = [(c.subject, i) for i in listed if (c := cables[i]).subject]
-    sort_keys = [s.lstrip("\"'(").upper() + "\0" + keys[i] for s, i in lines]
-    if any(k.count("\0") > 1 for k in sort_keys):      # a NUL of its own: by the pair
-        return sorted(lines, key=lambda s: (s[0].lstrip("\"'(").upper(), keys[s[1]]))
-    return [lines[k] for k in sorted(range(len(lines)), key=sort_keys.__getitem__)]
+    firsts, then = [s.lstrip("\"'(").upper() for s, _ in lines], [keys[i] for _, i in lines]
+    by = joined_keys(firsts, then) or list(zip(firsts, then))
+    return [lines[k] for k in sorted(range(len(lines)), key=by.__getitem__)]
+
+
+def joined_keys(*columns: list[str]) -> list[str] | None:
+    """Per row of the columns, its strings joined by NUL, which sorts before any other
+    character: sorted, they order as the rows' tuples do, in a third to two thirds of
+    the time (as ``_sort_key``'s do).  None when a string holds a NUL of its own (then
+    sort by the tuples)."""
+    joined = ["\0".join(row) for row in zip(*columns)]
+    if any(k.count("\0") > len(columns) - 1 for k in joined):
+        return None
+    return joined
 
 
 def _subject_candidates(cables: list[Cable], listed: list[int]) -> list[tuple[str, str, int, int | None]]:
