@@ -222,7 +222,7 @@ def _search_stage(site, cache_dir: Path | None, clean: bool, jobs: int, writer: 
                   known: dict, prints: dict | None) -> TermCache | None:
     """The search index written (``search_parts``), its caches read and kept; returns the
     cache of words analysed, saved.  ``known``: the last build's fingerprints of the
-    files of the search index and the exports; ``prints``: where this build's go."""
+    files of the search index; ``prints``: where this build's go."""
     terms = analysis = runs = sums = last = None
     if cache_dir is not None:
         terms = TermCache(cache_dir / "terms.pickle", fresh=clean)
@@ -249,10 +249,11 @@ def _search_stage(site, cache_dir: Path | None, clean: bool, jobs: int, writer: 
     return terms
 
 
-def _export_stage(site, jobs: int, writer: SiteWriter, known: dict, prints: dict | None) -> None:
-    """The exports written (``write_exports``), keeping the files whose fingerprints are
-    the last build's (``known``, ``prints``: as ``_search_stage``)."""
-    write_exports(site, partial(_kept, writer, known, prints), writer.add, jobs, writer.put)
+def _export_stage(site, jobs: int, writer: SiteWriter, last: dict) -> dict:
+    """The exports written (``write_exports``), keeping the parts and files whose
+    fingerprints are the last build's (``last``: its parts' records); returns this
+    build's."""
+    return write_exports(site, writer.keep, writer.keep_all, writer.add, jobs, writer.put, last)
 
 
 # A rebuild that parsed at most one file in this many makes its search index and
@@ -304,8 +305,9 @@ def _apart_stages(site, cache_dir: Path | None, clean: bool, jobs: int, writer: 
     """The search index and the exports in the forked process (``forked.Apart``), which
     stages their files in the build's staging folder and hands back what the building
     process must record: the writer's record (``SiteWriter.join``), the files'
-    fingerprints for the next build (packed, as ``RenderCache`` keeps them), each stage's time and its peak resident memory in
-    MB.  It makes its own table of the last build's fingerprints of these files."""
+    fingerprints for the next build (packed, as ``RenderCache`` keeps them), the export's
+    records of its parts, each stage's time and its peak resident memory in MB.  It
+    makes its own table of the last build's fingerprints of these files."""
     t = time.perf_counter()
     writer.apart()
     known = pages_cache.old(apart=True) if pages_cache is not None else {}
@@ -313,10 +315,10 @@ def _apart_stages(site, cache_dir: Path | None, clean: bool, jobs: int, writer: 
     _search_stage(site, cache_dir, clean, jobs, writer, known, prints)
     took = {"search": time.perf_counter() - t}
     t = time.perf_counter()
-    _export_stage(site, jobs, writer, known, prints)
+    exports = _export_stage(site, jobs, writer, pages_cache.exports if pages_cache is not None else {})
     took["export"] = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if resource is not None else 0
-    return writer.record(), packed_prints(prints), took, peak
+    return writer.record(), packed_prints(prints), exports, took, peak
 
 
 def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: int = 1,
@@ -486,8 +488,11 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
             apart_prints = pages_cache.new_apart if pages_cache is not None else None
             terms = _search_stage(site, cache_dir, clean, jobs, writer, known_apart, apart_prints)
             lap("search")
-            _export_stage(site, jobs, writer, known_apart, apart_prints)
-            del known_apart
+            exports = _export_stage(site, jobs, writer,
+                                    pages_cache.exports if pages_cache is not None else {})
+            if pages_cache is not None:
+                pages_cache.new_exports = exports
+            del known_apart, exports
         made = partial(_write_made, writer, known, prints)
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         updated = (datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -501,11 +506,11 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
             made(path, data)
         lap("export")
         if apart is not None:
-            record, apart_prints, took, peak = apart.result()
+            record, apart_prints, exports, took, peak = apart.result()
             apart = None
             writer.join(record)
             if pages_cache is not None:
-                pages_cache.new_apart = apart_prints
+                pages_cache.new_apart, pages_cache.new_exports = apart_prints, exports
             lap("apart")          # what was waited for
             result.alongside.update(took)
             if "apart" in result.memory:

@@ -1,17 +1,19 @@
 """The data export written: each cable's ``.json`` and ``.txt``, and the collection as
 JSON lines and CSV in the parts of :func:`generator.pages.data_parts`.
 
-First every file's fingerprint is known and the files the last build wrote with the
-same one are kept (their cables are not read); then the cables still to export are
-read and serialised on ``jobs`` forked processes, in order, and their files written
-one part at a time (a part's JSON lines are its cables' ``.json`` files, made once).
+A part whose fingerprint (``part_print``: what all its files are made from) is the one
+the last build recorded keeps all its files at once.  In the others, first every file's
+fingerprint is known and the files the last build wrote with the same one are kept
+(their cables are not read); then the cables still to export are read and serialised on
+``jobs`` forked processes, in order, and their files written one part at a time (a
+part's JSON lines are its cables' ``.json`` files, made once).
 """
 from __future__ import annotations
 
 from typing import Callable
 
 from . import forked
-from .feeds import cable_exports, csv_part, csv_print, export_prints, jsonl_print
+from .feeds import cable_exports, csv_part, csv_print, export_prints, jsonl_print, part_print
 from .pages import data_parts
 from .site import Site
 
@@ -19,17 +21,56 @@ FORK_AT = 400      # cables to read before the work is spread over processes
 CHUNK = 50         # cables a worker exports at a time
 AHEAD = 8          # chunks exported and not yet written, at most (a bound on memory)
 
+# A data part's record: its fingerprint (``part_print``), then its files' paths (a line
+# each) and their fingerprints (16 bytes each), as the next build needs them.
+Record = tuple[bytes, str, bytes]
 
-def write_exports(site: Site, kept: Callable[[str, bytes | None], bool],
+
+class _PartPrints:
+    """The last build's fingerprints of one part's files (from its ``Record``) and this
+    build's: called with a file's path and fingerprint, it records the fingerprint and
+    says whether the file is the last build's and kept (``keep``)."""
+
+    def __init__(self, old: Record | None, keep: Callable[[str], bool]):
+        self.known: dict[str, bytes] = {}
+        if old is not None and old[1]:
+            self.known = dict(zip(old[1].split("\n"),
+                                  [old[2][k:k + 16] for k in range(0, len(old[2]), 16)]))
+        self.prints: dict[str, bytes] = {}
+        self.keep = keep
+
+    def __call__(self, path: str, digest: bytes | None) -> bool:
+        if digest is None:
+            return False
+        self.prints[path] = digest
+        return self.known.get(path) == digest and self.keep(path)
+
+    def record(self, whole: bytes) -> Record:
+        return whole, "\n".join(self.prints), b"".join(self.prints.values())
+
+
+def write_exports(site: Site, keep: Callable[[str], bool], keep_all: Callable[[list[str]], bool],
                   add: Callable[[str, object], None], jobs: int = 1,
-                  put: Callable[[str, bytes], object] | None = None) -> None:
-    """Write the export with ``add(path, data)``, but the files for which
-    ``kept(path, fingerprint)`` says the last build's file stays.  ``put``
+                  put: Callable[[str, bytes], object] | None = None,
+                  last: dict[str, Record] | None = None) -> dict[str, Record]:
+    """Write the export with ``add(path, data)`` and return each part's ``Record`` for the
+    next build.  ``last``: the last build's records.  A part whose fingerprint is
+    unchanged is kept whole (``keep_all(paths)``: whether the previous site has all
+    those files, then kept); in the others a file whose fingerprint is unchanged is kept
+    (``keep(path)``: whether the previous site has it, then kept).  ``put``
     (:meth:`generator.write.SiteWriter.put`): each cable's files are staged where they
     are made, and ``add`` records what ``put`` did (their bytes do not come back to this
     process, but the ``.json`` of a part whose JSON lines are made anew)."""
+    last = last or {}
+    records: dict[str, Record] = {}
     parts, work = [], []
     for name, idx in data_parts(site):
+        whole_print = part_print(site, name, idx)
+        old = last.get(name)
+        if old is not None and old[0] == whole_print and old[1] and keep_all(old[1].split("\n")):
+            records[name] = old
+            continue
+        kept = _PartPrints(old, keep)
         prints = [export_prints(site, i) for i in idx]
         whole = kept(f"data/{name}.jsonl", jsonl_print([p[1] for p in prints]))
         rows = []
@@ -40,7 +81,7 @@ def write_exports(site: Site, kept: Callable[[str, bytes | None], bool],
                 work.append((i, json_path if json_new else None, not whole,
                              text_path if text_new else None))
             rows.append((json_path if json_new else None, text_path if text_new else None))
-        parts.append((name, idx, whole, rows))
+        parts.append((name, idx, whole, rows, kept, whole_print))
 
     def export(start: int, stop: int) -> list:
         out = []
@@ -55,7 +96,7 @@ def write_exports(site: Site, kept: Callable[[str, bytes | None], bool],
                         put(text_path, text_data) if text_path is not None else None))
         return out
     made = forked.results(export, len(work), jobs, CHUNK, FORK_AT, AHEAD)
-    for name, idx, whole, rows in parts:
+    for name, idx, whole, rows, kept, whole_print in parts:
         lines = []
         for json_path, text_path in rows:
             if json_path is None and text_path is None and whole:
@@ -71,5 +112,7 @@ def write_exports(site: Site, kept: Callable[[str, bytes | None], bool],
             add(f"data/{name}.jsonl", b"".join(lines))
         if not kept(f"data/{name}.csv", csv_print(site, idx)):
             add(f"data/{name}.csv", csv_part(site, idx))
+        records[name] = kept.record(whole_print)
     for _ in made:      # none left; closes the pool
         pass
+    return records

@@ -86,6 +86,27 @@ def csv_print(site: Site, idx: list[int]) -> bytes:
     return h.digest()
 
 
+def part_print(site: Site, name: str, idx: list[int]) -> bytes:
+    """The fingerprint of everything a data part's files are made from: per cable its
+    digest and its people's (its ``.txt``, its ``.json`` and its CSV row), its key (with
+    its digest, its files' paths), the ID of the cable it is a version of, and the keys
+    of the cables citing it (its CSV row).  Equal, the part's files are the last
+    build's, all of them: a rebuild keeps them without a fingerprint a file (at 250,000
+    cables, 500,000 files: about 1.5 s of a rebuild's exports).  Made with a few joins a
+    part, not a hash a cable."""
+    digests, people, keys = site.digests, site.people_digests, site.keys
+    version_of, cited_by, cables = site.version_of, site.cited_by, site.cables
+    h = blake2b(b"part\0" + name.encode() + b"\0", digest_size=16)
+    h.update(b"".join(map(digests.__getitem__, idx)))
+    h.update(b"".join(map(people.__getitem__, idx)))
+    h.update("\0".join(map(keys.__getitem__, idx)).encode())
+    h.update(b"\1" + "\0".join(f"{keys[i]}\2{cables[version_of[i]].id}"
+                               for i in idx if i in version_of).encode())
+    h.update(b"\1" + "\0".join("\2".join((keys[i], *[keys[j] for j in cited_by[i]]))
+                               for i in idx if i in cited_by).encode())
+    return h.digest()
+
+
 SITEMAP_URLS = 40000      # below the protocol's 50,000 URLs and 50 MB per file
 SITEMAP_BYTES = 1_000_000  # and no file of the site over 1 MB
 

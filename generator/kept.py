@@ -299,9 +299,10 @@ class RenderCache:
     which the writer keeps in the list beside the site: see ``SiteWriter``), under the
     same ``salt`` (the theme's templates and the generator's code); otherwise empty.
 
-    Kept in two parts: the fingerprints of the files the search index and the exports
-    make (``new_apart``; a rebuild makes them in a process apart) and those of the
-    others (``new``).  Each is made a table only when asked (``old``), so that each
+    Kept in two parts: the fingerprints of the files the search index makes
+    (``new_apart``; a rebuild makes it in a process apart) and those of the others
+    (``new``); the exports' are kept by data part (``new_exports``, see
+    ``export.write_exports``).  Each is made a table only when asked (``old``), so that each
     process of a rebuild makes its own part's after the fork: at 250,000 cables the
     table of all 1.3 million paths took about a second before it."""
 
@@ -312,19 +313,23 @@ class RenderCache:
         self.new_apart: dict[str, bytes] | tuple[str, bytes] = {}
         self.lists: bytes | None = None       # the last build's, then this build's
         self._parts: tuple = ()                # (paths, digests) of the others, of apart's
+        # the export's records of its parts (``export.Record`` by name): the last build's,
+        # this build's
+        self.exports: dict[str, tuple] = {}
+        self.new_exports: dict[str, tuple] = {}
         if fresh or token is None:
             return
         kept = read_pickle(path)
-        if isinstance(kept, tuple) and len(kept) == 4 and kept[0] == salt and kept[1] == token:
-            self._parts, self.lists = kept[2:]
+        if isinstance(kept, tuple) and len(kept) == 5 and kept[0] == salt and kept[1] == token:
+            self._parts, self.lists, self.exports = kept[2:]
 
     def any(self) -> bool:
         """Whether the last build's fingerprints were read."""
         return any(paths for paths, _ in self._parts)
 
     def old(self, apart: bool | None = None) -> dict[str, bytes]:
-        """The last build's fingerprints by path: of the files the search index and the
-        exports made (``apart``), of the others (not ``apart``), or all (None)."""
+        """The last build's fingerprints by path: of the files the search index made
+        (``apart``), of the others (not ``apart``), or all (None)."""
         out: dict[str, bytes] = {}
         for n, (paths, prints) in enumerate(self._parts):
             if apart is None or n == apart:
@@ -339,7 +344,8 @@ class RenderCache:
         digest of another length, or a path with a line break, is left out (its page is
         made again)."""
         apart = self.new_apart if isinstance(self.new_apart, tuple) else packed_prints(self.new_apart)
-        write_pickle(self.path, (self.salt, token, (packed_prints(self.new), apart), self.lists))
+        write_pickle(self.path, (self.salt, token, (packed_prints(self.new), apart), self.lists,
+                                 self.new_exports))
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)

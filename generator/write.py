@@ -189,6 +189,15 @@ class SiteWriter:
         self.unchanged += 1
         return True
 
+    def keep_all(self, rels: list[str]) -> bool:
+        """Keep all of the previous site's files ``rels``, or none when one is missing
+        (then False): a set of files the last build wrote together, kept at once."""
+        if not self.reuse or not all(map(self.previous.__contains__, rels)):
+            return False
+        self.paths += rels
+        self.unchanged += len(rels)
+        return True
+
     def apart(self) -> None:
         """In a forked process that will hand back what it adds (``record``): start its
         record empty, so that only what it adds goes back (``join``)."""

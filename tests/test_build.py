@@ -772,14 +772,17 @@ def test_a_rebuild_makes_its_search_index_and_exports_apart_and_writes_what_one_
     fresh = tmp_path / "fresh"
     build(content, fresh, Report(quiet=True), cache_dir=tmp_path / "fresh-cache")
     assert digest(fresh) == digest(out) == digest(twin)
-    # the search files' fingerprints came back: the next build has every one a build
-    # in turn recorded, in the same part (the process apart's, which it reads alone)
-    pages, made_apart = _fingerprints(cache)
-    assert (pages, made_apart) == _fingerprints(twin_cache)
+    # the search files' fingerprints came back, and the export's records: the next build
+    # has every one a build in turn recorded, in the same part (the process apart's,
+    # which it reads alone)
+    pages, made_apart, exports = _fingerprints(cache)
+    assert (pages, made_apart, exports) == _fingerprints(twin_cache)
     assert sum(p.startswith("search/index/d/") for p in made_apart) == 6
-    exported = [p for p in made_apart if p.startswith("data/cables.") or
-                p.startswith("cable/") and p.endswith((".json", ".txt"))]
+    assert list(exports) == ["cables"]
+    exported = exports["cables"][1].split("\n")
     assert len(exported) == 14           # each cable's two files, and the part's two
+    assert len(exports["cables"][2]) == 16 * 14
+    assert all(p.startswith("search/index/") for p in made_apart)
     assert not any(p.startswith("search/index/") or p.startswith(("data/cables.", "cable/"))
                    and p.endswith((".json", ".txt", ".csv", ".jsonl")) for p in pages)
     assert "data/index.html" in pages and "robots.txt" in pages
@@ -787,13 +790,13 @@ def test_a_rebuild_makes_its_search_index_and_exports_apart_and_writes_what_one_
     assert again.alongside and again.changed == 0 and again.rendered == 0
 
 
-def _fingerprints(cache: Path) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """The pages' and files' fingerprints a build recorded for the next: of the files the
-    search index and the exports made, and of the others."""
+def _fingerprints(cache: Path) -> tuple[dict[str, bytes], dict[str, bytes], dict]:
+    """The pages' and files' fingerprints a build recorded for the next: of the others,
+    of the files the search index made, and the export's records of its parts."""
     from generator.kept import read_pickle
-    _, _, parts, _ = read_pickle(cache / "pages.pickle")
-    return tuple(dict(zip(paths.split("\n"), (prints[k:k + 16] for k in range(0, len(prints), 16))))
-                 for paths, prints in parts)
+    _, _, parts, _, exports = read_pickle(cache / "pages.pickle")
+    return *(dict(zip(paths.split("\n"), (prints[k:k + 16] for k in range(0, len(prints), 16))))
+             for paths, prints in parts), exports
 
 
 def test_the_search_index_is_made_in_turn_without_the_memory_for_a_process_apart(tmp_path,

@@ -17,22 +17,21 @@ from generator.pages import cable_path, data_parts
 from .conftest import CORPUS, SEEDS, resolved_site
 
 
-def _export(site, known: dict | None = None, jobs: int = 1) -> tuple[dict, dict]:
-    """The files ``write_exports`` writes (path -> bytes), given the fingerprints ``known``
-    of a last build, and the fingerprints it records (path -> digest)."""
-    known = known or {}
-    written, prints = {}, {}
+def _export(site, last: dict | None = None, jobs: int = 1, previous=None) -> tuple[dict, dict]:
+    """The files ``write_exports`` writes (path -> bytes), given the records ``last`` of a
+    last build, and the records it returns.  ``previous``: the files the previous site
+    has (None: every file)."""
+    written = {}
 
-    def kept(path, digest):
-        if digest is not None:
-            prints[path] = digest
-        return digest is not None and known.get(path) == digest
+    def has(path):
+        return previous is None or path in previous
 
     def add(path, data):
         assert path not in written, f"{path} written twice"
         written[path] = data
-    export.write_exports(site, kept, add, jobs)
-    return written, prints
+    records = export.write_exports(site, has, lambda paths: all(map(has, paths)), add, jobs,
+                                   last=last)
+    return written, records
 
 
 def _check_export(site, files: dict) -> None:
@@ -119,3 +118,71 @@ def test_cable_exports_reads_a_cable_once(tmp_path, monkeypatch):
     data, text = cable_exports(site, 1)
     assert reads == [1] and data == cable_json(site, 1) and text.endswith(b"\n")
     assert cable_exports(site, 2, json=False)[0] is None and cable_exports(site, 2, text=False)[1] is None
+
+
+def test_an_unchanged_part_is_kept_whole_without_a_fingerprint_a_file(tmp_path, monkeypatch):
+    """A rebuild with nothing changed keeps each part's files at once (``keep_all`` with
+    exactly the part's files), making no file's fingerprint; each record lists its part's
+    files with 16-byte fingerprints."""
+    monkeypatch.setattr(pages, "DATA_PART_CABLES", 2)
+    site = resolved_site(tmp_path, [SEEDS])
+    first, records = _export(site)
+    parts = data_parts(site)
+    assert sorted(records) == sorted(name for name, _ in parts)
+    for name, idx in parts:
+        whole, paths, prints = records[name]
+        files = paths.split("\n")
+        assert sorted(files) == sorted(
+            [f"data/{name}.jsonl", f"data/{name}.csv"]
+            + [cable_path(site, i)[:-5] + ext for i in idx for ext in (".json", ".txt")])
+        assert len(prints) == 16 * len(files) and len(whole) == 16
+    kept_whole = []
+    monkeypatch.setattr(export, "export_prints", lambda *a: pytest.fail("a file fingerprinted"))
+    again = export.write_exports(site, lambda p: pytest.fail("a file kept alone"),
+                                 lambda paths: kept_whole.append(sorted(paths)) or True,
+                                 lambda p, d: pytest.fail(f"{p} written"), last=records)
+    assert again == records
+    assert kept_whole == sorted(sorted(records[name][1].split("\n")) for name, _ in parts)
+
+
+def test_a_part_whose_files_are_not_all_there_is_kept_file_by_file(tmp_path, monkeypatch):
+    """When the previous site lacks one of an unchanged part's files, the part is not
+    kept whole: that file is made again and its other files are kept one by one."""
+    monkeypatch.setattr(pages, "DATA_PART_CABLES", 2)
+    site = resolved_site(tmp_path, [SEEDS])
+    first, records = _export(site)
+    gone = cable_path(site, site.order[0])[:-5] + ".txt"
+    written, again = _export(site, records, previous=set(first) - {gone})
+    assert written == {gone: first[gone]}
+    assert again == records
+
+
+def test_a_part_print_counts_what_its_files_are_made_from(tmp_path):
+    """The part's fingerprint changes with a cable's digest, its people's digest, its
+    key, the cable it is a version of and the cables citing it, and with the part's name."""
+    site = resolved_site(tmp_path, [SEEDS])
+    idx = list(site.order)
+    i = idx[1]
+    base = export.part_print(site, "cables", idx)
+    assert export.part_print(site, "cables", idx) == base
+    assert export.part_print(site, "cables-2007", idx) != base
+    changes = []
+    for field, value in (("digests", b"d" * 16), ("people_digests", b"p" * 16), ("keys", "OTHER")):
+        column = getattr(site, field)
+        was, column[i] = column[i], value
+        changes.append(export.part_print(site, "cables", idx))
+        column[i] = was
+    site.version_of[i] = idx[0]
+    changes.append(export.part_print(site, "cables", idx))
+    del site.version_of[i]
+    was = site.cited_by.get(i)
+    site.cited_by[i] = [idx[0]]
+    changes.append(export.part_print(site, "cables", idx))
+    site.cited_by[i] = [idx[0], idx[2]]
+    changes.append(export.part_print(site, "cables", idx))
+    if was is None:
+        del site.cited_by[i]
+    else:
+        site.cited_by[i] = was
+    assert export.part_print(site, "cables", idx) == base
+    assert len({base, *changes}) == len(changes) + 1

@@ -6,8 +6,8 @@ from generator.kept import RenderCache, packed_prints
 
 def test_page_fingerprints_are_read_back_as_saved_for_the_same_site_and_code(tmp_path):
     """The pages' fingerprints are saved as one string of paths and one of digests, in two
-    parts (those of the search index and the exports, made apart, and the others), read
-    back part by part or whole; a digest of another length or a path with a line break is
+    parts (those of the search index, made apart, and the others), read back part by
+    part or whole, with the export's records of its parts beside them; a digest of another length or a path with a line break is
     left out rather than shift every digest after it, and another build's site or other
     code reads nothing."""
     path = tmp_path / "pages.pickle"
@@ -18,8 +18,10 @@ def test_page_fingerprints_are_read_back_as_saved_for_the_same_site_and_code(tmp
     first.new_apart = {f"search/index/{k}.js": bytes([k % 7]) * 16 for k in range(300)}
     first.new_apart["data/cables-1.csv"] = b"z" * 16
     first.lists = ("validity", {"tag/A.html": ((1, 2), None)})
+    first.new_exports = {"cables-1": (b"p" * 16, "data/cables-1.csv", b"z" * 16)}
     first.save("token")
     again = RenderCache(path, "token", "salt")
+    assert again.exports == first.new_exports and again.new_exports == {}
     pages = {p: d for p, d in first.new.items() if p not in ("odd\nname.html", "short.html")}
     assert again.any() and again.lists == first.lists
     assert again.old(apart=False) == pages and list(again.old(apart=False)) == list(pages)
@@ -28,6 +30,7 @@ def test_page_fingerprints_are_read_back_as_saved_for_the_same_site_and_code(tmp
     for token, salt in (("other", "salt"), ("token", "other")):
         other = RenderCache(path, token, salt)
         assert other.old() == {} and other.lists is None and not other.any()
+        assert other.exports == {}
     # the files' fingerprints as a process apart hands them back: packed, kept as they are
     first.new_apart = packed_prints(first.new_apart)
     first.save("token")

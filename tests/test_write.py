@@ -193,3 +193,27 @@ def test_what_a_forked_process_adds_and_keeps_is_joined_into_the_build(tmp_path)
     assert w.commit() == 4 and (w.changed, w.unchanged) == (2, 2)
     assert {p.name: p.read_bytes() for p in out.rglob("*.html")} == {
         "mine.html": b"mine", "kept.html": b"kept", "same.html": b"same", "new.html": b"new"}
+
+
+def test_files_written_together_are_kept_together_or_not_at_all(tmp_path):
+    """``keep_all`` keeps all of the previous site's files it is given, or none when one
+    is missing (or on a build that reuses nothing); what it kept stays, as the commit
+    shows."""
+    out = tmp_path / "site"
+    w = SiteWriter(out)
+    for rel in ("d/a.json", "d/a.txt", "d/b.json", "gone.txt"):
+        w.add(rel, rel.encode())
+    w.commit()
+    w = SiteWriter(out)
+    assert not w.keep_all(["d/a.json", "d/missing.txt"])
+    assert w.paths == [] and w.unchanged == 0
+    assert w.keep_all(["d/a.json", "d/a.txt"]) and w.keep_all([])
+    assert w.paths == ["d/a.json", "d/a.txt"] and w.unchanged == 2
+    w.add("d/b.json", b"d/b.json")
+    assert w.commit() == 3
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()
+                  and not p.name.startswith(".")) == ["d/a.json", "d/a.txt", "d/b.json"]
+    assert (out / "d/a.txt").read_bytes() == b"d/a.txt"
+    fresh = SiteWriter(out, reuse=False)
+    assert not fresh.keep_all(["d/a.json"])
+    fresh.abort()
