@@ -7,11 +7,12 @@ cables.  Everything refers to cables by index into ``Site.cables``.
 """
 from __future__ import annotations
 
-import heapq
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
+
+import numpy as np
 
 from .collect import Collection
 from .config import Config
@@ -19,6 +20,7 @@ from .model import Cable, Person, PersonRef
 from .people.extract import surname_key
 
 UNDATED = "undated"
+CO_PERSONS = 12       # the persons named with a person that their page lists
 
 
 @dataclass
@@ -171,24 +173,48 @@ def index_people(site: Site, listed: list[int]) -> None:
     cables, keys = site.cables, site.keys
     site.subjects = subject_lines(cables, keys, listed)
     person_cables = defaultdict(list)
-    co = defaultdict(Counter)      # person -> the persons named with them, and how often
+    groups = []                    # the persons of each cable naming more than one
     for i in listed:
         refs = site.persons_of[i]
         for p in refs:
             person_cables[p.key].append((i, p.paragraphs))
         if len(refs) > 1:
-            people = {p.key for p in refs}
-            for a in people:            # counted in C; each person with themself, taken out below
-                co[a].update(people)
-    for a, named in co.items():
-        del named[a]
+            groups.append({p.key for p in refs})
     site.person_cables = dict(person_cables)
-    site.co_persons = {k: heapq.nsmallest(12, v.items(), key=lambda kv: (-kv[1], kv[0]))
-                       for k, v in co.items() if v}
+    site.co_persons = co_persons(groups, sorted(person_cables))
     rank = [0] * len(cables)
     for r, i in enumerate(site.order):
         rank[i] = r
     site.terms = subject_terms(_subject_candidates(cables, listed), site.persons, rank)
+
+
+def co_persons(groups: list[set[str]], names: list[str], most: int = CO_PERSONS
+               ) -> dict[str, list[tuple[str, int]]]:
+    """Who is named with whom: for each person of ``groups`` (each the persons of one
+    cable; ``names``: every person, sorted), the ``most`` others named in the most of
+    the same cables, as (person, cables), by cables then name.  Counted as arrays of
+    numbers: every (person, other) pair of each group, sorted and counted once (at
+    250,000 cables, a counter per person and a selection from each took about 1.7 s)."""
+    if not groups:
+        return {}
+    num = {k: n for n, k in enumerate(names)}
+    sizes = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
+    flat = np.fromiter((num[k] for g in groups for k in g), dtype=np.int64, count=int(sizes.sum()))
+    # member e of group g paired with each member of g: e repeated |g| times, against g
+    reps = np.repeat(sizes, sizes)
+    a = np.repeat(flat, reps)
+    first = np.repeat(np.repeat(np.cumsum(sizes) - sizes, sizes), reps)
+    b = flat[first + np.arange(len(a)) - np.repeat(np.cumsum(reps) - reps, reps)]
+    pair, count = np.unique((a * len(names) + b)[a != b], return_counts=True)
+    a, b = pair // len(names), pair % len(names)
+    order = np.lexsort((b, -count, a))      # names are sorted: a number orders as its name
+    a, b, count = a[order], b[order], count[order]
+    starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
+    top = np.arange(len(a)) - np.repeat(starts, np.diff(np.r_[starts, len(a)])) < most
+    out: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for x, y, n in zip(a[top].tolist(), b[top].tolist(), count[top].tolist()):
+        out[names[x]].append((names[y], n))
+    return dict(out)
 
 
 def subject_lines(cables: list[Cable], keys: list[str], listed: list[int]) -> list[tuple[str, int]]:

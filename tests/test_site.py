@@ -28,6 +28,27 @@ def test_persons_named_with_a_person_are_counted_by_cable(tmp_path):
     assert any(n > 1 for v in expected.values() for _, n in v)
 
 
+def test_co_persons_counts_pairs_as_a_counter_per_person_would():
+    """``co_persons`` against a counter per person and a sort: random groups with many
+    ties (few persons), groups of one person, a person named with nobody, few kept."""
+    import random
+    from generator.site import co_persons
+    rng = random.Random(7)
+    names = sorted({f"{rng.choice('abcdef')}{n}" for n in range(40)})
+    groups = [set(rng.sample(names[:-1], rng.choice((1, 2, 2, 3, 5)))) for _ in range(400)]
+    for most in (12, 3):
+        together: dict[str, Counter] = {}
+        for g in groups:
+            for a in g:
+                for b in g - {a}:
+                    together.setdefault(a, Counter())[b] += 1
+        expected = {a: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:most]
+                    for a, c in together.items()}
+        assert co_persons(groups, names, most) == expected
+        assert names[-1] not in expected and any(len(v) == most for v in expected.values())
+    assert co_persons([], names) == {} and co_persons([{names[0]}, {names[1]}], names) == {}
+
+
 def _made_apart(site) -> dict[str, bytes]:
     """Every file of the search index and of the exports, made from ``site``."""
     from generator.feeds import cable_exports, csv_part
