@@ -6,6 +6,7 @@ templates turn paths into relative links with ``link()``.
 """
 from __future__ import annotations
 
+import heapq
 import html
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 from functools import partial
 from itertools import accumulate, islice
+from operator import itemgetter
 
 from markupsafe import Markup
 
@@ -573,17 +575,18 @@ def index_routes(site: Site, numbers: Numbers, named: Numbers
         cables(idx, partial(urls.tag_path, code), title, group_by_year=True,
                crumb=("Tags", "tag/index.html"))
     # people
-    people = sorted(site.persons.values(), key=lambda p: (_surname_sort(p.name), p.key))
-    entries = [{"name": p.name, "count": len(site.person_cables.get(p.key, [])),
-                "path": urls.person_path(p.key), "letter": _letter(_surname_sort(p.name))}
-               for p in people]
+    # (surname first, key, person), sorted; each one's sort name and path made once
+    people = sorted(((_surname_sort(p.name), p.key, p) for p in site.persons.values()),
+                    key=itemgetter(0, 1))
+    paths = [urls.person_path(k) for _, k, _ in people]
+    person_cables, co_persons, persons = site.person_cables, site.co_persons, site.persons
+    entries = [{"name": p.name, "count": len(person_cables.get(k, ())), "path": path,
+                "letter": _letter(surname)} for (surname, k, p), path in zip(people, paths)]
     out += az_routes("person/index.html", "people.html", entries, "People", {})
-    persons = site.persons
-    for p in people:
-        mentions = site.person_cables.get(p.key, [])
-        co = tuple((k, n, persons[k].name) for k, n in site.co_persons.get(p.key, ())
-                   if k in persons)
-        lists.add(urls.person_path(p.key), (digest(p, co),), mentions,
+    for (_, k, p), path in zip(people, paths):
+        mentions = person_cables.get(k, [])
+        co = tuple((c, n, persons[c].name) for c, n in co_persons.get(k, ()) if c in persons)
+        lists.add(path, (digest(p, co),), mentions,
                   partial(_person_list, site, p, mentions, co), named=True, at=0)
     # origins
     out.append(Route("origin/index.html", "counts.html", {"heading": "Origins", "entries": [
@@ -620,7 +623,7 @@ def index_routes(site: Site, numbers: Numbers, named: Numbers
                 "letter": _letter(v["name"])} for k, v in site.terms.items()]
     entries.sort(key=lambda e: (e["name"].upper(), e["path"]))
     out += az_routes("subject/index.html", "terms.html", entries, "Subjects",
-                     {"top": sorted(entries, key=lambda e: (-e["count"], e["name"]))[:30],
+                     {"top": heapq.nsmallest(30, entries, key=lambda e: (-e["count"], e["name"])),
                       "lines": len(site.subjects)})
     for k, v in site.terms.items():
         lists.add(urls.paged(term_paths[k], 1), (v["name"],), v["items"],
@@ -741,7 +744,10 @@ def az_routes(index_path: str, template: str, entries: list[dict], title: str,
     named after its first entry and labelled by its first and last: an entry added
     changes its own page and the letter's first (which counts the entries and pages);
     the other pages keep their names and bytes."""
-    letters = list(dict.fromkeys(e["letter"] for e in entries))
+    by_letter: dict[str, list[dict]] = {}        # one pass, not one a letter
+    for e in entries:
+        by_letter.setdefault(e["letter"], []).append(e)
+    letters = list(by_letter)
     if len(entries) <= AZ_SPLIT:
         return [Route(index_path, template, {**ctx, "entries": entries, "split": False,
                                              "letters": [{"letter": l, "path": None} for l in letters]},
@@ -750,13 +756,13 @@ def az_routes(index_path: str, template: str, entries: list[dict], title: str,
     out: list[Route] = []
     links = []
     for letter in letters:
-        items = [e for e in entries if e["letter"] == letter]
+        items = by_letter[letter]
         slug = "other" if letter == "#" else letter.lower()
 
         def path_of(n: int | str, slug=slug) -> str:
             return urls.paged(f"{folder}/letter-{slug}.html", n)
-        starts = pagecuts.page_starts(len(items), [k for k, e in enumerate(items) if pagecuts.is_mark(
-            e["path"], AZ_PAGE)], AZ_PAGE)
+        marks = pagecuts.marks_of([e["path"] for e in items], AZ_PAGE)
+        starts = pagecuts.page_starts(len(items), [k for k, m in enumerate(marks) if m], AZ_PAGE)
         paths = [path_of(1), *(path_of(_entry_name(items[s])) for s in starts[1:])]
         bounds = [*starts, len(items)]
         links.append({"letter": letter, "count": len(items), "path": paths[0]})
