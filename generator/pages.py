@@ -16,9 +16,10 @@ from functools import partial
 from itertools import accumulate, islice
 from operator import itemgetter
 
+import numpy as np
 from markupsafe import Markup
 
-from . import pagecuts, related, urls
+from . import cableprints, pagecuts, related, urls
 from .diagnostics import Diagnostic, error
 from .highlight import raw_html
 from .listings import ListRoutes, Listing, Numbers, Signs, digest, validity
@@ -43,6 +44,9 @@ class Route:
     # facts (under the same code, templates, settings and navigation), equal pages, so a
     # rebuild keeps the page without building its context.
     facts: Callable[[], tuple] | None = None
+    # Its fingerprint given the digest of its frame (the settings and navigation), made
+    # without its facts: a cable's routes (``CableRoutes.print_of``).
+    printed: Callable[[bytes], bytes] | None = None
 
 
 def cable_path(site: Site, i: int) -> str:
@@ -305,21 +309,23 @@ class CableRoutes(Sequence):
     def __init__(self, site: Site):
         self.site = site
         n = len(site.cables)
-        # each cable's previous and next by date, overall and from its origin (None where
-        # there is none; all None for a cable that is another version of one)
-        self.neighbours = prev, nxt, prev_origin, next_origin = [[None] * n for _ in range(4)]
-        listed = [i for i in site.order if i not in site.version_of]
-        for a, b in zip(listed, listed[1:]):
-            nxt[a], prev[b] = b, a
+        # each cable's previous and next by date, overall and from its origin, a column
+        # each (-1 where there is none; all -1 for a cable that is another version of one:
+        # the lists by date and by origin hold none)
+        self.neighbours = near = np.full((n, 4), -1, dtype=np.int64)
+        listed = np.fromiter((i for i in site.order if i not in site.version_of), dtype=np.int64)
+        near[listed[1:], 0], near[listed[:-1], 1] = listed[:-1], listed[1:]
         for same in site.origins.values():
-            for a, b in zip(same, same[1:]):
-                next_origin[a], prev_origin[b] = b, a
-        for i in site.version_of:
-            prev_origin[i] = next_origin[i] = None
+            if len(same) > 1:
+                same = np.asarray(same, dtype=np.int64)
+                near[same[1:], 2], near[same[:-1], 3] = same[:-1], same[1:]
+        if site.version_of:
+            near[list(site.version_of), 2:] = -1
         self.versions: dict[int, list[int]] = {}     # each cable's other versions
         for j, p in sorted(site.version_of.items()):
             self.versions.setdefault(p, []).append(j)
         self._paths: list[str] | None = None
+        self._prints: tuple[bytes, bytes] | None = None     # (frame, ``prints(frame)``)
 
     def __len__(self) -> int:
         return 2 * len(self.site.cables)
@@ -338,14 +344,14 @@ class CableRoutes(Sequence):
         path, template, title = self.head(k)
         if raw:
             return Route(path, template, partial(raw_context, site, i), title,
-                         partial(self.facts_of, k))
+                         partial(self.facts_of, k), partial(self.print_of, k))
         return Route(path, template, partial(cable_context, site, i, self.neighbours_of(i),
                                              self.versions.get(i, [])),
-                     title, partial(self.facts_of, k))
+                     title, partial(self.facts_of, k), partial(self.print_of, k))
 
     def neighbours_of(self, i: int) -> tuple:
-        prev, nxt, prev_origin, next_origin = self.neighbours
-        return prev[i], nxt[i], prev_origin[i], next_origin[i]
+        """Cable ``i``'s previous and next, overall and from its origin (None: none)."""
+        return tuple(None if j < 0 else j for j in self.neighbours[i].tolist())
 
     def cable_paths(self) -> list[str]:
         """Each cable's page path, made once per process."""
@@ -366,23 +372,47 @@ class CableRoutes(Sequence):
         every cable it shows, each by its digest and key (:func:`shown`), and for a cable page
         the people it names (by their digest, ``Site.people_digests``), in one string of
         bytes that says where each list ends.  Keep it in step with :func:`cable_context`
-        and :func:`raw_context`: a test checks on the corpus that equal facts mean equal
-        contexts."""
+        and :func:`raw_context`, and with :meth:`prints`, which hashes the same facts as
+        columns of numbers: tests check on the corpus that equal facts mean equal
+        contexts, and that the fingerprints differ where the facts do."""
         site, (i, raw) = self.site, divmod(k, 2)
         cables = shown(site)
         if raw:
             return cables[i]
-        prev, nxt, prev_origin, next_origin = self.neighbours
         primary = site.version_of.get(i)
         return b"".join([
             cables[i], site.people_digests[i],
             *[NONE if t is None else cables[t] for t in site.ref_targets[i]], END,
-            *[NONE if j is None else cables[j] for j in
-              (prev[i], nxt[i], prev_origin[i], next_origin[i])],
+            *[NONE if j is None else cables[j] for j in self.neighbours_of(i)],
             *[cables[j] for j in site.cited_by.get(i, ())], END,
             NONE if primary is None else cables[primary],
             *[cables[j] for j in self.versions.get(i, ())], END,
             *[cables[j] for j in related.of(site, i)]])
+
+    def prints(self, frame: bytes) -> bytes:
+        """Every route's fingerprint under ``frame`` (the digest of the settings and the
+        navigation), 16 bytes each in route order: the facts :meth:`facts_of` states,
+        hashed as columns of numbers for all routes at once (``cableprints``), once per
+        frame and process."""
+        if self._prints is None or self._prints[0] != frame:
+            site = self.site
+            n = len(site.cables)
+            if n:
+                related.of(site, 0)          # the related cables, made if not yet
+            primary = np.full(n, -1, dtype=np.int64)
+            for j, p in site.version_of.items():
+                primary[j] = p
+            self._prints = (frame, cableprints.route_prints(
+                frame, "cable.html", "raw.html", shown(site), site.people_digests,
+                cableprints.rows(site.ref_targets), self.neighbours,
+                cableprints.keyed_rows(site.cited_by, n), primary,
+                cableprints.keyed_rows(self.versions, n),
+                np.asarray(site.related).reshape(n, -1) if n else np.zeros((0, 0), dtype=np.int64)))
+        return self._prints[1]
+
+    def print_of(self, k: int, frame: bytes) -> bytes:
+        """Route ``k``'s fingerprint under ``frame`` (see :meth:`prints`)."""
+        return self.prints(frame)[16 * k:16 * k + 16]
 
     def paths(self) -> Iterator[str]:
         for path in self.cable_paths():

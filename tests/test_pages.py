@@ -202,6 +202,43 @@ def test_cable_fingerprints_made_without_routes_are_the_routes_fingerprints(tmp_
     forget_build()
 
 
+@pytest.mark.corpus
+def test_cable_fingerprints_differ_exactly_where_the_facts_do(tmp_path):
+    """The cables' fingerprints (``CableRoutes.prints``, hashed as columns) against the
+    facts they hash (``facts_of``, bytes): on the corpus built without and then with
+    more cables, and with another version of a cable, two routes have equal
+    fingerprints exactly when they have equal facts, within a site and between the two;
+    and another frame gives other fingerprints."""
+    from generator.pages import CableRoutes, routes
+    from generator.render import forget_build
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    full = (SEEDS / "000_fedcf07303434e2b.txt").read_text()
+    (versions / "short.txt").write_text(full.split("12. (C)")[0])
+    small = resolved_site(tmp_path / "a", [CORPUS / "wikileaks-html-2010", SEEDS])
+    large = resolved_site(tmp_path / "b", [CORPUS / "wikileaks-html-2010", SEEDS, versions,
+                                           CORPUS / "wikileaks-html-2011", CORPUS / "cables-csv"])
+    pairs = {}
+    for name, site in (("small", small), ("large", large)):
+        plan, _ = routes(site)
+        cables = next(p for p in plan.parts if isinstance(p, CableRoutes))
+        for k in range(len(cables)):
+            pairs[(name, k)] = (cables.facts_of(k), cables.print_of(k, b"frame"))
+        assert cables.print_of(0, b"other") != cables.print_of(0, b"frame")
+        forget_build()
+    assert large.version_of and large.cited_by
+    by_facts, by_print, sites_of = {}, {}, {}
+    for (name, _), (facts, printed) in pairs.items():
+        by_facts.setdefault(facts, set()).add(printed)
+        by_print.setdefault(printed, set()).add(facts)
+        sites_of.setdefault(printed, set()).add(name)
+    assert all(len(v) == 1 for v in by_facts.values())
+    assert all(len(v) == 1 for v in by_print.values())
+    # many pages are the same in both sites, many differ
+    shared = sum(len(v) == 2 for v in sites_of.values())
+    assert len(by_print) > 1000 and 100 < shared < len(by_print) - 100
+
+
 def test_the_plan_makes_cable_routes_when_asked_and_slices_as_a_list(tmp_path):
     """The cables' routes are made where they are asked for (a render worker's chunk);
     the plan indexes, slices and lists paths as the list of its routes would."""
