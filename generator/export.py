@@ -14,6 +14,7 @@ from typing import Callable
 
 from . import forked
 from .feeds import cable_exports, csv_part, csv_print, export_prints, jsonl_print, part_print
+from .kept import packed_prints, unpacked_prints
 from .pages import data_parts
 from .site import Site
 
@@ -32,10 +33,7 @@ class _PartPrints:
     says whether the file is the last build's and kept (``keep``)."""
 
     def __init__(self, old: Record | None, keep: Callable[[str], bool]):
-        self.known: dict[str, bytes] = {}
-        if old is not None and old[1]:
-            self.known = dict(zip(old[1].split("\n"),
-                                  [old[2][k:k + 16] for k in range(0, len(old[2]), 16)]))
+        self.known = unpacked_prints(*old[1:]) if old is not None else {}
         self.prints: dict[str, bytes] = {}
         self.keep = keep
 
@@ -46,7 +44,13 @@ class _PartPrints:
         return self.known.get(path) == digest and self.keep(path)
 
     def record(self, whole: bytes) -> Record:
-        return whole, "\n".join(self.prints), b"".join(self.prints.values())
+        """This build's record of the part, its fingerprint ``whole``: empty (never equal)
+        if a file could not be listed in it, so that the next build checks the part's
+        files one by one rather than keep a list that lacks one."""
+        paths, digests = packed_prints(self.prints)
+        if len(digests) != 16 * len(self.prints):
+            whole = b""
+        return whole, paths, digests
 
 
 def write_exports(site: Site, keep: Callable[[str], bool], keep_all: Callable[[list[str]], bool],

@@ -333,8 +333,7 @@ class RenderCache:
         out: dict[str, bytes] = {}
         for n, (paths, prints) in enumerate(self._parts):
             if apart is None or n == apart:
-                out.update(zip(paths.split("\n") if paths else (),
-                               [prints[k:k + 16] for k in range(0, len(prints), 16)]))
+                out.update(unpacked_prints(paths, prints))
         return out
 
     def save(self, token: str) -> None:
@@ -360,6 +359,12 @@ def packed_prints(prints: dict[str, bytes]) -> tuple[str, bytes]:
         prints = {p: d for p, d in prints.items() if len(d) == 16 and "\n" not in p}
         paths, digests = "\n".join(prints), b"".join(prints.values())
     return paths, digests
+
+
+def unpacked_prints(paths: str, digests: bytes) -> dict[str, bytes]:
+    """Path -> digest, from the two strings ``packed_prints`` makes."""
+    return dict(zip(paths.split("\n") if paths else (),
+                    [digests[k:k + 16] for k in range(0, len(digests), 16)]))
 
 
 def render_salt(template_dirs: list[Path]) -> str:

@@ -793,10 +793,9 @@ def test_a_rebuild_makes_its_search_index_and_exports_apart_and_writes_what_one_
 def _fingerprints(cache: Path) -> tuple[dict[str, bytes], dict[str, bytes], dict]:
     """The pages' and files' fingerprints a build recorded for the next: of the others,
     of the files the search index made, and the export's records of its parts."""
-    from generator.kept import read_pickle
+    from generator.kept import read_pickle, unpacked_prints
     _, _, parts, _, exports = read_pickle(cache / "pages.pickle")
-    return *(dict(zip(paths.split("\n"), (prints[k:k + 16] for k in range(0, len(prints), 16))))
-             for paths, prints in parts), exports
+    return *(unpacked_prints(paths, prints) for paths, prints in parts), exports
 
 
 def test_the_search_index_is_made_in_turn_without_the_memory_for_a_process_apart(tmp_path,
