@@ -93,6 +93,11 @@ def render_all(plan, site, env, jobs: int, known: dict | None = None, put=None):
     known = known or {}
     todo: Sequence[int] = range(len(plan))
     given: dict[int, bytes | None] = {}
+    for part in plan.parts:
+        if isinstance(part, CableRoutes) and len(part):
+            # the cables' fingerprints are made as one table (``CableRoutes.prints``):
+            # made here, the forked workers share it instead of each making it again
+            cable_fingerprints(part, site, 0, 1)
     if known:
         todo = []
         for part, first in zip(plan.parts, plan.starts):
