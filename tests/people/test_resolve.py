@@ -200,6 +200,7 @@ def test_inputs_at_places_are_those_read_in_order():
         inputs.at([len(every)])
 
 
+@pytest.mark.corpus
 def test_equal_titles_forms_and_paragraphs_are_one_object_in_every_row(tmp_path):
     """Resolved afresh, the rows share each distinct tuple of titles, forms or paragraphs
     (``decide.ref_row``'s ``shared``), and so does the ledger the next build reads: at
