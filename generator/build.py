@@ -234,7 +234,7 @@ def _search_stage(site, cache_dir: Path | None, clean: bool, jobs: int, writer: 
         analysis = AnalysisCache(cache_dir / "search.sqlite", fresh=clean)
         runs = RunStore(cache_dir / "search-runs", fresh=clean)
         sums = TermSums(cache_dir / "search-sums.pickle", fresh=clean)
-        last = LastShards(sums.names, sums.sums, writer.previous_bytes, known.get)
+        last = LastShards(sums.names, sums.sums, sums.tiers, writer.previous_bytes, known.get)
     done = False
     try:
         _write_known(search_parts(site, terms.terms if terms is not None else None, jobs,

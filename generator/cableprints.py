@@ -25,18 +25,10 @@ from itertools import chain
 
 import numpy as np
 
+from .pagecuts import mix64 as _mix
+
 _U = np.uint64
 _GOLD = _U(0x9E3779B97F4A7C15)
-
-
-def _mix(x: np.ndarray) -> np.ndarray:
-    """splitmix64's finaliser on each number (a new array): every bit of the result
-    depends on every bit of the input."""
-    x = x ^ (x >> _U(30))
-    x *= _U(0xBF58476D1CE4E5B9)
-    x ^= x >> _U(27)
-    x *= _U(0x94D049BB133111EB)
-    return x ^ (x >> _U(31))
 
 
 def _step(h: np.ndarray, value: np.ndarray) -> np.ndarray:

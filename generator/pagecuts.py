@@ -6,7 +6,7 @@ rewrote all of its hundreds of pages.  Here a page ends after an item whose key 
 *mark* (its hash, one key in ``per // 2``), once the page holds at least ``per // 2``
 items; a page never holds more than ``2 * per``.  The cuts then depend on the items
 around them, as content-defined chunking cuts a file (the search index's runs are cut
-the same way): an item added or removed changes its own page and, rarely, the one or
+the same way, and its tiers by the numbers of their documents: :func:`number_marks`): an item added or removed changes its own page and, rarely, the one or
 two after it, and every other page keeps its items (``pages._paginate`` names a page
 after its first item, so it keeps its name too).
 
@@ -19,6 +19,10 @@ from __future__ import annotations
 from bisect import bisect_left
 from hashlib import blake2b
 from typing import Iterable, Sequence
+
+import numpy as np
+
+_U = np.uint64
 
 
 def key_hash(key: str) -> int:
@@ -36,6 +40,23 @@ def marks_of(keys: Iterable[str], per: int) -> bytearray:
     sixth less time)."""
     m = max(1, per // 2)
     return bytearray(h % m == 0 for h in map(key_hash, keys))
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser on each number (uint64; a new array): every bit of the
+    result depends on every bit of the input."""
+    x = x ^ (x >> _U(30))
+    x *= _U(0xBF58476D1CE4E5B9)
+    x ^= x >> _U(27)
+    x *= _U(0x94D049BB133111EB)
+    return x ^ (x >> _U(31))
+
+
+def number_marks(numbers: np.ndarray, per: int) -> np.ndarray:
+    """Whether a list may be cut after each of these numbers (bools; one number in
+    ``per // 2``, picked by hash): the marks of lists whose items are numbered, such as
+    the documents of the search index's tiers."""
+    return mix64(np.asarray(numbers, dtype=_U)) % _U(max(1, per // 2)) == 0
 
 
 def page_starts(total: int, marked: Sequence[int], per: int) -> list[int]:

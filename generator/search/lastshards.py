@@ -34,21 +34,31 @@ def shard_print(file: str, names: list[str], sums: np.ndarray) -> bytes:
 
 
 class LastShards:
-    """The last build's terms (sorted) and their content sums, its shard files as
-    ``read(path)`` gives them (None: no such file of the last build) and the fingerprints
-    it recorded for them (``recorded(path)``).  ``made`` is set to this build's terms and
-    sums, for the next (:class:`TermSums`)."""
+    """The last build's terms (sorted), their content sums and their numbers of tiers,
+    its shard files as ``read(path)`` gives them (None: no such file of the last build)
+    and the fingerprints it recorded for its files (``recorded(path)``).  ``made`` is set
+    to this build's terms, sums and tiers, for the next (:class:`TermSums`)."""
 
-    def __init__(self, names: list[str], sums: np.ndarray,
+    def __init__(self, names: list[str], sums: np.ndarray, tiers: np.ndarray,
                  read: Callable[[str], bytes | None], recorded: Callable[[str], bytes | None]):
-        self.names, self.sums = names, sums
+        self.names, self.sums, self.tiers = names, sums, tiers
         self.read, self.recorded = read, recorded
-        self.made: tuple[list[str], np.ndarray] | None = None
+        self.made: tuple[list[str], np.ndarray, np.ndarray] | None = None
+
+    def _find(self, name: str) -> int | None:
+        k = bisect_left(self.names, name)
+        return k if k < len(self.names) and self.names[k] == name else None
 
     def sum_of(self, name: str) -> int | None:
         """The term's content sum in the last build (None: it had no such term)."""
-        k = bisect_left(self.names, name)
-        return int(self.sums[k]) if k < len(self.names) and self.names[k] == name else None
+        k = self._find(name)
+        return None if k is None else int(self.sums[k])
+
+    def tiers_of(self, name: str, total: int) -> int | None:
+        """The number of tiers the last build cut the term into, when its content sum was
+        ``total`` (None: it had no such term, or another sum)."""
+        k = self._find(name)
+        return None if k is None or int(self.sums[k]) != total else int(self.tiers[k])
 
     def rows(self, file: str, path: str) -> list | None:
         """The rows ([term, documents, tiers, first tier]) of the shard the last build
@@ -75,29 +85,35 @@ class LastShards:
 
 
 class TermSums:
-    """Each term of the last search index with its content sum, kept between builds: the
-    terms sorted, as one string, and their sums as one string of bytes (at 250,000
-    cables, 770,000 terms: 13 MB).  One pickle file; unreadable, it is started afresh.
-    (Here, not in ``generator.cache``, whose code is the parse cache's key.)"""
+    """Each term of the last search index with its content sum and its number of tiers,
+    kept between builds: the terms sorted, as one string, their sums and their tiers as
+    strings of bytes (at 250,000 cables, 770,000 terms: 16 MB).  One pickle file;
+    unreadable, or of the form before the tiers were cut by document (a pair), it is
+    started afresh.  (Here, not in ``generator.cache``, whose code is the parse cache's
+    key.)"""
 
     def __init__(self, path: Path, fresh: bool = False):
         self.path = path
         self.names: list[str] = []
         self.sums = np.zeros(0, dtype=np.uint64)
+        self.tiers = np.zeros(0, dtype=np.uint32)
         kept = None if fresh else read_pickle(path)
-        if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], str) \
-                and isinstance(kept[1], bytes) and len(kept[1]) % 8 == 0:
+        if isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[0], str) \
+                and isinstance(kept[1], bytes) and isinstance(kept[2], bytes) \
+                and len(kept[1]) % 8 == 0 and len(kept[2]) * 2 == len(kept[1]):
             names = kept[0].split("\n") if kept[0] else []
             sums = np.frombuffer(kept[1], dtype=np.uint64)
             if len(names) == len(sums):
                 self.names, self.sums = names, sums
+                self.tiers = np.frombuffer(kept[2], dtype=np.uint32)
 
-    def save(self, made: tuple[list[str], np.ndarray] | None) -> None:
-        """Keep this build's terms and sums (``LastShards.made``); none known (or a term
-        with a line break), keep none."""
-        names, sums = made if made is not None else ([], None)
+    def save(self, made: tuple[list[str], np.ndarray, np.ndarray] | None) -> None:
+        """Keep this build's terms, sums and tiers (``LastShards.made``); none known (or a
+        term with a line break), keep none."""
+        names, sums, tiers = made if made is not None else ([], None, None)
         text = "\n".join(names)
         if sums is None or text.count("\n") != max(len(names) - 1, 0):
             self.path.unlink(missing_ok=True)
             return
-        write_pickle(self.path, (text, np.asarray(sums, dtype=np.uint64).tobytes()))
+        write_pickle(self.path, (text, np.asarray(sums, dtype=np.uint64).tobytes(),
+                                 np.asarray(tiers, dtype=np.uint32).tobytes()))

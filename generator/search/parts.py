@@ -195,10 +195,13 @@ def _shard_files(index: Index, jobs: int, wanted, firsts: list[str],
     """The shards and tiers of the index, as (path, fingerprint, make), then the
     directory parts with ``make`` ready; ``firsts`` gets the first term of each
     directory part.  A shard's fingerprint is its terms' content sums
-    (``Postings.merge_run``), a tier's its term's; None when they are not known.  A
-    shard the build keeps (``wanted`` says no) is not encoded unless its ``make`` is
-    called; in a shard it makes, a term whose row ``last`` has (``LastShards``) is not
-    encoded either, and its tiers are kept."""
+    (``Postings.merge_run``); None when they are not known.  A shard the build keeps
+    (``wanted`` says no) is not encoded unless its ``make`` is called; in a shard it
+    makes, a term whose row ``last`` has (``LastShards``) is not encoded either.  The
+    tiers of a term encoded come with no fingerprint (the build records their bytes'
+    digest, and keeps those of a tier that did not change); those of a term that did
+    not change, with the fingerprint the last build recorded for them (``last``), so
+    they are kept as they are."""
     names, ndocs, content = index.summary()
     starts = shard_starts(names, ndocs)
     ends = starts[1:] + [len(names)]
@@ -207,6 +210,16 @@ def _shard_files(index: Index, jobs: int, wanted, firsts: list[str],
         [shard_print(f, names[a:z], content[a:z]) for f, a, z in zip(files, starts, ends)]
     want = [wanted is None or fp is None or wanted(f"{ROOT}/t/{f}.js", fp)
             for f, fp in zip(files, prints)]
+    several = np.flatnonzero(ndocs > tiers.TIER)     # the terms with more than one tier
+    counts = np.ones(len(names), dtype=np.uint32)    # each term's tiers, for the next build
+    # A shard kept has its terms' tiers counted by the last build, or is made again.
+    for t, k in zip(several.tolist(), (np.searchsorted(starts, several, side="right") - 1).tolist()):
+        if not want[k]:
+            n = last.tiers_of(names[t], int(content[t])) if last is not None else None
+            if n is None:
+                want[k] = True
+            else:
+                counts[t] = n
     kept_rows = _kept_rows(last, names, content, files, starts, ends, want)
     select = None
     if not all(want) or kept_rows:
@@ -216,13 +229,11 @@ def _shard_files(index: Index, jobs: int, wanted, firsts: list[str],
         for t in kept_rows:
             select[t] = False
     if last is not None:
-        last.made = (names, content) if content is not None else None
+        last.made = (names, content, counts) if content is not None else None
     encoded = index.terms(jobs, select)
-    tier = tiers.TIER
-    several = np.flatnonzero(ndocs > tier)           # the terms with more than one tier
 
-    def tier_print(t: int, path: str) -> bytes | None:
-        return None if content is None else _tier_print(names[t], int(content[t]), path)
+    def kept_print(path: str) -> bytes | None:        # a tier of a term that did not change
+        return None if last is None else last.recorded(path)
 
     def files_of(k: int, terms, kept: dict | None = None) -> list[tuple[str, int, bytes | None]]:
         """The shard's files as (path, term number, bytes), its last the shard itself (its
@@ -233,9 +244,11 @@ def _shard_files(index: Index, jobs: int, wanted, firsts: list[str],
             if kept and t in kept:
                 rows.append(kept[t])
                 out.extend((f"{ROOT}/t/{files[k]}/{i}-{n}.js", t, None) for n in range(1, kept[t][2]))
+                counts[t] = kept[t][2]
                 continue
             term = next(terms)
             rows.append([term.term, term.docs, len(term.tiers), term.tiers[0]])
+            counts[t] = len(term.tiers)
             for n, part in enumerate(term.tiers[1:], 1):
                 out.append((f"{ROOT}/t/{files[k]}/{i}-{n}.js", t,
                             _js("tier", f"{files[k]}/{i}-{n}", part)))
@@ -256,14 +269,16 @@ def _shard_files(index: Index, jobs: int, wanted, firsts: list[str],
         if want[k]:
             made = files_of(k, encoded, kept_rows)
             for path, t, data in made[:-1]:
-                yield path, tier_print(t, path), _ready(data) if data is not None else \
-                    partial(later, k, path)
+                if data is None:
+                    yield path, kept_print(path), partial(later, k, path)
+                else:
+                    yield path, None, _ready(data)
             yield made[-1][0], prints[k], _ready(made[-1][2])
             continue
         for t in several[np.searchsorted(several, a):np.searchsorted(several, z)].tolist():
-            for n in range(1, -(-int(ndocs[t]) // tier)):
+            for n in range(1, int(counts[t])):
                 path = f"{ROOT}/t/{files[k]}/{t - a}-{n}.js"
-                yield path, tier_print(t, path), partial(later, k, path)
+                yield path, kept_print(path), partial(later, k, path)
         yield f"{ROOT}/t/{files[k]}.js", prints[k], partial(later, k, f"{ROOT}/t/{files[k]}.js")
     for _ in encoded:      # none left; closes the pool
         pass
@@ -291,11 +306,6 @@ def _kept_rows(last: LastShards | None, names: list[str], content, files: list[s
             if t - a < len(rows) and rows[t - a][0] == names[t]:
                 kept[t] = rows[t - a]
     return kept
-
-
-def _tier_print(name: str, total: int, path: str) -> bytes:
-    """A tier file's fingerprint: its term's, with its content sum, and its path."""
-    return blake2b(f"{name}\n{total}\n{path}".encode("utf-8"), digest_size=16).digest()
 
 
 def _parts(docs: list[SearchDoc], title: str, words: dict | None, jobs: int,

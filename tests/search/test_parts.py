@@ -355,6 +355,15 @@ def test_a_new_cable_rewrites_the_shards_of_its_own_terms_and_encodes_no_others(
     kept_tiers = [f"t/{p[2:-3]}/{i}-{n}.js" for p in changed for i, r in enumerate(rows[p])
                   if r[0] in kept for n in range(1, r[2])]
     assert kept_tiers and all((index / t).stat().st_mtime_ns == tier_times[t] for t in kept_tiers)
+    # of the new cable's terms' tiers, only the one it is ranked in changed, or a few
+    # after it where a cut moved (cut every TIER by rank, every tier after it would)
+    terms = [(p, i, r) for p in changed for i, r in enumerate(rows[p])
+             if r[0] in mine and r[0] not in moved and r[2] > 3]
+    written = [[t for t in (f"t/{p[2:-3]}/{i}-{n}.js" for n in range(1, r[2]))
+                if t not in tier_times or (index / t).stat().st_mtime_ns != tier_times[t]]
+               for p, i, r in terms]
+    assert len(terms) > 10 and max(map(len, written)) <= 4
+    assert sum(map(len, written)) <= len(terms) * 3 // 2 < sum(r[2] - 1 for _, _, r in terms) // 4
     assert len([p for p in after if p.startswith("tags/") and before.get(p) != after[p]]) == 1
     cards = [p for p in after if p.startswith("d/") and before.get(p) != after[p]]
     assert len(cards) == 1 and cards[0] not in before

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from lunr.token import Token
 
+from generator.pagecuts import number_marks, page_starts
 from generator.search import postings as postings_mod, tiers as tiers_mod
 from generator.search.documents import FIELDS, id_terms
 from generator.search.pipeline import PIPELINE, SEPARATOR
@@ -115,6 +116,15 @@ def test_documents_count_once_per_term_and_terms_are_sorted():
     assert {doc for doc, _, _ in decode(by["russia"].tiers[0])} == {0, 1, 2}
 
 
+def cut(ranked: list[int], per: int) -> list[list[int]]:
+    """The tiers of documents ranked best first: each ends after a document whose number
+    is a mark, once it holds half a tier (``pagecuts``), and lists its documents in
+    order."""
+    marked = np.flatnonzero(number_marks(np.array(ranked), per)).tolist()
+    starts = page_starts(len(ranked), marked, per) + [len(ranked)]
+    return [sorted(ranked[a:z]) for a, z in zip(starts, starts[1:])]
+
+
 def test_tiers_hold_the_best_documents_first(monkeypatch):
     monkeypatch.setattr(tiers_mod, "TIER", 4)
     p = Postings()
@@ -122,9 +132,33 @@ def test_tiers_hold_the_best_documents_first(monkeypatch):
         # the word weighs more the more often it is said in a short body
         p.add({"body": "embargo " * (11 - n) + "filler words here " * n, "subject": f"cable {n}"})
     t = {t.term: t for t in p.terms()}["embargo"]
-    assert t.docs == 11 and len(t.tiers) == 3
     tiers = [[doc for doc, _, _ in decode(x)] for x in t.tiers]
-    assert tiers == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10]]
+    assert t.docs == 11 and len(tiers) > 1
+    assert [d for tier in tiers for d in tier] == list(range(11))      # the best first
+    assert all(2 <= len(tier) <= 8 for tier in tiers[:-1])             # half to twice TIER
+    assert tiers == cut(list(range(11)), 4)
+
+
+def test_a_new_document_changes_its_own_tier_of_a_term(monkeypatch):
+    """Tiers cut where their documents' numbers say: a document added to a term changes
+    the tier it is ranked in and, rarely, the next one; every other tier keeps its bytes
+    (cut every TIER by rank, every tier after it would change)."""
+    monkeypatch.setattr(tiers_mod, "TIER", 8)
+    bodies = ["embargo " * (1 + n % 37) + "filler " * (n % 11) for n in range(300)]
+
+    def tiers_of(bodies: list[str]) -> list[str]:
+        p = Postings()
+        for b in bodies:
+            p.add({"body": b})
+        return {t.term: t for t in p.terms()}["embargo"].tiers
+
+    before = tiers_of(bodies)
+    for body in ("embargo " * 18 + "filler " * 5, "embargo " * 2 + "filler " * 9, "embargo " * 36):
+        after = tiers_of(bodies + [body])
+        changed = [x for x in after if x not in before]
+        assert len(before) > 20 and 1 <= len(changed) <= 2
+        assert len(after) - len(before) in (0, 1)
+        assert sum(len(decode(x)) for x in after) == 301
 
 
 def test_large_document_numbers_and_gaps_survive_encoding():
@@ -293,8 +327,8 @@ def test_terms_of_many_and_few_documents_are_tiered_together(monkeypatch):
     t = {t.term: t for t in p.terms()}
     docs = {term: [[doc for doc, _, _ in decode(x)] for x in t[term].tiers]
             for term in ("embargo", "kosovo", "pari", "rome")}
-    assert docs["embargo"] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10]]     # best first
-    assert docs["kosovo"] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10]]      # all equal
+    assert docs["embargo"] == cut(list(range(11)), 4) and len(docs["embargo"]) > 1  # best first
+    assert docs["kosovo"] == cut(list(range(11)), 4)                   # all equal: by number
     assert docs["pari"] == [[0, 3, 6, 9]]
-    assert docs["rome"] == [[1, 2, 4, 5], [7, 8, 10]]
+    assert docs["rome"] == cut([1, 2, 4, 5, 7, 8, 10], 4)
     assert [t[k].docs for k in ("embargo", "kosovo", "pari", "rome")] == [11, 11, 4, 7]
