@@ -22,15 +22,19 @@ from typing import Callable
 import numpy as np
 
 from ..kept import read_pickle, write_pickle
+from . import tiers
+
+CUTS = "cut by number"      # how tiers are cut: another way, another fingerprint of every shard
 
 _CALL = re.compile(rb"cablesearch\.shard\((.*)\);\n", re.S)
 
 
 def shard_print(file: str, names: list[str], sums: np.ndarray) -> bytes:
     """The fingerprint of the shard file ``file`` holding these terms with these content
-    sums (uint64): equal fingerprints, equal files."""
-    return blake2b(f"{file}\n{chr(10).join(names)}".encode("utf-8") + sums.tobytes(),
-                   digest_size=16).digest()
+    sums (uint64), their tiers cut as :mod:`.tiers` cuts them with its ``TIER``: equal
+    fingerprints, equal files (and equal tier files)."""
+    return blake2b(f"{file}\n{CUTS} {tiers.TIER}\n{chr(10).join(names)}".encode("utf-8") +
+                   sums.tobytes(), digest_size=16).digest()
 
 
 class LastShards:

@@ -297,16 +297,12 @@ def test_a_new_cable_rewrites_the_shards_of_its_own_terms_and_encodes_no_others(
     The result equals a clean build's."""
     import re
     from generator.search import numbers, postings, tiers as tiers_mod
-    from generator.synth import generate
     from tests.test_build import digest
     monkeypatch.setattr(numbers, "PART", 64)             # blocks of 32 to 128 cables
     monkeypatch.setattr(parts_mod, "SHARD_BYTES", 3000)
     monkeypatch.setattr(parts_mod, "TAG_SPAN", 256)
     monkeypatch.setattr(tiers_mod, "TIER", 8)         # common words in several tiers
-    content = tmp_path / "content"
-    for rel, data in generate(600, csv_share=0, html_share=0):
-        (content / "cables" / rel).parent.mkdir(parents=True, exist_ok=True)
-        (content / "cables" / rel).write_bytes(data)
+    content = _synthetic(tmp_path, 600)
     cache, out = tmp_path / "cache", tmp_path / "site"
     assert build(content, out, Report(quiet=True), cache_dir=cache).ok
     index = out / "search" / "index"
@@ -372,6 +368,16 @@ def test_a_new_cable_rewrites_the_shards_of_its_own_terms_and_encodes_no_others(
     assert digest(fresh / "search" / "index") == after
 
 
+def _synthetic(tmp_path: Path, count: int) -> Path:
+    """A content folder of ``count`` synthetic cables, as text files."""
+    from generator.synth import generate
+    content = tmp_path / "content"
+    for rel, data in generate(count, csv_share=0, html_share=0):
+        (content / "cables" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (content / "cables" / rel).write_bytes(data)
+    return content
+
+
 def _crafted(source: Path, serial: str, sentence: str) -> str:
     """The cable of ``source`` with another serial number and a body of one sentence."""
     text = re.sub(r"^((?:UNCLAS|C ?O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L|S ?E ?C ?R ?E ?T)\S* "
@@ -387,15 +393,11 @@ def test_rows_are_not_taken_from_shards_of_a_build_that_was_not_committed(tmp_pa
     they are refused (their fingerprints, made again from the kept sums, are not the
     recorded ones), and the index equals a clean build's."""
     from generator.search import lastshards, numbers, tiers
-    from generator.synth import generate
     from tests.test_build import digest
     monkeypatch.setattr(numbers, "PART", 64)
     monkeypatch.setattr(parts_mod, "SHARD_BYTES", 3000)
     monkeypatch.setattr(tiers, "TIER", 8)
-    content = tmp_path / "content"
-    for rel, data in generate(400, csv_share=0, html_share=0):
-        (content / "cables" / rel).parent.mkdir(parents=True, exist_ok=True)
-        (content / "cables" / rel).write_bytes(data)
+    content = _synthetic(tmp_path, 400)
     sources = sorted((content / "cables").rglob("*.txt"))
     cache, out = tmp_path / "cache", tmp_path / "site"
     assert build(content, out, Report(quiet=True), cache_dir=cache).ok
@@ -420,3 +422,26 @@ def test_rows_are_not_taken_from_shards_of_a_build_that_was_not_committed(tmp_pa
     fresh = tmp_path / "fresh"
     assert build(content, fresh, Report(quiet=True), cache_dir=tmp_path / "cache2", clean=True).ok
     assert digest(fresh / "search" / "index") == digest(out / "search" / "index")
+
+
+def test_tiers_cut_another_way_are_made_again(tmp_path, monkeypatch):
+    """The shards a rebuild keeps are those whose tiers it would cut the same way: with
+    another TIER (as with another way of cutting), every shard of a term in several tiers
+    is made again, and the index equals a clean build's."""
+    from generator.search import numbers, tiers
+    from tests.test_build import digest
+    monkeypatch.setattr(numbers, "PART", 64)
+    monkeypatch.setattr(parts_mod, "SHARD_BYTES", 3000)
+    monkeypatch.setattr(tiers, "TIER", 8)
+    content = _synthetic(tmp_path, 300)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    assert build(content, out, Report(quiet=True), cache_dir=cache).ok
+    before = digest(out / "search" / "index")
+    monkeypatch.setattr(tiers, "TIER", 32)
+    assert build(content, out, Report(quiet=True), cache_dir=cache).ok
+    after = digest(out / "search" / "index")
+    fresh = tmp_path / "fresh"
+    assert build(content, fresh, Report(quiet=True), cache_dir=tmp_path / "cache2", clean=True).ok
+    assert digest(fresh / "search" / "index") == after != before
+    assert sum(p.startswith("t/") and p.count("/") == 2 for p in after) < \
+        sum(p.startswith("t/") and p.count("/") == 2 for p in before)       # fewer tiers
