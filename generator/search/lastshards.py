@@ -24,7 +24,8 @@ import numpy as np
 from ..kept import read_pickle, write_pickle
 from . import tiers
 
-CUTS = "cut by number"      # how tiers are cut: another way, another fingerprint of every shard
+CUTS = "ranked in float32, cut by number"   # how tiers are made: another way, another
+#                                             fingerprint of every shard
 
 _CALL = re.compile(rb"cablesearch\.shard\((.*)\);\n", re.S)
 

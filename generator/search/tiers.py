@@ -124,16 +124,19 @@ def stable_order(keys: np.ndarray) -> np.ndarray:
 
 
 def by_impact_order(term: np.ndarray, impact: np.ndarray) -> np.ndarray:
-    """``np.lexsort((-impact, term))``: by term, then best impact first, ties in the order
-    given.  Impacts of zero or more, as the bits of a float64, order as the numbers do (+0.0
-    for -0.0), so their complement orders them best first as an integer, which
-    :func:`stable_order` sorts 16 bits at a time; then the order is made stable by term.
-    About twice as fast as lexsort (250,000 postings: 16.5 ms against 36.5 ms), which was
-    half of encoding the postings."""
-    impact = np.asarray(impact, dtype=np.float64)
+    """``np.lexsort((-impact, term))`` with the impacts rounded to float32: by term, then
+    best impact first, ties in the order given (float32 keeps 24 bits of an impact, so
+    only impacts equal to about seven digits tie).  Impacts of zero or more, as the bits
+    of a float32, order as the numbers do (+0.0 for -0.0), so their complement orders
+    them best first as an integer, which :func:`stable_order` sorts 16 bits at a time (two
+    passes: float64's bits took four, and ranking was a fifth of the encoding workers'
+    time when a cable was added at 250,000); then the order is made stable by term.
+    About six times as fast as lexsort (2,000,000 postings: 0.11 s, against 0.33 s with
+    float64's bits)."""
+    impact = np.asarray(impact, dtype=np.float32)
     if len(impact) and not impact.min() >= 0:          # a negative impact, or NaN
         return np.lexsort((-impact, term))
-    order = stable_order(~(impact + 0.0).view(np.uint64))
+    order = stable_order(~(impact + np.float32(0)).view(np.uint32))
     return order[stable_order(term[order])]
 
 

@@ -295,23 +295,31 @@ def test_stable_order_is_numpys_stable_argsort_for_keys_of_any_width():
 
 
 def test_the_order_by_impact_is_lexsorts_by_term_then_best_impact_first():
-    """Each term's (term, document) groups ranked as np.lexsort ranks them: ties (many,
-    and zeros, -0.0 and very large impacts among them) in the order given; a negative or
-    NaN impact falls back on lexsort itself."""
+    """Each term's (term, document) groups ranked as np.lexsort ranks them, the impacts
+    rounded to float32: ties (many, and zeros, -0.0, very large impacts and impacts that
+    differ only beyond float32's digits among them) in the order given; a negative or NaN
+    impact falls back on lexsort itself."""
     rng = np.random.default_rng(11)
     term = np.sort(rng.integers(0, 70_000, 30_000)).astype(np.uint32)
     impact = np.round(rng.random(30_000) * 8, 2)
     impact[::5] = 0.0
     impact[1::17] = -0.0
-    impact[2::23] = 1e300
+    impact[2::23] = 1e30
+    impact[3::29] = 1.0 + 1e-12 * rng.integers(0, 9, len(impact[3::29]))   # equal in float32
+    term[3::29] = term[3]
+    term.sort()
+    as32 = impact.astype(np.float32)
     got = tiers_mod.by_impact_order(term, impact)
-    assert (got == np.lexsort((-impact, term))).all()
+    assert (got == np.lexsort((-as32, term))).all()
+    assert not (got == np.lexsort((-impact, term))).all()              # float64 would differ
+    close = np.array([1.0, 1.0 + 1e-12, 0.5])
+    assert tiers_mod.by_impact_order(np.array([5, 5, 5]), close).tolist() == [0, 1, 2]
     shuffled = rng.permutation(30_000)                      # terms in any order
     assert (tiers_mod.by_impact_order(term[shuffled], impact[shuffled]) ==
-            np.lexsort((-impact[shuffled], term[shuffled]))).all()
+            np.lexsort((-as32[shuffled], term[shuffled]))).all()
     odd = impact.copy()
     odd[3], odd[4] = -2.5, np.nan
-    assert (tiers_mod.by_impact_order(term, odd) == np.lexsort((-odd, term))).all()
+    assert (tiers_mod.by_impact_order(term, odd) == np.lexsort((-odd.astype(np.float32), term))).all()
     assert len(tiers_mod.by_impact_order(term[:0], impact[:0])) == 0
 
 
