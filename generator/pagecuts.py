@@ -6,9 +6,10 @@ rewrote all of its hundreds of pages.  Here a page ends after an item whose key 
 *mark* (its hash, one key in ``per // 2``), once the page holds at least ``per // 2``
 items; a page never holds more than ``2 * per``.  The cuts then depend on the items
 around them, as content-defined chunking cuts a file (the search index's runs are cut
-the same way, and its tiers by the numbers of their documents: :func:`number_marks`): an item added or removed changes its own page and, rarely, the one or
-two after it, and every other page keeps its items (``pages._paginate`` names a page
-after its first item, so it keeps its name too).
+the same way, and its tiers by the numbers of their documents: :func:`number_marks`):
+an item added or removed changes its own page and, rarely, the one or two after it,
+and every other page keeps its items (``pages._paginate`` names a page after its first
+item, so it keeps its name too).
 
 Pages hold ``per`` items on average (``per // 2`` to ``2 * per``; the last may be
 shorter, and a last page shorter than ``per // 2`` joins the one before when the two

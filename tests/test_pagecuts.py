@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from generator.pagecuts import marks_of, page_starts
+from generator.pagecuts import marks_of, number_marks, page_starts
 
 
 def pages_of(marks: bytearray, per: int) -> list[int]:
@@ -74,3 +74,16 @@ def test_marks_of_many_keys_are_is_mark_of_each():
     for per in (1, 2, 100):
         assert marks_of(keys, per) == bytearray(is_mark(k, per) for k in keys)
     assert 0 < sum(marks_of(keys, 100)) < len(keys)
+
+
+def test_numbers_are_marks_by_their_own_hash_one_in_half_a_page():
+    """A number is a mark or not wherever it stands (the search index's tiers are cut at
+    their documents' numbers); about one in ``per // 2`` is."""
+    import numpy as np
+    numbers = np.arange(200_000, dtype=np.uint64) * 7 + 3
+    marks = number_marks(numbers, 64)
+    assert 0.9 / 32 < marks.mean() < 1.1 / 32
+    shuffled = np.random.default_rng(5).permutation(len(numbers))
+    assert (number_marks(numbers[shuffled], 64) == marks[shuffled]).all()
+    assert number_marks(numbers[:5], 1).all() and number_marks(numbers[:5], 3).all()
+    assert len(number_marks(numbers[:0], 64)) == 0

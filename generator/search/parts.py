@@ -213,7 +213,8 @@ def _shard_files(index: Index, jobs: int, wanted, firsts: list[str],
     several = np.flatnonzero(ndocs > tiers.TIER)     # the terms with more than one tier
     counts = np.ones(len(names), dtype=np.uint32)    # each term's tiers, for the next build
     # A shard kept has its terms' tiers counted by the last build, or is made again.
-    for t, k in zip(several.tolist(), (np.searchsorted(starts, several, side="right") - 1).tolist()):
+    shard_of = np.searchsorted(starts, several, side="right") - 1
+    for t, k in zip(several.tolist(), shard_of.tolist()):
         if not want[k]:
             n = last.tiers_of(names[t], int(content[t])) if last is not None else None
             if n is None:

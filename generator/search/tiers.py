@@ -131,8 +131,8 @@ def by_impact_order(term: np.ndarray, impact: np.ndarray) -> np.ndarray:
     them best first as an integer, which :func:`stable_order` sorts 16 bits at a time (two
     passes: float64's bits took four, and ranking was a fifth of the encoding workers'
     time when a cable was added at 250,000); then the order is made stable by term.
-    About six times as fast as lexsort (2,000,000 postings: 0.11 s, against 0.33 s with
-    float64's bits)."""
+    Three times as fast as with float64's bits (2,000,000 postings: 0.11 s against
+    0.33 s), which were twice as fast as lexsort."""
     impact = np.asarray(impact, dtype=np.float32)
     if len(impact) and not impact.min() >= 0:          # a negative impact, or NaN
         return np.lexsort((-impact, term))
