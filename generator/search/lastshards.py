@@ -38,6 +38,15 @@ def shard_print(file: str, names: list[str], sums: np.ndarray) -> bytes:
                    sums.tobytes(), digest_size=16).digest()
 
 
+def tier_print(path: str, identity: int) -> bytes:
+    """The fingerprint of the tier file ``path`` of a term whose tier it holds has this
+    identity (``tiers.identities``), cut as :mod:`.tiers` cuts with its ``TIER``: equal
+    fingerprints, equal files.  So a tier a rebuild did not change is kept without being
+    encoded (``tiers.encode_terms``)."""
+    return blake2b(f"tier {path}\n{CUTS} {tiers.TIER}\n{identity}".encode("utf-8"),
+                   digest_size=16).digest()
+
+
 class LastShards:
     """The last build's terms (sorted), their content sums and their numbers of tiers,
     its shard files as ``read(path)`` gives them (None: no such file of the last build)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from bisect import bisect_right
 from functools import partial
 from hashlib import blake2b
 from typing import Callable, Iterator
@@ -41,7 +42,7 @@ from ..site import Site
 from .documents import BOOST, FIELDS, SearchDoc, documents
 from .pipeline import LABELS, SEPARATOR
 from . import tiers
-from .lastshards import LastShards, shard_print
+from .lastshards import LastShards, shard_print, tier_print
 from .postings import Index, analyse
 from .tiers import ALPHABET
 from .runs import RunStore
@@ -198,8 +199,10 @@ def _shard_files(index: Index, jobs: int, wanted, firsts: list[str],
     (``Postings.merge_run``); None when they are not known.  A shard the build keeps
     (``wanted`` says no) is not encoded unless its ``make`` is called; in a shard it
     makes, a term whose row ``last`` has (``LastShards``) is not encoded either.  The
-    tiers of a term encoded come with no fingerprint (the build records their bytes'
-    digest, and keeps those of a tier that did not change); those of a term that did
+    tiers of a term encoded come with the fingerprint of their identity and path
+    (``lastshards.tier_print``), and a tier whose file the last build wrote with the
+    fingerprint it has now is not encoded (``tiers.encode_terms``: a new cable changes
+    about one tier of each of its terms, of up to a hundred); those of a term that did
     not change, with the fingerprint the last build recorded for them (``last``), so
     they are kept as they are."""
     names, ndocs, content = index.summary()
@@ -231,29 +234,44 @@ def _shard_files(index: Index, jobs: int, wanted, firsts: list[str],
             select[t] = False
     if last is not None:
         last.made = (names, content, counts) if content is not None else None
-    encoded = index.terms(jobs, select)
 
     def kept_print(path: str) -> bytes | None:        # a tier of a term that did not change
         return None if last is None else last.recorded(path)
 
-    def files_of(k: int, terms, kept: dict | None = None) -> list[tuple[str, int, bytes | None]]:
-        """The shard's files as (path, term number, bytes), its last the shard itself (its
-        first term's number); a tier of a term whose row is ``kept`` (by term number)
-        comes with no bytes (the last build's stays)."""
+    def tier_path(t: int, n: int) -> str:
+        k = bisect_right(starts, t) - 1
+        return f"{ROOT}/t/{files[k]}/{t - starts[k]}-{n}.js"
+
+    def standing(t: int, sums) -> list[bool]:
+        """Of each tier after the first of term ``t`` (whose tiers have these identities),
+        whether the last build wrote its file with the fingerprint it now has."""
+        paths = [tier_path(t, n) for n in range(1, len(sums))]
+        return [kept_print(p) == tier_print(p, int(x)) for p, x in zip(paths, sums[1:].tolist())]
+
+    encoded = index.terms(jobs, select, standing if last is not None else None)
+
+    def files_of(k: int, terms, kept: dict | None = None) -> list[tuple]:
+        """The shard's files as (path, term number, fingerprint, bytes), its last the
+        shard itself (its first term's number); a tier of a term whose row is ``kept``
+        (by term number), or that was not encoded, comes with no bytes (the last build's
+        stays)."""
         rows, out = [], []
         for i, t in enumerate(range(starts[k], ends[k])):
             if kept and t in kept:
                 rows.append(kept[t])
-                out.extend((f"{ROOT}/t/{files[k]}/{i}-{n}.js", t, None) for n in range(1, kept[t][2]))
+                out.extend((p, t, kept_print(p), None) for p in
+                           (f"{ROOT}/t/{files[k]}/{i}-{n}.js" for n in range(1, kept[t][2])))
                 counts[t] = kept[t][2]
                 continue
             term = next(terms)
             rows.append([term.term, term.docs, len(term.tiers), term.tiers[0]])
             counts[t] = len(term.tiers)
+            sums = np.frombuffer(term.sums, dtype=np.uint64).tolist() if term.sums else None
             for n, part in enumerate(term.tiers[1:], 1):
-                out.append((f"{ROOT}/t/{files[k]}/{i}-{n}.js", t,
-                            _js("tier", f"{files[k]}/{i}-{n}", part)))
-        out.append((f"{ROOT}/t/{files[k]}.js", starts[k], _js("shard", files[k], rows)))
+                path = f"{ROOT}/t/{files[k]}/{i}-{n}.js"
+                out.append((path, t, tier_print(path, sums[n]),
+                            None if part is None else _js("tier", f"{files[k]}/{i}-{n}", part)))
+        out.append((f"{ROOT}/t/{files[k]}.js", starts[k], None, _js("shard", files[k], rows)))
         return out
 
     shard_made: dict[int, dict] = {}      # the last shard made after all, by number
@@ -263,18 +281,15 @@ def _shard_files(index: Index, jobs: int, wanted, firsts: list[str],
             only = np.zeros(len(names), dtype=bool)
             only[starts[k]:ends[k]] = True
             shard_made.clear()                # its tiers are asked for one after another
-            shard_made[k] = {path: data for path, _, data in files_of(k, index.terms(1, only))}
+            shard_made[k] = {path: data for path, _, _, data in files_of(k, index.terms(1, only))}
         return shard_made[k][path]
 
     for k, (a, z) in enumerate(zip(starts, ends)):
         if want[k]:
             made = files_of(k, encoded, kept_rows)
-            for path, t, data in made[:-1]:
-                if data is None:
-                    yield path, kept_print(path), partial(later, k, path)
-                else:
-                    yield path, None, _ready(data)
-            yield made[-1][0], prints[k], _ready(made[-1][2])
+            for path, t, fp, data in made[:-1]:
+                yield path, fp, partial(later, k, path) if data is None else _ready(data)
+            yield made[-1][0], prints[k], _ready(made[-1][3])
             continue
         for t in several[np.searchsorted(several, a):np.searchsorted(several, z)].tolist():
             for n in range(1, int(counts[t])):

@@ -54,7 +54,8 @@ _AVG = np.array([AVG[f] for f in FIELDS])
 class Term:
     term: str
     docs: int              # documents with the term (any field)
-    tiers: list[str]       # encoded tiers, best documents first
+    tiers: list            # encoded tiers, best documents first (None: left out, see terms())
+    sums: bytes | None = None   # each tier's identity (uint64s), a term of several tiers
 
 
 class Postings:
@@ -252,13 +253,15 @@ class Postings:
         self._prepare()
         return self.names, self.docs, self.content
 
-    def terms(self, jobs: int = 1, select: np.ndarray | None = None) -> Iterator[Term]:
+    def terms(self, jobs: int = 1, select: np.ndarray | None = None, kept=None) -> Iterator[Term]:
         """Every term in sorted order (or those where ``select``, a bool per term in
         :meth:`summary`'s order, is true) with its postings encoded in tiers, computed a
         range of terms at a time (about CHUNK postings), so memory stays near the size
         of the posting arrays themselves.  The ranges are encoded on ``jobs`` forked
         processes when there are enough of them (they read the arrays they inherit), at
-        most a few ranges ahead of the caller."""
+        most a few ranges ahead of the caller.  ``kept(term number, identities)``: which
+        tiers after the first are not encoded (``tiers.encode_terms``; called in the
+        processes that encode)."""
         if not self.count or not len(self.term):
             return
         self._prepare()
@@ -278,20 +281,21 @@ class Postings:
             out = []
             for a, z in ranges[start:stop]:
                 sl = order[a:z]
-                out.extend(self._encode_terms(self.term_a[sl], self._docs(sl), *self._fields(sl)))
+                out.extend(self._encode_terms(self.term_a[sl], self._docs(sl), *self._fields(sl),
+                                              kept=kept))
             return out
-        for term, docs, tiers in forked.results(encode, len(ranges), jobs, 1, ENCODE_FORK_AT,
-                                                2 * jobs):
-            yield Term(term, docs, tiers)
+        for term, docs, tiers, sums in forked.results(encode, len(ranges), jobs, 1, ENCODE_FORK_AT,
+                                                      2 * jobs):
+            yield Term(term, docs, tiers, sums)
 
-    def _encode_terms(self, term, doc, field, tf) -> Iterator[tuple[str, int, list[str]]]:
+    def _encode_terms(self, term, doc, field, tf, kept=None) -> Iterator[tuple]:
         """The terms of these postings (by place here), weighed and encoded in tiers
         (``tiers.encode_terms``)."""
         cell = _cell(doc, field)
         with np.errstate(invalid="ignore", divide="ignore"):
             w = np.nan_to_num(_weigh(tf, self.lengths_a.reshape(-1)[cell], field) / self.norm[cell])
         del cell
-        return encode_terms(term, self.numbers_a[doc], field, w, self.names)
+        return encode_terms(term, self.numbers_a[doc], field, w, self.names, kept)
 
 
 def _cell(doc, field):
@@ -450,14 +454,14 @@ class Index:
             self.store.live = len(self.order)
         return self._summary
 
-    def terms(self, jobs: int = 1, select: np.ndarray | None = None) -> Iterator[Term]:
+    def terms(self, jobs: int = 1, select: np.ndarray | None = None, kept=None) -> Iterator[Term]:
         """As :meth:`Postings.terms`, reading only the postings of the terms selected."""
         self.summary()
         keep = None
         if select is not None:
             keep = np.zeros(len(self.store.table.ids), dtype=bool)
             keep[np.array(self.order, dtype=np.int64)[select]] = True
-        yield from self._postings(False, keep).terms(jobs, select)
+        yield from self._postings(False, keep).terms(jobs, select, kept)
 
 
 def analyse(docs: list, words: dict | None = None, jobs: int = 1, cache=None,

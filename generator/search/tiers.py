@@ -21,11 +21,11 @@ here changes the index files, not what a document's analysis is.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 
-from ..pagecuts import number_marks, page_starts
+from ..pagecuts import mix64, number_marks, page_starts
 from .documents import BOOST, FIELDS
 
 TIER = 4096
@@ -34,11 +34,18 @@ ALPHABET = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq
 
 
 def encode_terms(term: np.ndarray, doc: np.ndarray, field: np.ndarray, w: np.ndarray,
-                 names: list[str]) -> Iterator[tuple[str, int, list[str]]]:
-    """The terms of these postings, each as (term, documents, tiers): tuples, which
-    pickle in C on their way back from a worker.  ``term``: each posting's term (its
+                 names: list[str], kept: Callable[[int, np.ndarray], list[bool]] | None = None
+                 ) -> Iterator[tuple[str, int, list, bytes | None]]:
+    """The terms of these postings, each as (term, documents, tiers, identities): tuples,
+    which pickle in C on their way back from a worker.  ``term``: each posting's term (its
     number in ``names``), ``doc`` its document's number, ``field`` and ``w`` its field and
     weight; sorted by term, then document, then field, every term's postings here.
+
+    A term of several tiers has each tier's identity (:func:`identities`; uint64s as
+    bytes, None for a term of one tier); ``kept(term number, identities)`` says of each
+    tier after the first whether the last build's file of it stands (its identity and
+    place are the ones that file was written with), and such a tier is not encoded: it
+    comes as None.  The first tier is always encoded (it is in the term's shard).
     """
     # The postings come sorted by term, then document (added in document order, sorted
     # by term stably), then field: every sort below need only order what differs, and
@@ -55,6 +62,8 @@ def encode_terms(term: np.ndarray, doc: np.ndarray, field: np.ndarray, w: np.nda
     # where their numbers say; a term in fewer is one tier, in whatever order.
     gtier = np.zeros(len(gterm), dtype=np.int64)
     big = np.flatnonzero(ndocs[gterm] > TIER)
+    q = quantized(w)
+    ident: dict[int, np.ndarray] = {}          # local term -> its tiers' identities
     if len(big):
         boost = np.array([BOOST[f] for f in FIELDS])
         gimpact = np.add.reduceat(w * boost[field], starts)[big]
@@ -63,26 +72,71 @@ def encode_terms(term: np.ndarray, doc: np.ndarray, field: np.ndarray, w: np.nda
         tstart = np.flatnonzero(np.r_[True, bterm[1:] != bterm[:-1]])
         gtier[big[by_impact]] = tier_numbers(tstart, doc[starts][big][by_impact])
     tier = gtier[group]
-    if len(big):         # a term in more than TIER documents: its tiers one after another
+    if len(big):
+        local = (term - base).astype(np.int64)
+        sums, tbase = identities(local, tier, doc, field, q, len(ndocs))
+        for t in bterm[tstart].tolist():            # each term of several tiers
+            ident[t] = sums[tbase[t]:tbase[t + 1]]
+        if kept is not None:            # the tiers whose files stand are left out
+            skip = np.zeros(len(sums), dtype=bool)
+            for t, s in ident.items():
+                skip[tbase[t] + 1:tbase[t + 1]] = kept(t + base, s)
+            if skip.any():
+                enc = ~skip[tbase[local] + tier]
+                term, doc, field, q, tier = term[enc], doc[enc], field[enc], q[enc], tier[enc]
+        # a term in more than TIER documents: its tiers one after another
         order = stable_order((term - base).astype(np.int64) * (int(tier.max()) + 1) + tier)
-        term, doc, field, w, tier = term[order], doc[order], field[order], w[order], tier[order]
+        term, doc, field, q, tier = term[order], doc[order], field[order], q[order], tier[order]
     # Document deltas within each (term, tier) run.
     newrun = np.ones(len(term), dtype=bool)
     newrun[1:] = (term[1:] != term[:-1]) | (tier[1:] != tier[:-1])
     delta = doc.astype(np.int64)
     delta[1:] -= doc[:-1]
     delta[newrun] = doc[newrun]
-    text, offsets = _encode(delta, field, w)
+    text, offsets = _encode(delta, field, q)
     runs = np.flatnonzero(newrun)
     # each run's text, then each term's runs (plain ints and one C loop for each)
     pieces = [text[x:y] for x, y in zip(offsets[runs].tolist(),
                                         offsets[np.r_[runs[1:], len(term)]].tolist())]
     rterm = term[runs]
+    rtier = tier[runs].tolist()
     tfirst = np.flatnonzero(np.r_[True, rterm[1:] != rterm[:-1]])
     ndocs = ndocs.tolist()
     for t, x, y in zip(rterm[tfirst].tolist(), tfirst.tolist(),
                        np.r_[tfirst[1:], len(runs)].tolist()):
-        yield names[t], ndocs[t - base], pieces[x:y]
+        s = ident.get(t - base)
+        if s is None:
+            yield names[t], ndocs[t - base], pieces[x:y], None
+            continue
+        out: list = [None] * len(s)                    # a tier left out stays None
+        for n, piece in zip(rtier[x:y], pieces[x:y]):
+            out[n] = piece
+        yield names[t], ndocs[t - base], out, s.tobytes()
+
+
+def identities(local: np.ndarray, tier: np.ndarray, doc: np.ndarray, field: np.ndarray,
+               q: np.ndarray, nterms: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each tier's identity: the sum (modulo 2**64) of a 64-bit hash of each of its
+    postings' document number, field and encoded weight ``q``, which are all its file
+    is made of; and where each term's tiers start among them (``local``: each posting's
+    term, numbered from 0 up to ``nterms``, sorted).  A sum does not depend on the postings'
+    order, and equal sums mean equal tiers (but for odds of 2**-64)."""
+    ntiers = np.zeros(nterms, dtype=np.int64)
+    if len(local):                      # sorted by term: each term's last tier, plus one
+        first = np.flatnonzero(np.r_[True, local[1:] != local[:-1]])
+        ntiers[local[first]] = np.maximum.reduceat(tier, first) + 1
+    tbase = np.zeros(nterms + 1, dtype=np.int64)
+    np.cumsum(ntiers, out=tbase[1:])
+    key = tbase[local] + tier
+    h = mix64((doc.astype(np.uint64) << np.uint64(12)) | (field.astype(np.uint64) << np.uint64(9))
+              | q.astype(np.uint64))
+    # summed 32 bits at a time in float64, exactly: a tier has fewer than 2**20 postings
+    lo = np.bincount(key, weights=(h & np.uint64(0xFFFFFFFF)).astype(np.float64),
+                     minlength=int(tbase[-1]))
+    hi = np.bincount(key, weights=(h >> np.uint64(32)).astype(np.float64), minlength=int(tbase[-1]))
+    with np.errstate(over="ignore"):
+        sums = lo.astype(np.uint64) + (hi.astype(np.uint64) << np.uint64(32))
+    return sums, tbase
 
 
 def tier_numbers(tstart: np.ndarray, ranked: np.ndarray) -> np.ndarray:
@@ -140,8 +194,14 @@ def by_impact_order(term: np.ndarray, impact: np.ndarray) -> np.ndarray:
     return order[stable_order(term[order])]
 
 
-def _encode(delta: np.ndarray, field: np.ndarray, w: np.ndarray) -> tuple[str, np.ndarray]:
-    """All postings as one ASCII string, and each posting's start offset in it."""
+def quantized(w: np.ndarray) -> np.ndarray:
+    """Each weight as the tiers encode it: ``round(sqrt(w) * 511)``, from 1 to 511."""
+    return np.clip(np.rint(np.sqrt(np.clip(w, 0, 1)) * 511), 1, 511).astype(np.int64)
+
+
+def _encode(delta: np.ndarray, field: np.ndarray, q: np.ndarray) -> tuple[str, np.ndarray]:
+    """All postings as one ASCII string, and each posting's start offset in it (``q``:
+    each posting's weight, :func:`quantized`)."""
     nd = np.ones(len(delta), dtype=np.int64)
     for bits in (5, 10, 15, 20, 25, 30):
         nd += delta >= (1 << bits)
@@ -155,7 +215,6 @@ def _encode(delta: np.ndarray, field: np.ndarray, w: np.ndarray) -> tuple[str, n
         digit = (delta[sel] >> shift) & 31
         digit |= np.where(j < nd[sel] - 1, 32, 0)
         out[offsets[:-1][sel] + j] = ALPHABET[digit]
-    q = np.clip(np.rint(np.sqrt(np.clip(w, 0, 1)) * 511), 1, 511).astype(np.int64)
     pair = (field.astype(np.int64) << 9) | q
     out[offsets[:-1] + nd] = ALPHABET[pair >> 6]
     out[offsets[:-1] + nd + 1] = ALPHABET[pair & 63]

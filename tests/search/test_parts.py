@@ -317,12 +317,14 @@ def test_a_new_cable_rewrites_the_shards_of_its_own_terms_and_encodes_no_others(
     text = _crafted(source, "999001", "Zanzibarite quaggas met the Ambassador.")
     assert "Zanzibarite" in text and "999001" in text
     (content / "cables" / "added.txt").write_text(text)
-    encoded = []
+    encoded, tiers_encoded = [], {}
     real = postings.Postings._encode_terms
 
-    def counted(self, term, *rest):
-        out = list(real(self, term, *rest))
-        encoded.extend(t for t, _, _ in out)
+    def counted(self, term, *rest, **kw):
+        out = list(real(self, term, *rest, **kw))
+        encoded.extend(t for t, *_ in out)
+        tiers_encoded.update((t, {n for n, x in enumerate(ts) if n and x is not None})
+                             for t, _, ts, _ in out)
         return iter(out)
     monkeypatch.setattr(postings.Postings, "_encode_terms", counted)
     assert build(content, out, Report(quiet=True), cache_dir=cache).ok
@@ -359,6 +361,9 @@ def test_a_new_cable_rewrites_the_shards_of_its_own_terms_and_encodes_no_others(
                 if t not in tier_times or (index / t).stat().st_mtime_ns != tier_times[t]]
                for p, i, r in terms]
     assert len(terms) > 10 and max(map(len, written)) <= 4
+    # and only those were encoded: the others' files stood, with the identities they have
+    assert [{int(t.rsplit("-", 1)[1][:-3]) for t in w} for w in written] == \
+        [tiers_encoded[r[0]] for _, _, r in terms]
     assert sum(map(len, written)) <= len(terms) * 3 // 2 < sum(r[2] - 1 for _, _, r in terms) // 4
     assert len([p for p in after if p.startswith("tags/") and before.get(p) != after[p]]) == 1
     cards = [p for p in after if p.startswith("d/") and before.get(p) != after[p]]
@@ -376,6 +381,19 @@ def _synthetic(tmp_path: Path, count: int) -> Path:
         (content / "cables" / rel).parent.mkdir(parents=True, exist_ok=True)
         (content / "cables" / rel).write_bytes(data)
     return content
+
+
+def _tiered_site(tmp_path: Path, monkeypatch, count: int) -> tuple[Path, Path, Path]:
+    """``count`` synthetic cables built once with small limits, so that common terms
+    have several tiers (``TIER`` 8) and shards are small: (content, cache, site)."""
+    from generator.search import numbers, tiers
+    monkeypatch.setattr(numbers, "PART", 64)
+    monkeypatch.setattr(parts_mod, "SHARD_BYTES", 3000)
+    monkeypatch.setattr(tiers, "TIER", 8)
+    content = _synthetic(tmp_path, count)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    assert build(content, out, Report(quiet=True), cache_dir=cache).ok
+    return content, cache, out
 
 
 def _crafted(source: Path, serial: str, sentence: str) -> str:
@@ -428,14 +446,9 @@ def test_tiers_cut_another_way_are_made_again(tmp_path, monkeypatch):
     """The shards a rebuild keeps are those whose tiers it would cut the same way: with
     another TIER (as with another way of cutting), every shard of a term in several tiers
     is made again, and the index equals a clean build's."""
-    from generator.search import numbers, tiers
+    from generator.search import tiers
     from tests.test_build import digest
-    monkeypatch.setattr(numbers, "PART", 64)
-    monkeypatch.setattr(parts_mod, "SHARD_BYTES", 3000)
-    monkeypatch.setattr(tiers, "TIER", 8)
-    content = _synthetic(tmp_path, 300)
-    cache, out = tmp_path / "cache", tmp_path / "site"
-    assert build(content, out, Report(quiet=True), cache_dir=cache).ok
+    content, cache, out = _tiered_site(tmp_path, monkeypatch, 300)
     before = digest(out / "search" / "index")
     monkeypatch.setattr(tiers, "TIER", 32)
     assert build(content, out, Report(quiet=True), cache_dir=cache).ok
@@ -445,3 +458,33 @@ def test_tiers_cut_another_way_are_made_again(tmp_path, monkeypatch):
     assert digest(fresh / "search" / "index") == after != before
     assert sum(p.startswith("t/") and p.count("/") == 2 for p in after) < \
         sum(p.startswith("t/") and p.count("/") == 2 for p in before)       # fewer tiers
+
+
+def test_tiers_left_out_are_made_after_all_when_their_files_cannot_be_kept(tmp_path, monkeypatch):
+    """A tier not encoded (its file stood in the last build, with its identity) whose
+    file the writer then cannot keep is made after all, from its shard: the index equals
+    a clean build's."""
+    import re
+    from generator import write
+    from generator.search import postings as postings_mod, tiers
+    from tests.test_build import digest
+    content, cache, out = _tiered_site(tmp_path, monkeypatch, 300)
+    source = sorted((content / "cables").rglob("*.txt"))[150]
+    (content / "cables" / "a.txt").write_text(
+        _crafted(source, "999001", "The Ambassador met the minister on the embassy's report."))
+    left_out = []
+    real_encode = tiers.encode_terms
+
+    def encode(*args, **kw):
+        for t in real_encode(*args, **kw):
+            left_out.extend(n for n, x in enumerate(t[2]) if x is None)
+            yield t
+    monkeypatch.setattr(postings_mod, "encode_terms", encode)
+    real_has = write.SiteWriter.has
+    monkeypatch.setattr(write.SiteWriter, "has", lambda self, rel: real_has(self, rel) and not
+                        re.fullmatch(r"search/index/t/\w+/\d+-\d+\.js", rel))
+    assert build(content, out, Report(quiet=True), cache_dir=cache).ok
+    assert left_out
+    fresh = tmp_path / "fresh"
+    assert build(content, fresh, Report(quiet=True), cache_dir=tmp_path / "cache2", clean=True).ok
+    assert digest(fresh / "search" / "index") == digest(out / "search" / "index")
