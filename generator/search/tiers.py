@@ -16,6 +16,10 @@ each posting a document-number delta as a base-32 varint (digits 32-63 continue,
 0-31 end) followed by two digits holding ``field << 9 | weight`` where weight is
 ``round(sqrt(w) * 511)``; digits are the 64 characters of :data:`ALPHABET`.
 
+A tier of a term in several tiers has an identity (:func:`identities`), which with its
+path fingerprints its file (``lastshards.tier_print``): a rebuild encodes only the tiers
+whose files the last build did not write with the fingerprint they have now.
+
 Apart from :mod:`.postings` (whose code the analysis cache's version counts): what is
 here changes the index files, not what a document's analysis is.
 """
@@ -130,7 +134,8 @@ def identities(local: np.ndarray, tier: np.ndarray, doc: np.ndarray, field: np.n
     key = tbase[local] + tier
     h = mix64((doc.astype(np.uint64) << np.uint64(12)) | (field.astype(np.uint64) << np.uint64(9))
               | q.astype(np.uint64))
-    # summed 32 bits at a time in float64, exactly: a tier has fewer than 2**20 postings
+    # summed 32 bits at a time in float64, exactly while a tier has under 2**21 postings
+    # (it holds at most 2 * TIER documents, a posting a field each: 49,152 at most)
     lo = np.bincount(key, weights=(h & np.uint64(0xFFFFFFFF)).astype(np.float64),
                      minlength=int(tbase[-1]))
     hi = np.bincount(key, weights=(h >> np.uint64(32)).astype(np.float64), minlength=int(tbase[-1]))

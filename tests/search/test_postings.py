@@ -340,3 +340,20 @@ def test_terms_of_many_and_few_documents_are_tiered_together(monkeypatch):
     assert docs["pari"] == [[0, 3, 6, 9]]
     assert docs["rome"] == cut([1, 2, 4, 5, 7, 8, 10], 4)
     assert [t[k].docs for k in ("embargo", "kosovo", "pari", "rome")] == [11, 11, 4, 7]
+
+
+def test_a_tiers_identity_is_its_postings_in_any_order_and_moves_with_any_of_them():
+    identities = tiers_mod.identities
+    local = np.array([0, 0, 0, 1, 1])                 # term 0 in two tiers, term 1 in one
+    tier = np.array([0, 1, 1, 0, 0])
+    doc, field, q = np.array([5, 7, 9, 5, 6]), np.array([0, 1, 2, 0, 0]), np.array([10, 20, 30, 40, 50])
+    sums, tbase = identities(local, tier, doc, field, q, 2)
+    assert tbase.tolist() == [0, 2, 3] and len(set(sums.tolist())) == 3
+    swap = np.array([0, 2, 1, 3, 4])                  # the same tier in another order
+    assert (identities(local, tier[swap], doc[swap], field[swap], q[swap], 2)[0] == sums).all()
+    for changed in (doc, field, q):                   # any one of a posting's parts moved
+        was = changed[2]
+        changed[2] += 1
+        again = identities(local, tier, doc, field, q, 2)[0]
+        changed[2] = was
+        assert again[1] != sums[1] and again[0] == sums[0] and again[2] == sums[2]
