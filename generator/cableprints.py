@@ -25,7 +25,7 @@ from itertools import chain
 
 import numpy as np
 
-from .pagecuts import mix64 as _mix
+from .numhash import mix64 as _mix
 
 _U = np.uint64
 _GOLD = _U(0x9E3779B97F4A7C15)

@@ -23,6 +23,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from .numhash import mix64
+
 _U = np.uint64
 
 
@@ -41,16 +43,6 @@ def marks_of(keys: Iterable[str], per: int) -> bytearray:
     sixth less time)."""
     m = max(1, per // 2)
     return bytearray(h % m == 0 for h in map(key_hash, keys))
-
-
-def mix64(x: np.ndarray) -> np.ndarray:
-    """splitmix64's finaliser on each number (uint64; a new array): every bit of the
-    result depends on every bit of the input."""
-    x = x ^ (x >> _U(30))
-    x *= _U(0xBF58476D1CE4E5B9)
-    x ^= x >> _U(27)
-    x *= _U(0x94D049BB133111EB)
-    return x ^ (x >> _U(31))
 
 
 def number_marks(numbers: np.ndarray, per: int) -> np.ndarray:

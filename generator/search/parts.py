@@ -238,14 +238,14 @@ def _shard_files(index: Index, jobs: int, wanted, firsts: list[str],
     def kept_print(path: str) -> bytes | None:        # a tier of a term that did not change
         return None if last is None else last.recorded(path)
 
-    def tier_path(t: int, n: int) -> str:
-        k = bisect_right(starts, t) - 1
-        return f"{ROOT}/t/{files[k]}/{t - starts[k]}-{n}.js"
+    def tier_name(k: int, i: int, n: int) -> str:     # tier n of shard k's i-th term
+        return f"{files[k]}/{i}-{n}"
 
     def standing(t: int, sums) -> list[bool]:
         """Of each tier after the first of term ``t`` (whose tiers have these identities),
         whether the last build wrote its file with the fingerprint it now has."""
-        paths = [tier_path(t, n) for n in range(1, len(sums))]
+        k = bisect_right(starts, t) - 1
+        paths = [f"{ROOT}/t/{tier_name(k, t - starts[k], n)}.js" for n in range(1, len(sums))]
         return [kept_print(p) == tier_print(p, int(x)) for p, x in zip(paths, sums[1:].tolist())]
 
     encoded = index.terms(jobs, select, standing if last is not None else None)
@@ -260,7 +260,7 @@ def _shard_files(index: Index, jobs: int, wanted, firsts: list[str],
             if kept and t in kept:
                 rows.append(kept[t])
                 out.extend((p, t, kept_print(p), None) for p in
-                           (f"{ROOT}/t/{files[k]}/{i}-{n}.js" for n in range(1, kept[t][2])))
+                           (f"{ROOT}/t/{tier_name(k, i, n)}.js" for n in range(1, kept[t][2])))
                 counts[t] = kept[t][2]
                 continue
             term = next(terms)
@@ -268,9 +268,10 @@ def _shard_files(index: Index, jobs: int, wanted, firsts: list[str],
             counts[t] = len(term.tiers)
             sums = np.frombuffer(term.sums, dtype=np.uint64).tolist() if term.sums else None
             for n, part in enumerate(term.tiers[1:], 1):
-                path = f"{ROOT}/t/{files[k]}/{i}-{n}.js"
+                name = tier_name(k, i, n)
+                path = f"{ROOT}/t/{name}.js"
                 out.append((path, t, tier_print(path, sums[n]),
-                            None if part is None else _js("tier", f"{files[k]}/{i}-{n}", part)))
+                            None if part is None else _js("tier", name, part)))
         out.append((f"{ROOT}/t/{files[k]}.js", starts[k], None, _js("shard", files[k], rows)))
         return out
 
@@ -293,7 +294,7 @@ def _shard_files(index: Index, jobs: int, wanted, firsts: list[str],
             continue
         for t in several[np.searchsorted(several, a):np.searchsorted(several, z)].tolist():
             for n in range(1, int(counts[t])):
-                path = f"{ROOT}/t/{files[k]}/{t - a}-{n}.js"
+                path = f"{ROOT}/t/{tier_name(k, t - a, n)}.js"
                 yield path, kept_print(path), partial(later, k, path)
         yield f"{ROOT}/t/{files[k]}.js", prints[k], partial(later, k, f"{ROOT}/t/{files[k]}.js")
     for _ in encoded:      # none left; closes the pool

@@ -29,7 +29,8 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from ..pagecuts import mix64, number_marks, page_starts
+from ..numhash import mix64
+from ..pagecuts import number_marks, page_starts
 from .documents import BOOST, FIELDS
 
 TIER = 4096
