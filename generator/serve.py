@@ -9,43 +9,49 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import sys
 import threading
-import time
 from pathlib import Path
+from typing import Callable, Iterator
+
+import watchfiles
 
 from .build import build
 from .cache import default_folder
 from .diagnostics import Report
 from .progress import Progress
+from .theme import themes_root
 
 RELOAD = b"""<script>(function(){var v=null;function poll(){fetch('/__cablesite/version',{cache:'no-store'})
 .then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v){location.reload()}v=t;})
 .catch(function(){}).finally(function(){setTimeout(poll,1000)})}poll()})();</script>"""
 
 
-def snapshot(paths: list[Path]) -> dict[str, float]:
-    """Modification times of every file below ``paths`` (what the watcher compares)."""
-    out = {}
-    for root in paths:
-        if not root.exists():
-            continue
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-            for f in filenames:
-                p = os.path.join(dirpath, f)
-                try:
-                    out[p] = os.stat(p).st_mtime_ns
-                except OSError:
-                    pass
-    return out
+def watched(roots: list[Path]) -> Callable[[object, str], bool]:
+    """What the watcher reports: watchfiles' default filter (editors' swap and backup
+    files, ``__pycache__``...) and, below ``roots``, no hidden file or anything in a
+    hidden folder (``.git``, a tool's own state), which a build does not read either
+    (``discover``)."""
+    default = watchfiles.DefaultFilter()
+    bases = [str(r.resolve()) for r in roots]
+
+    def keep(change, path: str) -> bool:
+        if not default(change, path):
+            return False
+        for base in bases:
+            if path.startswith(base + os.sep):
+                return not any(part.startswith(".") for part in path[len(base) + 1:].split(os.sep))
+        return True
+    return keep
 
 
 class Server:
     def __init__(self, content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000,
-                 jobs: int = 1, quiet: bool = False, interval: float = 0.5):
+                 jobs: int = 1, quiet: bool = False, settle: float = 0.2, poll: bool = False):
         self.content, self.out = content, out
-        self.watch = [content, Path(__file__).resolve().parent.parent / "themes"]
-        self.jobs, self.quiet, self.interval = jobs, quiet, interval
+        self.watch = [content, themes_root()]
+        self.jobs, self.quiet, self.settle, self.poll = jobs, quiet, settle, poll
+        self.rebuilds = 0          # builds after the first, for tests
         self.version = 0
         self._stop = threading.Event()
         handler = functools.partial(_Handler, server_state=self)
@@ -69,14 +75,31 @@ class Server:
                   f"{report.errors} errors", flush=True)
         return result.ok
 
+    def _changes(self, poll: bool) -> Iterator[set]:
+        roots = [p.resolve() for p in self.watch if p.exists()]     # events name them so
+        return watchfiles.watch(*roots, watch_filter=watched(roots), stop_event=self._stop,
+                                step=max(1, int(self.settle * 1000)), raise_interrupt=False,
+                                force_polling=poll or None)
+
     def _watch(self) -> None:
-        seen = snapshot(self.watch)
-        while not self._stop.wait(self.interval):
-            now = snapshot(self.watch)
-            if now != seen:
-                time.sleep(self.interval / 2)      # let an editor finish writing
-                seen = snapshot(self.watch)
-                self.rebuild()
+        """Rebuild whenever the files change, once they have been quiet for ``settle``
+        seconds.  The operating system says what changed (inotify, FSEvents,
+        ReadDirectoryChangesW): stat()ing every file twice a second took 0.9 s of CPU a
+        time at 250,000 cables.  Changes made while a build runs are kept for the next
+        one.  Where the system cannot watch that many folders, the files are polled."""
+        poll = self.poll
+        while not self._stop.is_set():
+            try:
+                for _ in self._changes(poll):
+                    self.rebuild()
+                    self.rebuilds += 1
+                return
+            except OSError as exc:        # e.g. inotify's limit of watches reached
+                if poll:
+                    raise
+                poll = True
+                print(f"cablesite: cannot watch the files for changes ({exc}); polling them "
+                      "instead", file=sys.stderr, flush=True)
 
     def start(self) -> None:
         self.rebuild()

@@ -1,11 +1,15 @@
 """cablesite serve: serves the site, rebuilds on a change, tells the open page to reload."""
 from __future__ import annotations
 
+import os
 import shutil
 import time
 import urllib.request
 
-from generator.serve import Server
+import pytest
+import watchfiles
+
+from generator.serve import Server, watched
 
 from .conftest import ROOT
 
@@ -15,10 +19,18 @@ def get(url: str) -> str:
         return r.read().decode()
 
 
-def test_serve_rebuilds_on_change_and_reloads(tmp_path):
+def wait_for_version(server: Server, version: str, seconds: float = 30) -> str:
+    deadline = time.monotonic() + seconds
+    while (now := get(server.url + "__cablesite/version")) != version and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return now
+
+
+@pytest.mark.parametrize("poll", [False, True], ids=["notified", "polling"])
+def test_serve_rebuilds_on_change_and_reloads(tmp_path, poll):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    server = Server(content, tmp_path / "site", port=0, quiet=True, interval=0.2)
+    server = Server(content, tmp_path / "site", port=0, quiet=True, poll=poll)
     server.start()
     try:
         page = get(server.url + "index.html")
@@ -27,10 +39,52 @@ def test_serve_rebuilds_on_change_and_reloads(tmp_path):
         assert get(server.url + "__cablesite/version") == "1"
         cable = content / "cables/000_fedcf07303434e2b.txt"
         cable.write_text(cable.read_text().replace("ELYSEE RUSSIA ADVISOR", "ELYSEE RUSSIA ADVISER"))
-        deadline = time.monotonic() + 30
-        while get(server.url + "__cablesite/version") == "1" and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert get(server.url + "__cablesite/version") == "2"
+        assert wait_for_version(server, "2") == "2"
         assert "ELYSEE RUSSIA ADVISER" in get(server.url + "cable/2007/07/07PARIS3198.html")
     finally:
         server.stop()
+
+
+def test_serve_ignores_dot_folders_and_keeps_changes_made_during_a_build(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    server = Server(content, tmp_path / "site", port=0, quiet=True)
+    built = server.rebuild
+    during = []
+
+    def rebuild():            # a change made while a rebuild runs
+        ok = built()
+        if not during:
+            cable = content / "cables/001_2a79f56e12a0477c.txt"
+            cable.write_text(cable.read_text() + "\n")
+            during.append(cable)
+        return ok
+    server.start()
+    try:
+        time.sleep(0.5)                               # the watcher has started
+        (content / ".notes").mkdir()
+        (content / ".notes/todo.txt").write_text("not a cable")
+        (content / "cables/draft.txt~").write_text("an editor's backup")
+        time.sleep(1.5)
+        assert server.rebuilds == 0 and get(server.url + "__cablesite/version") == "1"
+        server.rebuild = rebuild
+        cable = content / "cables/000_fedcf07303434e2b.txt"
+        cable.write_text(cable.read_text().replace("ELYSEE RUSSIA ADVISOR", "ELYSEE RUSSIA ADVISER"))
+        # the change made during the second build starts a third
+        assert wait_for_version(server, "3") == "3" and during
+        assert server.rebuilds == 2
+    finally:
+        server.stop()
+
+
+def test_the_watcher_leaves_out_dot_folders_and_editors_files(tmp_path):
+    keep = watched([tmp_path])
+    added = watchfiles.Change.added
+    assert keep(added, str(tmp_path / "cables" / "a.txt"))
+    assert not keep(added, str(tmp_path / "cables" / ".hidden.txt"))  # discover skips them too
+    assert not keep(added, str(tmp_path / ".notes"))
+    assert not keep(added, str(tmp_path / ".git" / "index"))
+    assert not keep(added, str(tmp_path / "cables" / ".cache" / "x"))
+    assert not keep(added, str(tmp_path / "cables" / "a.txt.swp"))
+    assert not keep(added, str(tmp_path / "cables" / "a.txt~"))
+    assert keep(added, os.path.join("/elsewhere", ".x", "y"))     # outside the roots: the default filter

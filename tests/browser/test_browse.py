@@ -135,7 +135,7 @@ def test_serve_reloads_the_open_page(browser, tmp_path):
     from ..conftest import ROOT
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    server = Server(content, tmp_path / "site", port=0, quiet=True, interval=0.2)
+    server = Server(content, tmp_path / "site", port=0, quiet=True)
     server.start()
     ctx = browser.new_context()
     pg = ctx.new_page()
