@@ -121,6 +121,17 @@ def to_hugo(content: Path, hugo: Path) -> None:
         '{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul>{{ end }}')
 
 
+def new_cable(content: Path, n: int) -> str:
+    """The text of a cable the collection does not have: a synthetic one with a serial
+    number no synthetic cable has (999xxx, from ``n``)."""
+    sample = next((content / "cables" / "text").rglob("*.txt"))
+    text, n_ids = re.subn(r"^((?:UNCLAS|C ?O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L|S ?E ?C ?R ?E ?T)\S* [A-Z][A-Z ]* )\d{6}$",
+                          lambda m: f"{m.group(1)}999{n % 1000:03d}", sample.read_text(), count=1,
+                          flags=re.M)
+    assert n_ids == 1, f"no ID line in {sample}"
+    return text
+
+
 class Trash:
     """Folders moved aside (a rename: no inode freed) to be deleted after the timing."""
 
@@ -153,13 +164,7 @@ def bench(n: int, work: Path, jobs: int, hugo: bool, trash: Trash) -> dict:
     row["files"], row["size_mb"] = size(base / "site")
     row["largest"] = largest(base / "site")
     extra = content / "cables" / "added-one.txt"
-    sample = next((content / "cables" / "text").rglob("*.txt"))
-    # a new cable: a synthetic one with a serial number no synthetic cable has (999xxx)
-    text, n_ids = re.subn(r"^((?:UNCLAS|C ?O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L|S ?E ?C ?R ?E ?T)\S* [A-Z][A-Z ]* )\d{6}$",
-                          lambda m: f"{m.group(1)}999{n % 1000:03d}", sample.read_text(), count=1,
-                          flags=re.M)
-    assert n_ids == 1, f"no ID line in {sample}"
-    extra.write_text(text)
+    extra.write_text(new_cable(content, n))
     try:
         row["add_one_s"], err = run([*CABLESITE, "build", "--content", str(content), "--out",
                                      str(base / "site"), "--jobs", str(jobs), "-q"])

@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--host", default="127.0.0.1")
     v.add_argument("--port", type=int, default=8000)
     v.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1)
+    v.add_argument("--cache", default=None,
+                   help="parse cache folder (default: .cablesite-cache beside the content folder)")
     i = sub.add_parser("import", help="bring a collection into content/cables/, one file per cable")
     i.add_argument("source", help="a cables.csv, a JSON dump, a folder of WikiLeaks pages or text files")
     i.add_argument("--content", default="content", help="content folder (default: content)")
@@ -76,10 +78,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import Server
-    server = Server(Path(args.content), Path(args.out), args.host, args.port, jobs=max(1, args.jobs))
+    server = Server(Path(args.content), Path(args.out), args.host, args.port, jobs=max(1, args.jobs),
+                    cache_dir=Path(args.cache) if args.cache else None)
+    print(f"cablesite: serving {args.out}/ at {server.url} (Ctrl-C to stop); building it, then "
+          f"rebuilding when {args.content}/ or the themes change", file=sys.stderr, flush=True)
     server.start()
-    print(f"cablesite: serving {args.out}/ at {server.url} (Ctrl-C to stop); rebuilding when "
-          f"{args.content}/ or the themes change", file=sys.stderr)
     try:
         while True:
             time.sleep(3600)

@@ -150,6 +150,12 @@ class Lazy:
     def facts(self, a: int, b: int) -> list:
         return self.kind.facts(self.args[0], self.order()[a:b])
 
+    @staticmethod
+    def forget() -> None:
+        """Let the last list go (it holds its site: ``cablesite serve`` kept the last
+        build's whole model through the next build)."""
+        Lazy._last[:] = [None, None]
+
 
 def _paginate(site: Site, items: Lazy, cables: Callable[[], list[int]], total: int,
               path_of, template: str, title: str, ctx: dict, lead: dict | None = None,

@@ -10,7 +10,7 @@ import jinja2
 from . import urls
 from .diagnostics import Diagnostic, error
 from .model import Cable, Person, PersonRef
-from .pages import CableRoutes, CableView, Route, Row
+from .pages import CableRoutes, CableView, Lazy, Route, Row
 from .site import Site
 
 NAV = [("Cables", "date/index.html"), ("Tags", "tag/index.html"), ("People", "person/index.html"),
@@ -146,10 +146,11 @@ def _links(path: str) -> dict[str, str]:
 
 
 def forget_build() -> None:
-    """Forget this build's cable digests, navigation digests and links."""
+    """Forget this build's cable digests, navigation digests, links and last list."""
     _CABLES.clear()
     _FRAMES.clear()
     _LINKS.clear()
+    Lazy.forget()
 
 
 def _row(facts):           # markers of what a fingerprint counts an object by (never called)

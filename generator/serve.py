@@ -7,6 +7,7 @@ by the server only); a rebuild that fails keeps the previous site and prints why
 from __future__ import annotations
 
 import functools
+import gc
 import http.server
 import os
 import sys
@@ -47,15 +48,18 @@ def watched(roots: list[Path]) -> Callable[[object, str], bool]:
 
 class Server:
     def __init__(self, content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000,
-                 jobs: int = 1, quiet: bool = False, settle: float = 0.2, poll: bool = False):
+                 jobs: int = 1, quiet: bool = False, settle: float = 0.2, poll: bool = False,
+                 cache_dir: Path | None = None):
         self.content, self.out = content, out
+        self.cache_dir = cache_dir or default_folder(content)
         self.watch = [content, themes_root()]
         self.jobs, self.quiet, self.settle, self.poll = jobs, quiet, settle, poll
         self.rebuilds = 0          # builds after the first, for tests
         self.version = 0
         self._stop = threading.Event()
+        self._building = threading.Lock()     # one build at a time
         handler = functools.partial(_Handler, server_state=self)
-        self.httpd = http.server.ThreadingHTTPServer((host, port), handler)
+        self.httpd = _HTTPServer((host, port), handler)
 
     @property
     def url(self) -> str:
@@ -63,16 +67,29 @@ class Server:
         return f"http://{host}:{port}/"
 
     def rebuild(self) -> bool:
+        """Build, tell the open pages to reload, then free the build's model: all of it,
+        with what reference cycles hold of it (Jinja's templates and contexts).  The
+        collector would free those only when it next looks at the oldest objects: at
+        250,000 cables the process grew by 100-130 MB a rebuild."""
+        with self._building:
+            return self._rebuild()
+
+    def _rebuild(self) -> bool:
         report = Report(quiet=self.quiet)
-        result = build(self.content, self.out, report, jobs=self.jobs, progress=Progress(quiet=True),
-                       cache_dir=default_folder(self.content))
-        if result.ok:
-            self.version += 1
-        if not self.quiet:
-            state = "rebuilt" if result.ok else "build failed; serving the previous site"
-            print(f"cablesite: {state}: {result.cables} cables, {result.rendered} pages rendered, "
-                  f"{result.changed} files written, {report.warnings} warnings, "
-                  f"{report.errors} errors", flush=True)
+        model: list = []
+        try:
+            result = build(self.content, self.out, report, jobs=self.jobs,
+                           progress=Progress(quiet=True), cache_dir=self.cache_dir, leave=model)
+            if result.ok:
+                self.version += 1
+            if not self.quiet:
+                state = "rebuilt" if result.ok else "build failed; serving the previous site"
+                print(f"cablesite: {state}: {result.cables} cables, {result.rendered} pages "
+                      f"rendered, {result.changed} files written, {report.warnings} warnings, "
+                      f"{report.errors} errors", flush=True)
+        finally:
+            model.clear()
+            gc.collect()
         return result.ok
 
     def _changes(self, poll: bool) -> Iterator[set]:
@@ -102,14 +119,24 @@ class Server:
                       "instead", file=sys.stderr, flush=True)
 
     def start(self) -> None:
-        self.rebuild()
-        threading.Thread(target=self._watch, daemon=True).start()
+        """Serve (the previous site, if there is one, while the first build runs), watch,
+        and build: a change made once the watcher is set up (it takes 0.5 s at 250,000
+        cables, the build 10 minutes) starts a rebuild after this build."""
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self._watch, daemon=True).start()
+        self.rebuild()
 
     def stop(self) -> None:
         self._stop.set()
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class _HTTPServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A browser that goes away mid-answer (a reload, a page left) is no error to print."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

@@ -48,7 +48,7 @@ def test_serve_rebuilds_on_change_and_reloads(tmp_path, poll):
 def test_serve_ignores_dot_folders_and_keeps_changes_made_during_a_build(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    server = Server(content, tmp_path / "site", port=0, quiet=True)
+    server = Server(content, tmp_path / "site", port=0, quiet=True, cache_dir=tmp_path / "cache")
     built = server.rebuild
     during = []
 
@@ -61,6 +61,8 @@ def test_serve_ignores_dot_folders_and_keeps_changes_made_during_a_build(tmp_pat
         return ok
     server.start()
     try:
+        assert (tmp_path / "cache/parse.sqlite").exists()            # --cache, as build has
+        assert not (tmp_path / ".cablesite-cache").exists()
         time.sleep(0.5)                               # the watcher has started
         (content / ".notes").mkdir()
         (content / ".notes/todo.txt").write_text("not a cable")
@@ -88,3 +90,51 @@ def test_the_watcher_leaves_out_dot_folders_and_editors_files(tmp_path):
     assert not keep(added, str(tmp_path / "cables" / "a.txt.swp"))
     assert not keep(added, str(tmp_path / "cables" / "a.txt~"))
     assert keep(added, os.path.join("/elsewhere", ".x", "y"))     # outside the roots: the default filter
+
+
+def test_serve_frees_each_build_s_model(tmp_path, monkeypatch):
+    """A rebuild leaves nothing of the builds before it alive: neither the last list a
+    page was rendered from (``pages.Lazy``) nor what Jinja's reference cycles hold."""
+    import weakref
+
+    import generator.build as build_module
+    sites = []
+    resolve = build_module.resolve_shared
+
+    def recorded(*args, **kwargs):
+        site = resolve(*args, **kwargs)
+        sites.append(weakref.ref(site))
+        return site
+    monkeypatch.setattr(build_module, "resolve_shared", recorded)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    server = Server(content, tmp_path / "site", port=0, quiet=True, jobs=2, cache_dir=tmp_path / "cache")
+    server.start()
+    try:
+        for n in range(2):
+            cable = content / "cables/000_fedcf07303434e2b.txt"
+            cable.write_text(cable.read_text() + "\n")
+            assert wait_for_version(server, str(n + 2)) == str(n + 2)
+            time.sleep(0.5)              # the model is freed after the version changes
+        assert len(sites) >= 3
+        assert [w for w in sites if w() is not None] == []
+    finally:
+        server.stop()
+
+
+def test_a_browser_going_away_is_not_reported(tmp_path, capsys):
+    server = Server(tmp_path, tmp_path / "site", port=0, quiet=True)
+    try:
+        for exc in (BrokenPipeError(32, "Broken pipe"), ConnectionResetError(104, "reset")):
+            try:
+                raise exc
+            except ConnectionError:
+                server.httpd.handle_error(None, ("127.0.0.1", 1))
+        assert capsys.readouterr().err == ""
+        try:
+            raise ValueError("a real problem")
+        except ValueError:
+            server.httpd.handle_error(None, ("127.0.0.1", 1))
+        assert "a real problem" in capsys.readouterr().err
+    finally:
+        server.httpd.server_close()
