@@ -63,7 +63,7 @@ def test_serve_ignores_dot_folders_and_keeps_changes_made_during_a_build(tmp_pat
     try:
         assert (tmp_path / "cache/parse.sqlite").exists()            # --cache, as build has
         assert not (tmp_path / ".cablesite-cache").exists()
-        time.sleep(0.5)                               # the watcher has started
+        time.sleep(0.5)                               # the watcher is set up
         (content / ".notes").mkdir()
         (content / ".notes/todo.txt").write_text("not a cable")
         (content / "cables/draft.txt~").write_text("an editor's backup")
@@ -115,7 +115,8 @@ def test_serve_frees_each_build_s_model(tmp_path, monkeypatch):
             cable = content / "cables/000_fedcf07303434e2b.txt"
             cable.write_text(cable.read_text() + "\n")
             assert wait_for_version(server, str(n + 2)) == str(n + 2)
-            time.sleep(0.5)              # the model is freed after the version changes
+            with server._building:       # the model is freed after the version changes
+                pass
         assert len(sites) >= 3
         assert [w for w in sites if w() is not None] == []
     finally:
