@@ -20,6 +20,7 @@ import watchfiles
 from .build import build
 from .cache import default_folder
 from .diagnostics import Report
+from .forked import release_free_memory
 from .progress import Progress
 from .theme import themes_root
 
@@ -54,7 +55,7 @@ class Server:
         self.cache_dir = cache_dir or default_folder(content)
         self.watch = [content, themes_root()]
         self.jobs, self.quiet, self.settle, self.poll = jobs, quiet, settle, poll
-        self.rebuilds = 0          # builds after the first, for tests
+        self.rebuilds = 0          # builds the watcher started (counted as each starts)
         self.version = 0
         self._stop = threading.Event()
         self._building = threading.Lock()     # one build at a time
@@ -68,9 +69,10 @@ class Server:
 
     def rebuild(self) -> bool:
         """Build, tell the open pages to reload, then free the build's model: all of it,
-        with what reference cycles hold of it (Jinja's templates and contexts).  The
-        collector would free those only when it next looks at the oldest objects: at
-        250,000 cables the process grew by 100-130 MB a rebuild."""
+        with what reference cycles hold of it (Jinja's templates and contexts), and hand
+        the memory back to the system.  The collector would free those only when it next
+        looks at the oldest objects: at 250,000 cables the process grew by 100-130 MB a
+        rebuild."""
         with self._building:
             return self._rebuild()
 
@@ -90,6 +92,7 @@ class Server:
         finally:
             model.clear()
             gc.collect()
+            release_free_memory()
         return result.ok
 
     def _changes(self, poll: bool) -> Iterator[set]:
@@ -108,8 +111,8 @@ class Server:
         while not self._stop.is_set():
             try:
                 for _ in self._changes(poll):
-                    self.rebuild()
                     self.rebuilds += 1
+                    self.rebuild()
                 return
             except OSError as exc:        # e.g. inotify's limit of watches reached
                 if poll:
