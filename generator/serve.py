@@ -107,19 +107,23 @@ class Server:
         ReadDirectoryChangesW): stat()ing every file twice a second took 0.9 s of CPU a
         time at 250,000 cables.  Changes made while a build runs are kept for the next
         one.  Where the system cannot watch that many folders, the files are polled."""
-        poll = self.poll
-        while not self._stop.is_set():
-            try:
-                for _ in self._changes(poll):
-                    self.rebuilds += 1
-                    self.rebuild()
+        changes = None
+        while True:
+            try:               # (what the watcher raises, not what a build raises)
+                if changes is None:
+                    changes = self._changes(self.poll)
+                next(changes)
+            except StopIteration:         # stopped
                 return
             except OSError as exc:        # e.g. inotify's limit of watches reached
-                if poll:
+                if self.poll:
                     raise
-                poll = True
+                self.poll, changes = True, None
                 print(f"cablesite: cannot watch the files for changes ({exc}); polling them "
                       "instead", file=sys.stderr, flush=True)
+                continue
+            self.rebuilds += 1
+            self.rebuild()
 
     def start(self) -> None:
         """Serve (the previous site, if there is one, while the first build runs), watch,

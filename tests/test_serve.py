@@ -139,3 +139,25 @@ def test_a_browser_going_away_is_not_reported(tmp_path, capsys):
         assert "a real problem" in capsys.readouterr().err
     finally:
         server.httpd.server_close()
+
+
+def test_serve_polls_where_the_system_cannot_watch(tmp_path, monkeypatch, capsys):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    server = Server(content, tmp_path / "site", port=0, quiet=True)
+    notified = server._changes
+
+    def changes(poll: bool):
+        if not poll:
+            raise OSError(28, "inotify watch limit reached")
+        return notified(poll)
+    monkeypatch.setattr(server, "_changes", changes)
+    server.start()
+    try:
+        time.sleep(0.5)
+        cable = content / "cables/000_fedcf07303434e2b.txt"
+        cable.write_text(cable.read_text().replace("ELYSEE RUSSIA ADVISOR", "ELYSEE RUSSIA ADVISER"))
+        assert wait_for_version(server, "2") == "2" and server.poll
+        assert "polling them instead" in capsys.readouterr().err
+    finally:
+        server.stop()
