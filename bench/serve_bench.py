@@ -104,6 +104,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait()
+        log.close()
         extra.unlink(missing_ok=True)
     return 0
 

@@ -88,9 +88,10 @@ def encode_terms(term: np.ndarray, doc: np.ndarray, field: np.ndarray, w: np.nda
                 skip[tbase[t] + 1:tbase[t + 1]] = kept(t + base, s)
             if skip.any():
                 enc = ~skip[tbase[local] + tier]
-                term, doc, field, q, tier = term[enc], doc[enc], field[enc], q[enc], tier[enc]
+                term, local, doc, field, q, tier = (term[enc], local[enc], doc[enc], field[enc],
+                                                    q[enc], tier[enc])
         # a term in more than TIER documents: its tiers one after another
-        order = stable_order((term - base).astype(np.int64) * (int(tier.max()) + 1) + tier)
+        order = stable_order(local * (int(tier.max()) + 1) + tier)
         term, doc, field, q, tier = term[order], doc[order], field[order], q[order], tier[order]
     # Document deltas within each (term, tier) run.
     newrun = np.ones(len(term), dtype=bool)
