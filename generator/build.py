@@ -38,13 +38,14 @@ from .kept import (AnalysisCache, FileHashes, PeopleStore, RelatedCache, RenderC
 from .collect import Collection, collect
 from .diagnostics import Report, error, warning
 from .markup import parse_page
-from .discover import NOT_CABLES, discover, read_text
+from .discover import NOT_CABLES, Discovery, discover, read_text
 from .export import write_exports
 from .feeds import atom, robots, sitemaps
 from .listings import ListRoutes
 from .pages import CableRoutes, routes
 from .progress import Progress, Silent
 from .related import related_all
+from .resident import Resident
 from .resolving import People
 from .people.editorial import Editorial, parse as parse_editorial
 from .render import (bytes_digest, cable_fingerprints, context, fingerprint, forget_build,
@@ -328,23 +329,51 @@ def _apart_stages(site, cache_dir: Path | None, clean: bool, jobs: int, writer: 
 
 def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: int = 1,
           progress: Progress | None = None, cache_dir: Path | None = None,
-          clean: bool = False, leave: list | None = None) -> BuildResult:
+          clean: bool = False, leave: list | None = None,
+          resident: Resident | None = None) -> BuildResult:
     """Build ``content`` into ``out``.  Parsed files are cached in ``cache_dir`` (no cache
     when None); ``clean`` drops the cache and writes every file anew.  ``leave``: a list
     the build's model (the collection, the site, the tables of the writer and the
     caches) is appended to when the build is over, so that the caller decides when it
     is freed: a process about to exit need not free it object by object (``cli.run``;
     3.5 s of adding a cable at 250,000 cables went to freeing it as this function
-    returned)."""
+    returned).  ``resident``: what a process that builds again keeps from this build
+    for the next (``serve``), with a cache only; a build that fails lets it go."""
     try:
-        return _build(content, out, report, strict, jobs, progress, cache_dir, clean, leave)
+        return _build(content, out, report, strict, jobs, progress, cache_dir, clean, leave,
+                      resident)
+    except BaseException:
+        if resident is not None:
+            resident.forget()
+        raise
     finally:
         gc.unfreeze()    # what ``gathering`` froze is garbage now (``serve`` builds again)
 
 
+def _discover_cables(content: Path, cache_dir: Path | None, clean: bool,
+                     cache: ParseCache | None, resident: Resident | None
+                     ) -> tuple[list, list, FileHashes | None]:
+    """The cables' files, what was said of them and their hashes (``FileHashes``): found
+    on disk, or, by a process that builds again (``resident``), brought up to date from
+    what changed since its last build.  With nothing in the parse cache to look up, the
+    parse workers hash the files (``discover(defer=True)``), and nothing is kept."""
+    if resident is not None and resident.discovery is not None and resident.changed is not None:
+        return (*resident.discovery.update(resident.changed), resident.hashes)
+    hashes = FileHashes(cache_dir / "files.pickle", fresh=clean) if cache_dir is not None else None
+    table = hashes.hashes if hashes is not None else None
+    if resident is not None and not cache.empty():
+        resident.discovery = Discovery(content / "cables", content.parent, NOT_CABLES, table)
+        resident.hashes = hashes
+        return (*resident.discovery.full(), hashes)
+    if resident is not None:
+        resident.discovery = None
+    return (*discover([content / "cables"], base=content.parent, skip=NOT_CABLES, keep=False,
+                      hashes=table, defer=cache is None or cache.empty()), hashes)
+
+
 def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
            progress: Progress | None, cache_dir: Path | None, clean: bool,
-           leave: list | None) -> BuildResult:
+           leave: list | None, resident: Resident | None) -> BuildResult:
     result = BuildResult()
     t = time.perf_counter()
 
@@ -378,15 +407,11 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         if clean:
             ParseCache.remove(cache_dir / "parse.sqlite")
         cache = ParseCache(cache_dir / "parse.sqlite")
+    held = resident is not None and resident.fits(content / "cables", cache_dir, clean)
     if (content / "cables").is_dir():
         with collector_off():
-            hashes = FileHashes(cache_dir / "files.pickle", fresh=clean) \
-                if cache_dir is not None else None
-            # with nothing in the parse cache to look up, the parse workers hash the files
-            sources, diags = discover([content / "cables"], base=content.parent,
-                                      skip=NOT_CABLES, keep=False,
-                                      hashes=hashes.hashes if hashes is not None else None,
-                                      defer=cache is None or cache.empty())
+            sources, diags, hashes = _discover_cables(content, cache_dir, clean, cache,
+                                                      resident if held else None)
     else:
         sources, diags = [], [warning(f"no cables: {content / 'cables'} does not exist; put cable "
                                       "files there, or run `cablesite import SOURCE`",
@@ -410,7 +435,8 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         try:
             col = collect(sources, editorial, jobs=jobs, progress=progress, cache=cache,
                           people=PeopleStore(cache_dir, fresh=clean) if cache_dir is not None
-                          else None, hashes=hashes.hashes if hashes is not None else None)
+                          else None, hashes=hashes.hashes if hashes is not None else None,
+                          held=resident.summaries if held else None)
         finally:
             if cache is not None:
                 result.parsed = cache.misses

@@ -138,20 +138,24 @@ def _tasks(todo: list[tuple[int, SourceFile]], hashed, per_task: int = 32
 
 
 def parse_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress | None = None,
-                  cache: ParseCache | None = None, hashes: dict | None = None) -> Parsed:
+                  cache: ParseCache | None = None, hashes: dict | None = None,
+                  held: dict | None = None) -> Parsed:
     """Every cable of the sources, parsed or from the cache (``read_sources``, then its
     cached summaries read)."""
-    return read_sources(sources, jobs, progress, cache, hashes).loaded()
+    return read_sources(sources, jobs, progress, cache, hashes, held).loaded()
 
 
 def read_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress | None = None,
-                 cache: ParseCache | None = None, hashes: dict | None = None) -> "Pending":
+                 cache: ParseCache | None = None, hashes: dict | None = None,
+                 held: dict | None = None) -> "Pending":
     """Read and parse every file that changed on ``jobs`` processes, taking unchanged files
     from the cache, whose summaries are read last (:meth:`Pending.loaded`); results keep
     the sources' order.  With a cache the full cables stay in it (and are read back by a
     :class:`CableStore`); without one, in memory.  A file that discovery left unread (no
     ``sha256``) is parsed, not looked up, and hashed by the process that reads it; its
-    hash is recorded in ``hashes`` (``discover``'s)."""
+    hash is recorded in ``hashes`` (``discover``'s).  ``held``: the summaries a process
+    that builds again kept of the last build, by file key (``Pending.held``); without a
+    cache, none are kept."""
     progress = progress or Silent()
     done: dict[int, tuple[list[Cable], list[Diagnostic]]] = {}   # index -> summaries, problems
     full: dict[int, list[bytes]] = {}        # index -> full cables pickled, without a cache
@@ -257,17 +261,18 @@ def read_sources(sources: list[SourceFile], jobs: int = 1, progress: Progress | 
     blobs: list[bytes | str] = []
     counts: list[int | None] = []
     for index, size in zip(order, sizes):
-        held = people[index]
-        if isinstance(held, str) or len(held) == 1:
-            blobs.append(held if isinstance(held, str) else held[0])
+        inputs = people[index]
+        if isinstance(inputs, str) or len(inputs) == 1:
+            blobs.append(inputs if isinstance(inputs, str) else inputs[0])
             counts.append(size)
         else:
-            blobs += held
-            counts += [None] * len(held)
+            blobs += inputs
+            counts += [None] * len(inputs)
     return Pending(cache, done, cached, order, sizes, store, digests, common_in_mask(lower),
                    PeopleInputs(blobs, counts, cache.people() if cache is not None else None),
                    progress, f"cables from {len(sources)} files ({len(todo)} parsed, "
-                             f"{len(sources) - len(todo)} from the cache)")
+                             f"{len(sources) - len(todo)} from the cache)",
+                   keys, held if cache is not None else None)
 
 
 def fullness(c: Cable) -> tuple:
@@ -303,11 +308,12 @@ def settle_duplicates(cables: list[Cable]) -> tuple[dict[int, int], list[Diagnos
 
 def collect(sources: list[SourceFile], editorial: Editorial = Editorial(), jobs: int = 1,
             progress: Progress | None = None, cache: ParseCache | None = None,
-            people: PeopleStore | None = None, hashes: dict | None = None) -> Collection:
+            people: PeopleStore | None = None, hashes: dict | None = None,
+            held: dict | None = None) -> Collection:
     """The collection, its people still being resolved when it is large (see
     ``people_started``; ``Collection.persons`` waits for them), from what the last build
-    left in ``people`` if given; ``hashes``: see ``parse_sources``."""
-    pending = read_sources(sources, jobs, progress, cache, hashes)
+    left in ``people`` if given; ``hashes`` and ``held``: see ``read_sources``."""
+    pending = read_sources(sources, jobs, progress, cache, hashes, held)
     if people_apart(len(pending.digests)):    # forked before the cached summaries are read
         resolving = people_started(pending.summaries(), editorial, pending.lower,
                                    pending.people, pending.digests, people)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pickle
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate
 
 from .cache import CableStore, MemoryStore, ParseCache
@@ -118,6 +118,10 @@ class Pending:
     people: PeopleInputs
     progress: Progress
     said: str                               # what the parse stage's line says at its end
+    keys: dict[int, str] = field(default_factory=dict)    # file -> its key in the cache
+    # file key -> its summaries and problems, kept by a process that builds again
+    # (``resident.Resident``): read from here, not the cache, and refilled by ``loaded``
+    held: dict[str, tuple[list[Cable], list[Diagnostic]]] | None = None
 
     def summaries(self) -> "CachedSummaries":
         """The cables' summaries by place, a cached file's read when asked."""
@@ -125,10 +129,13 @@ class Pending:
 
     def loaded(self) -> Parsed:
         """Every cable: the cached summaries read (each entry as it comes, in the cache's
-        order)."""
-        done = self.done
+        order), but those ``held`` from the last build; ``held`` then holds this build's."""
+        done, held = self.done, self.held
         if self.cached:
             at = {key: index for index, (key, _) in self.cached.items()}
+            if held:       # the same key, the same file parsed by the same code
+                for key in [key for key in at if key in held]:
+                    done[at.pop(key)] = held[key]
             for key, entry in self.cache.entries(list(at)):
                 done[at.pop(key)] = entry
             if at:
@@ -140,6 +147,10 @@ class Pending:
             raise LookupError(f"{self.cache.path}: a file holds other cables than the cache "
                               "counted; was it changed by another build? Build again with --clean")
         diags = [d for index in self.order for d in done[index][1]]
+        if held is not None:
+            held.clear()
+            held.update((self.keys[index], done[index]) for index in self.order
+                        if index in self.keys)
         self.progress.done("parse", len(cables), self.said)
         return Parsed(cables, self.store, self.digests, diags, self.lower, self.people)
 

@@ -22,6 +22,7 @@ from .cache import default_folder
 from .diagnostics import Report
 from .forked import release_free_memory
 from .progress import Progress
+from .resident import Resident
 from .theme import themes_root
 
 RELOAD = b"""<script>(function(){var v=null;function poll(){fetch('/__cablesite/version',{cache:'no-store'})
@@ -56,6 +57,7 @@ class Server:
         self.watch = [content, themes_root()]
         self.jobs, self.quiet, self.settle, self.poll = jobs, quiet, settle, poll
         self.rebuilds = 0          # builds the watcher started (counted as each starts)
+        self.resident = Resident()
         self.version = 0
         self._stop = threading.Event()
         self._building = threading.Lock()     # one build at a time
@@ -67,21 +69,25 @@ class Server:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}/"
 
-    def rebuild(self) -> bool:
+    def rebuild(self, changed: set[str] | None = None) -> bool:
         """Build, tell the open pages to reload, then free the build's model: all of it,
         with what reference cycles hold of it (Jinja's templates and contexts), and hand
         the memory back to the system.  The collector would free those only when it next
         looks at the oldest objects: at 250,000 cables the process grew by 100-130 MB a
-        rebuild."""
+        rebuild.  What the next build can use is kept (``resident.Resident``): the cables
+        found, brought up to date from the ``changed`` paths (None: not known, all are
+        found again), and their summaries."""
         with self._building:
-            return self._rebuild()
+            return self._rebuild(changed)
 
-    def _rebuild(self) -> bool:
+    def _rebuild(self, changed: set[str] | None) -> bool:
         report = Report(quiet=self.quiet)
         model: list = []
+        self.resident.changed = changed
         try:
             result = build(self.content, self.out, report, jobs=self.jobs,
-                           progress=Progress(quiet=True), cache_dir=self.cache_dir, leave=model)
+                           progress=Progress(quiet=True), cache_dir=self.cache_dir, leave=model,
+                           resident=self.resident)
             if result.ok:
                 self.version += 1
             if not self.quiet:
@@ -106,13 +112,17 @@ class Server:
         seconds.  The operating system says what changed (inotify, FSEvents,
         ReadDirectoryChangesW): stat()ing every file twice a second took 0.9 s of CPU a
         time at 250,000 cables.  Changes made while a build runs are kept for the next
-        one.  Where the system cannot watch that many folders, the files are polled."""
+        one.  Where the system cannot watch that many folders, the files are polled.
+
+        The first rebuild after the watcher starts finds every file again: a change made
+        while it was being set up may have been missed, and the first build runs
+        meanwhile.  Each one after is told the paths that changed."""
         changes = None
         while True:
             try:               # (what the watcher raises, not what a build raises)
                 if changes is None:
-                    changes = self._changes(self.poll)
-                next(changes)
+                    changes, first = self._changes(self.poll), True
+                paths = {path for _, path in next(changes)}
             except StopIteration:         # stopped
                 return
             except OSError as exc:        # e.g. inotify's limit of watches reached
@@ -123,7 +133,8 @@ class Server:
                       "instead", file=sys.stderr, flush=True)
                 continue
             self.rebuilds += 1
-            self.rebuild()
+            self.rebuild(None if first else paths)
+            first = False
 
     def start(self) -> None:
         """Serve (the previous site, if there is one, while the first build runs), watch,

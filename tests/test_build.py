@@ -858,3 +858,54 @@ def test_the_process_apart_gets_the_people_read_and_cannot_stop_their_process():
     assert read.people.result() is done and read.cables is col.cables
     read.people.cancel()
     assert not process.cancelled and col.people is people and people._apart is process
+
+
+def test_a_build_that_keeps_what_it_found_for_the_next_matches_a_full_build(tmp_path,
+                                                                            monkeypatch):
+    """A process that builds again (``serve``) keeps the cables found and their summaries
+    (``resident.Resident``): told what changed, it reads neither all the files' stamps
+    nor the cached summaries again, and builds what a clean build builds."""
+    from generator import discover as discover_mod
+    from generator.resident import Resident
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "cables/notes.md").write_text("a note: said at each build, not read")
+    cache, out, resident = tmp_path / "cache", tmp_path / "site", Resident()
+    reports = []
+
+    def again(changed):
+        resident.changed = changed
+        reports.append(Report(quiet=True))
+        return build(content, out, reports[-1], cache_dir=cache, resident=resident)
+
+    assert again(None).parsed == 5 and resident.discovery is None     # (deferred: parsed)
+    assert again(None).parsed == 0 and resident.discovery is not None
+    assert len(resident.summaries) == 5
+    walked, asked = [], []
+    monkeypatch.setattr(discover_mod, "_walk", lambda f, w=discover_mod._walk: walked.append(f) or w(f))
+    entries = ParseCache.entries
+    monkeypatch.setattr(ParseCache, "entries", lambda self, keys: asked.extend(keys) or entries(self, keys))
+    _new_cable(content)
+    cable = content / "cables/001_2a79f56e12a0477c.txt"
+    cable.write_text(cable.read_text().replace("Friends Indeed", "Friends in Deed"))
+    gone = content / "cables/004_1c758081f8ab7c29.txt"
+    assert gone.exists()
+    gone.unlink()
+    real = os.path.realpath(content / "cables")
+    result = again({os.path.join(real, n) for n in ("new.txt", cable.name, gone.name)}
+                   | {os.path.realpath(content / "site.toml")})
+    assert result.ok and result.parsed == 2 and result.cables == 5
+    assert walked == [str(content / "cables" / n) for n in sorted(("new.txt", cable.name))] \
+        + [str(content / "pages")]          # (the pages are few: found again each time)
+    assert asked == []          # the three cables' summaries kept
+    assert len(resident.summaries) == 5
+    full, report = tmp_path / "full", Report(quiet=True)
+    assert build(content, full, report, cache_dir=tmp_path / "cache2", clean=True).ok
+    assert digest(full) == digest(out)
+    assert "skipped" in [d.kind for d in reports[-1].items]
+    assert sorted(map(str, reports[-1].items)) == sorted(map(str, report.items))
+    # a build that fails half-way lets it all go, and the next finds all again
+    monkeypatch.setattr("generator.build.resolve_shared", lambda *a: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        again(set())
+    assert resident.discovery is None and not resident.summaries

@@ -153,3 +153,65 @@ def test_files_are_listed_in_path_order_without_hidden_ones_or_linked_folders(tm
     files, _ = discover([root], base=tmp_path)
     assert [f.path for f in files] == sorted(f"cables/{p.relative_to(root).as_posix()}"
                                              for p in expected)
+
+
+def _found(files, diags):
+    return [(f.path, f.sha256, f.size) for f in files], [(d.path, d.message) for d in diags]
+
+
+def test_a_kept_discovery_brought_up_to_date_finds_what_discovery_finds(tmp_path, monkeypatch):
+    """``Discovery.update``, told the paths that changed (as the watcher names them:
+    absolute, real), finds what a whole discovery finds, reading only what changed."""
+    from generator.discover import Discovery, NOT_CABLES
+    root = _tree(tmp_path)
+    (root / "notes.md").write_text("a note")
+    link = tmp_path / "link"          # the folder named through a symbolic link
+    link.symlink_to(root)
+    hashes: dict = {}
+    kept = Discovery(link, tmp_path, NOT_CABLES, hashes)
+    assert _found(*kept.full()) == _found(*discover([link], tmp_path, NOT_CABLES, keep=False))
+    real = os.path.realpath(root)
+    read = []
+    original = discover_mod._read
+    monkeypatch.setattr(discover_mod, "_read", lambda f: read.append(Path(f).name) or original(f))
+
+    def check(*changed: str) -> list[str]:
+        """What updating read."""
+        read.clear()
+        files, diags = kept.update({os.path.join(real, c) for c in changed})
+        done = sorted(read)
+        assert _found(files, diags) == _found(*discover([link], tmp_path, NOT_CABLES, keep=False))
+        assert set(hashes) <= {f.file for f in files}
+        return done
+
+    (root / "two.txt").write_text("TOO")                       # changed
+    (root / "b" / "c").mkdir(parents=True)                     # a new folder, two deep
+    (root / "b" / "c" / "three.txt").write_text("THREE")
+    (root / "b" / "four.txt").write_text("FOUR")
+    (root / ".hidden").write_text("not a cable")
+    assert check("two.txt", "b", ".hidden") == ["four.txt", "three.txt", "two.txt"]
+    (root / "a" / "one.txt").unlink()                          # a file removed
+    (root / "b" / "c" / "five.md").write_text("a note")        # a note: said, not read
+    assert check("a/one.txt", "b/c/five.md", "gone-before-looked-at.txt") == []
+    import shutil
+    shutil.rmtree(root / "b")                                  # a folder removed
+    (root / "a").rmdir()
+    (root / "a").write_text("a file where a folder was")
+    check("b", "a")
+    assert set(hashes) <= {str(link / "two.txt"), str(link / "a")}
+    check(str(tmp_path / "elsewhere.txt"))                     # outside: nothing to do
+
+
+def test_a_kept_discovery_walks_all_again_when_many_folders_changed(tmp_path, monkeypatch):
+    from generator.discover import FOLDERS_CHANGED, Discovery
+    root = _tree(tmp_path)
+    kept = Discovery(root, tmp_path, set(), {})
+    kept.full()
+    walked = []
+    original = discover_mod._walk
+    monkeypatch.setattr(discover_mod, "_walk", lambda f: walked.append(f) or original(f))
+    for n in range(FOLDERS_CHANGED + 1):
+        (root / f"f{n}").mkdir()
+        (root / f"f{n}" / "x.txt").write_text(str(n))
+    files, _ = kept.update({str(root.resolve() / f"f{n}") for n in range(FOLDERS_CHANGED + 1)})
+    assert walked == [str(root)] and len(files) == 2 + FOLDERS_CHANGED + 1

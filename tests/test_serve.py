@@ -52,8 +52,8 @@ def test_serve_ignores_dot_folders_and_keeps_changes_made_during_a_build(tmp_pat
     built = server.rebuild
     during = []
 
-    def rebuild():            # a change made while a rebuild runs
-        ok = built()
+    def rebuild(changed=None):            # a change made while a rebuild runs
+        ok = built(changed)
         if not during:
             cable = content / "cables/001_2a79f56e12a0477c.txt"
             cable.write_text(cable.read_text() + "\n")
@@ -75,6 +75,38 @@ def test_serve_ignores_dot_folders_and_keeps_changes_made_during_a_build(tmp_pat
         # the change made during the second build starts a third
         assert wait_for_version(server, "3") == "3" and during
         assert server.rebuilds == 2
+    finally:
+        server.stop()
+
+
+def test_serve_finds_again_only_what_the_watcher_says_changed(tmp_path, monkeypatch):
+    """The first rebuild the watcher starts finds every file again; the ones after find
+    again only the paths it names (``discover.Discovery``), and a folder of cables added
+    or removed shows as a full build shows it."""
+    from generator.discover import Discovery
+    told = []
+    update = Discovery.update
+    monkeypatch.setattr(Discovery, "update", lambda self, changed: told.append(changed) or update(self, changed))
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    server = Server(content, tmp_path / "site", port=0, quiet=True, cache_dir=tmp_path / "cache")
+    server.start()
+    try:
+        time.sleep(0.5)                               # the watcher is set up
+        seed = content / "cables/000_fedcf07303434e2b.txt"
+        seed.write_text(seed.read_text().replace("ELYSEE RUSSIA ADVISOR", "ELYSEE RUSSIA ADVISER"))
+        assert wait_for_version(server, "2") == "2" and told == []
+        (content / "cables/more/2007").mkdir(parents=True)
+        (content / "cables/more/2007/new.txt").write_text(
+            seed.read_text().replace("003198", "003299").replace("270913Z", "280913Z"))
+        assert wait_for_version(server, "3") == "3"
+        assert str((content / "cables/more").resolve()) in set().union(*told)
+        page = "cable/2007/07/07PARIS3299.html"
+        assert "ELYSEE RUSSIA ADVISER" in get(server.url + page)
+        shutil.rmtree(content / "cables/more")
+        assert wait_for_version(server, "4") == "4"
+        assert not (tmp_path / "site" / page).exists() and len(told) >= 2
+        assert (tmp_path / "site/cable/2007/07/07PARIS3198.html").exists()
     finally:
         server.stop()
 
