@@ -12,6 +12,7 @@ import http.server
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -84,6 +85,7 @@ class Server:
         report = Report(quiet=self.quiet)
         model: list = []
         self.resident.changed = changed
+        start = time.perf_counter()
         try:
             result = build(self.content, self.out, report, jobs=self.jobs,
                            progress=Progress(quiet=True), cache_dir=self.cache_dir, leave=model,
@@ -92,8 +94,9 @@ class Server:
                 self.version += 1
             if not self.quiet:
                 state = "rebuilt" if result.ok else "build failed; serving the previous site"
-                print(f"cablesite: {state}: {result.cables} cables, {result.rendered} pages "
-                      f"rendered, {result.changed} files written, {report.warnings} warnings, "
+                print(f"cablesite: {state} in {time.perf_counter() - start:.1f} s: "
+                      f"{result.cables} cables, {result.rendered} pages rendered, "
+                      f"{result.changed} files written, {report.warnings} warnings, "
                       f"{report.errors} errors", flush=True)
         finally:
             model.clear()

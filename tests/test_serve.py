@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 import urllib.request
@@ -191,5 +192,17 @@ def test_serve_polls_where_the_system_cannot_watch(tmp_path, monkeypatch, capsys
         cable.write_text(cable.read_text().replace("ELYSEE RUSSIA ADVISOR", "ELYSEE RUSSIA ADVISER"))
         assert wait_for_version(server, "2") == "2" and server.poll
         assert "polling them instead" in capsys.readouterr().err
+    finally:
+        server.stop()
+
+
+def test_serve_says_how_long_each_build_took(tmp_path, capsys):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    server = Server(content, tmp_path / "site", port=0, cache_dir=tmp_path / "cache")
+    server.start()
+    try:
+        assert re.search(r"^cablesite: rebuilt in \d+\.\d s: 5 cables, \d+ pages rendered",
+                         capsys.readouterr().out, re.M)
     finally:
         server.stop()
