@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..pagecuts import is_mark, key_hash, page_starts
+from ..pagecuts import key_hash, page_starts
 
 PART = 2048          # documents of a block, about (half to twice)
 LEAST = 16           # the smallest space: a run of 8 cables or fewer never moves the others
@@ -43,15 +43,19 @@ class Block:
     base: int                   # its first number
     space: int                  # how many numbers it holds
     offsets: tuple[int, ...]    # each document's number - base, in index order
+    # each document's key's hash (``pagecuts.key_hash``), in index order: it picks the
+    # blocks' cuts, the slots and the runs' cuts (``postings.runs``), and is made once
+    hashes: tuple[int, ...] = ()
 
 
-def slots(keys: list[str], space: int) -> list[int]:
+def slots(keys: list[str], space: int, hashes: list[int] | None = None) -> list[int]:
     """Each key's place among ``space`` numbers: its hash's, or the next free one
-    (wrapping), the keys taken in sorted order."""
+    (wrapping), the keys taken in sorted order (``hashes``: each key's ``key_hash``, when
+    made already)."""
     taken = bytearray(space)
     place = {}
-    for k in sorted(keys):
-        s = key_hash(k) % space
+    for k, h in sorted(zip(keys, hashes if hashes is not None else map(key_hash, keys))):
+        s = h % space
         while taken[s]:
             s = (s + 1) % space
         taken[s] = 1
@@ -70,11 +74,13 @@ def blocks(docs: list, part: int | None = None) -> list[Block]:
         while z < len(docs) and docs[z].key[:3] == group:
             z += 1
         keys = [d.key[-1] for d in docs[a:z]]
-        marked = [n for n, k in enumerate(keys) if is_mark(k, 2 * part)]
+        hashes = list(map(key_hash, keys))     # (``is_mark(key, 2 * part)``, once a key)
+        marked = [n for n, h in enumerate(hashes) if h % part == 0]
         starts = page_starts(len(keys), marked, part)
         for s, e in zip(starts, starts[1:] + [len(keys)]):
             space = max(LEAST, 1 << (2 * (e - s) - 1).bit_length())
-            out.append(Block(a + s, a + e, base, space, tuple(slots(keys[s:e], space))))
+            out.append(Block(a + s, a + e, base, space,
+                             tuple(slots(keys[s:e], space, hashes[s:e])), tuple(hashes[s:e])))
             base += space
         a = z
     return out
