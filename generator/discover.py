@@ -205,9 +205,9 @@ class Discovery:
     def update(self, changed: set[str]) -> tuple[list[SourceFile], list[Diagnostic]]:
         """The files, with those at or below each of the ``changed`` paths (absolute, as
         the watcher gives them; others are ignored) found again: what ``full`` would find
-        if the watcher missed nothing.  A changed path that is, or was, a folder is
-        walked again (each costs a pass over the files kept; past
-        :data:`FOLDERS_CHANGED` of them, all are found again)."""
+        if the watcher missed nothing.  A changed path not known as a file (a new file,
+        or a folder: new, gone, or replaced by a file) costs a pass over the files kept,
+        for those below it; past :data:`NEW_PATHS` of them, all are found again."""
         if not os.path.isdir(self.root):
             return self.full()
         files = []
@@ -217,15 +217,12 @@ class Discovery:
             rel = path[len(self.real) + 1:]
             if not any(part.startswith(".") for part in rel.split(os.sep)):  # (as ``_walk``)
                 files.append(os.path.join(self.root, rel) if rel else self.root)
-        folders = [f for f in files if f not in self.found and (
-            os.path.isdir(f) or not os.path.lexists(f))]
-        if len(folders) > FOLDERS_CHANGED:
+        if sum(f not in self.found for f in files) > NEW_PATHS:
             return self.full()
         find = _finder(self.base, self.skip, False, dict(self.hashes or {}), self.hashes, False)
         for f in sorted(files):
-            gone = [f] if f in self.found else []
-            if f in folders:
-                gone = [k for k in self.found if k.startswith(f + os.sep)]
+            gone = [f] if f in self.found else \
+                [k for k in self.found if k.startswith(f + os.sep)]
             for k in gone:
                 del self.found[k]
                 if self.hashes is not None:
@@ -239,7 +236,7 @@ class Discovery:
                       for d in self.found[f][1]]
 
 
-FOLDERS_CHANGED = 20     # folders changed at once past which ``Discovery`` walks them all
+NEW_PATHS = 20     # paths not known as files past which ``Discovery.update`` finds all again
 
 
 def remember(hashes: dict, src: SourceFile, sha256: str) -> None:

@@ -194,24 +194,29 @@ def test_a_kept_discovery_brought_up_to_date_finds_what_discovery_finds(tmp_path
     (root / "b" / "c" / "five.md").write_text("a note")        # a note: said, not read
     assert check("a/one.txt", "b/c/five.md", "gone-before-looked-at.txt") == []
     import shutil
+    (root / "c").mkdir()
+    (root / "c" / "six.txt").write_text("SIX")
+    check("c")
     shutil.rmtree(root / "b")                                  # a folder removed
     (root / "a").rmdir()
     (root / "a").write_text("a file where a folder was")
-    check("b", "a")
-    assert set(hashes) <= {str(link / "two.txt"), str(link / "a")}
+    shutil.rmtree(root / "c")
+    (root / "c").write_text("a file where a folder of files was")
+    check("b", "a", "c")
+    assert set(hashes) <= {str(link / "two.txt"), str(link / "a"), str(link / "c")}
     check(str(tmp_path / "elsewhere.txt"))                     # outside: nothing to do
 
 
-def test_a_kept_discovery_walks_all_again_when_many_folders_changed(tmp_path, monkeypatch):
-    from generator.discover import FOLDERS_CHANGED, Discovery
+def test_a_kept_discovery_finds_all_again_when_many_new_paths_changed(tmp_path, monkeypatch):
+    from generator.discover import NEW_PATHS, Discovery
     root = _tree(tmp_path)
     kept = Discovery(root, tmp_path, set(), {})
     kept.full()
     walked = []
     original = discover_mod._walk
     monkeypatch.setattr(discover_mod, "_walk", lambda f: walked.append(f) or original(f))
-    for n in range(FOLDERS_CHANGED + 1):
+    for n in range(NEW_PATHS + 1):
         (root / f"f{n}").mkdir()
         (root / f"f{n}" / "x.txt").write_text(str(n))
-    files, _ = kept.update({str(root.resolve() / f"f{n}") for n in range(FOLDERS_CHANGED + 1)})
-    assert walked == [str(root)] and len(files) == 2 + FOLDERS_CHANGED + 1
+    files, _ = kept.update({str(root.resolve() / f"f{n}") for n in range(NEW_PATHS + 1)})
+    assert walked == [str(root)] and len(files) == 2 + NEW_PATHS + 1
