@@ -407,11 +407,11 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         if clean:
             ParseCache.remove(cache_dir / "parse.sqlite")
         cache = ParseCache(cache_dir / "parse.sqlite")
-    held = resident is not None and resident.fits(content / "cables", cache_dir, clean)
+    if resident is not None and not resident.fits(content / "cables", cache_dir, clean):
+        resident = None          # (nothing kept without a cache, or for a clean build)
     if (content / "cables").is_dir():
         with collector_off():
-            sources, diags, hashes = _discover_cables(content, cache_dir, clean, cache,
-                                                      resident if held else None)
+            sources, diags, hashes = _discover_cables(content, cache_dir, clean, cache, resident)
     else:
         sources, diags = [], [warning(f"no cables: {content / 'cables'} does not exist; put cable "
                                       "files there, or run `cablesite import SOURCE`",
@@ -436,7 +436,7 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
             col = collect(sources, editorial, jobs=jobs, progress=progress, cache=cache,
                           people=PeopleStore(cache_dir, fresh=clean) if cache_dir is not None
                           else None, hashes=hashes.hashes if hashes is not None else None,
-                          held=resident.summaries if held else None)
+                          held=resident.summaries if resident is not None else None)
         finally:
             if cache is not None:
                 result.parsed = cache.misses

@@ -219,7 +219,8 @@ class Discovery:
                 files.append(os.path.join(self.root, rel) if rel else self.root)
         if sum(f not in self.found for f in files) > NEW_PATHS:
             return self.full()
-        find = _finder(self.base, self.skip, False, dict(self.hashes or {}), self.hashes, False)
+        # (a file changed or gone leaves the hashes first: found again, it is read)
+        find = _finder(self.base, self.skip, False, self.hashes or {}, self.hashes, False)
         for f in sorted(files):
             gone = [f] if f in self.found else \
                 [k for k in self.found if k.startswith(f + os.sep)]

@@ -41,8 +41,14 @@ def is_mark(key: str, per: int) -> bool:
 def marks_of(keys: Iterable[str], per: int) -> bytearray:
     """``is_mark`` of each key, as 0 and 1 (one call a key, not two: at 250,000 keys a
     sixth less time)."""
+    return hash_marks(map(key_hash, keys), per)
+
+
+def hash_marks(hashes: Iterable[int], per: int) -> bytearray:
+    """``is_mark`` of the keys whose ``key_hash``es these are, as 0 and 1 (for a caller
+    that has the hashes already)."""
     m = max(1, per // 2)
-    return bytearray(h % m == 0 for h in map(key_hash, keys))
+    return bytearray(h % m == 0 for h in hashes)
 
 
 def number_marks(numbers: np.ndarray, per: int) -> np.ndarray:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..pagecuts import key_hash, page_starts
+from ..pagecuts import hash_marks, key_hash, page_starts
 
 PART = 2048          # documents of a block, about (half to twice)
 LEAST = 16           # the smallest space: a run of 8 cables or fewer never moves the others
@@ -45,7 +45,7 @@ class Block:
     offsets: tuple[int, ...]    # each document's number - base, in index order
     # each document's key's hash (``pagecuts.key_hash``), in index order: it picks the
     # blocks' cuts, the slots and the runs' cuts (``postings.runs``), and is made once
-    hashes: tuple[int, ...] = ()
+    hashes: tuple[int, ...]
 
 
 def slots(keys: list[str], space: int, hashes: list[int] | None = None) -> list[int]:
@@ -74,8 +74,8 @@ def blocks(docs: list, part: int | None = None) -> list[Block]:
         while z < len(docs) and docs[z].key[:3] == group:
             z += 1
         keys = [d.key[-1] for d in docs[a:z]]
-        hashes = list(map(key_hash, keys))     # (``is_mark(key, 2 * part)``, once a key)
-        marked = [n for n, h in enumerate(hashes) if h % part == 0]
+        hashes = list(map(key_hash, keys))
+        marked = [n for n, mark in enumerate(hash_marks(hashes, 2 * part)) if mark]
         starts = page_starts(len(keys), marked, part)
         for s, e in zip(starts, starts[1:] + [len(keys)]):
             space = max(LEAST, 1 << (2 * (e - s) - 1).bit_length())

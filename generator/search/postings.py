@@ -31,7 +31,7 @@ import numpy as np
 
 from .. import forked
 from .documents import FIELDS
-from ..pagecuts import is_mark
+from ..pagecuts import hash_marks
 from . import numbers as numbering
 from .pipeline import Analyzer
 from .runs import Run, RunStore, term_ids
@@ -414,9 +414,7 @@ def runs(docs: list, cut: list[numbering.Block]) -> list[list[tuple[int, int]]]:
     size = max(2, numbering.PART // 4)
     out, run = [], []
     for b in cut:
-        # whether each document's key is a mark (``is_mark(key, 2 * size)``), by place
-        marks = [h % size == 0 for h in b.hashes] if b.hashes else \
-            [is_mark(d.key[-1], 2 * size) for d in docs[b.start:b.end]]
+        marks = hash_marks(b.hashes, 2 * size)      # each document's, by place
         for o, i in sorted(zip(b.offsets, range(b.start, b.end))):
             run.append((i, b.base + o))
             if (len(run) >= size // 2 and marks[i - b.start]) or len(run) >= 2 * size:
