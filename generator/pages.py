@@ -346,14 +346,10 @@ class CableRoutes(Sequence):
         return self._route(k)
 
     def _route(self, k: int) -> Route:
-        site, (i, raw) = self.site, divmod(k, 2)
-        path, template, title = self.head(k)
-        if raw:
-            return Route(path, template, partial(raw_context, site, i), title,
-                         partial(self.facts_of, k), partial(self.print_of, k))
-        return Route(path, template, partial(cable_context, site, i, self.neighbours_of(i),
-                                             self.versions.get(i, [])),
-                     title, partial(self.facts_of, k), partial(self.print_of, k))
+        i, raw = divmod(k, 2)
+        return cable_route(self.site, i, bool(raw), self.head(k), self.neighbours_of(i),
+                           self.versions.get(i, []), partial(self.facts_of, k),
+                           partial(self.print_of, k))
 
     def neighbours_of(self, i: int) -> tuple:
         """Cable ``i``'s previous and next, overall and from its origin (None: none)."""
@@ -367,11 +363,8 @@ class CableRoutes(Sequence):
 
     def head(self, k: int) -> tuple[str, str, str]:
         """Route ``k``'s path, template and title."""
-        site, (i, raw) = self.site, divmod(k, 2)
-        path = self.cable_paths()[i]
-        if raw:
-            return path[:-5] + "-raw.html", "raw.html", f"{site.keys[i]} (original text)"
-        return path, "cable.html", site.cables[i].subject or site.keys[i]
+        i, raw = divmod(k, 2)
+        return cable_head(self.site, i, bool(raw), self.cable_paths()[i])
 
     def facts_of(self, k: int) -> bytes:
         """What route ``k``'s context is made from, without making it: the cable and
@@ -424,6 +417,29 @@ class CableRoutes(Sequence):
         for path in self.cable_paths():
             yield path
             yield path[:-5] + "-raw.html"
+
+
+def cable_head(site: Site, i: int, raw: bool, path: str | None = None) -> tuple[str, str, str]:
+    """The path, template and title of cable ``i``'s page, or of its raw view (``raw``);
+    ``path``: its page's path, when the caller has it."""
+    path = path or cable_path(site, i)
+    if raw:
+        return path[:-5] + "-raw.html", "raw.html", f"{site.keys[i]} (original text)"
+    return path, "cable.html", site.cables[i].subject or site.keys[i]
+
+
+def cable_route(site: Site, i: int, raw: bool, head: tuple[str, str, str],
+                neighbours: tuple = (None, None, None, None), versions: list[int] = (),
+                facts: Callable[[], bytes] | None = None,
+                printed: Callable[[bytes], bytes] | None = None) -> Route:
+    """Cable ``i``'s page or raw view (``raw``) as a route, whose ``head`` is
+    :func:`cable_head`'s; ``neighbours`` and ``versions``: see :func:`cable_context`.
+    ``CableRoutes`` makes them with their facts, a preview (``preview``) without."""
+    path, template, title = head
+    if raw:
+        return Route(path, template, partial(raw_context, site, i), title, facts, printed)
+    return Route(path, template, partial(cable_context, site, i, neighbours, list(versions)),
+                 title, facts, printed)
 
 
 class Plan(Sequence):

@@ -78,7 +78,7 @@ def _key(c: Cable, seen: dict[str, int]) -> str:
     return base if n == 1 else f"{base}-v{n}"
 
 
-def _sort_key(c: Cable) -> str:
+def order_key(c: Cable) -> str:
     """The cables' order: by date (undated last), ID, file and record, as one string
     (NUL sorts before any character of a field; 250,000 strings sort in a quarter of the
     time tuples of four take)."""
@@ -110,7 +110,7 @@ def resolve_shared(col: Collection, config: Config) -> Site:
 
 def _without_people(col: Collection) -> tuple:
     cables, version_of = col.cables, col.version_of
-    order = sorted(range(len(cables)), key=list(map(_sort_key, cables)).__getitem__)
+    order = sorted(range(len(cables)), key=list(map(order_key, cables)).__getitem__)
     rank = [0] * len(order)
     for r, i in enumerate(order):
         rank[i] = r
@@ -230,7 +230,7 @@ def subject_lines(cables: list[Cable], keys: list[str], listed: list[int]) -> li
 def joined_keys(*columns: list[str]) -> list[str] | None:
     """Per row of the columns, its strings joined by NUL, which sorts before any other
     character: sorted, they order as the rows' tuples do, in a third to two thirds of
-    the time (as ``_sort_key``'s do).  None when a string holds a NUL of its own (then
+    the time (as ``order_key``'s do).  None when a string holds a NUL of its own (then
     sort by the tuples)."""
     joined = ["\0".join(row) for row in zip(*columns)]
     if any(k.count("\0") > len(columns) - 1 for k in joined):
@@ -249,7 +249,7 @@ def subject_terms(candidates: list[tuple[str, str, int, int | None]],
                   persons: dict[str, Person], rank: list[int]) -> dict[str, dict]:
     """Terms from subject lines and section headings (``_subject_candidates``); people's
     names are left to the people pages.  Each term's cables in the order of
-    :func:`_sort_key`, by ``rank``: each cable's place in ``Site.order``, which is that
+    :func:`order_key`, by ``rank``: each cable's place in ``Site.order``, which is that
     order (making the key again took 0.6 s at 250,000 cables)."""
     people = {surname_key(f) for p in persons.values() for f in p.aliases}
     forms: dict[str, Counter] = defaultdict(Counter)
