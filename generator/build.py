@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 try:
     import resource
@@ -163,6 +164,19 @@ def collector_off():
     finally:
         if enabled:
             gc.enable()
+
+
+class Left(NamedTuple):
+    """What a build leaves its caller (``build``'s ``leave``): its model, the tables of its
+    writer and caches, and the templates (``serve`` keeps the site and the templates for
+    previews: ``preview.keep``)."""
+    collection: Collection
+    site: object
+    writer: SiteWriter
+    pages: RenderCache | None
+    hashes: FileHashes | None
+    terms: TermCache | None
+    env: object
 
 
 @dataclass
@@ -335,7 +349,7 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
     when None); ``clean`` drops the cache and writes every file anew.  ``leave``: a list
     the build's model (the collection, the site, the tables of the writer and the
     caches) is appended to when the build is over, so that the caller decides when it
-    is freed: a process about to exit need not free it object by object (``cli.run``;
+    is freed (``Left``): a process about to exit need not free it object by object (``cli.run``;
     3.5 s of adding a cable at 250,000 cables went to freeing it as this function
     returned).  ``resident``: what a process that builds again keeps from this build
     for the next (``serve``), with a cache only; a build that fails lets it go."""
@@ -548,7 +562,7 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
                 result.memory["apart"] = max(result.memory["apart"], peak)
         col.people.finish()     # its ledger kept (long since: it was kept while rendering)
         if leave is not None:
-            leave.append((col, site, writer, pages_cache, hashes, terms))
+            leave.append(Left(col, site, writer, pages_cache, hashes, terms, theme.env))
         if report.failed(strict):
             writer.abort()
             result.ok = False

@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1)
     v.add_argument("--cache", default=None,
                    help="parse cache folder (default: .cablesite-cache beside the content folder)")
+    v.add_argument("--no-preview", action="store_true",
+                   help="do not serve a changed cable's pages before the site is rebuilt (and "
+                        "do not keep the last build's site in memory for that)")
     i = sub.add_parser("import", help="bring a collection into content/cables/, one file per cable")
     i.add_argument("source", help="a cables.csv, a JSON dump, a folder of WikiLeaks pages or text files")
     i.add_argument("--content", default="content", help="content folder (default: content)")
@@ -79,7 +82,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import Server
     server = Server(Path(args.content), Path(args.out), args.host, args.port, jobs=max(1, args.jobs),
-                    cache_dir=Path(args.cache) if args.cache else None)
+                    cache_dir=Path(args.cache) if args.cache else None, preview=not args.no_preview)
     print(f"cablesite: serving {args.out}/ at {server.url} (Ctrl-C to stop); building it, then "
           f"rebuilding when {args.content}/ or the themes change", file=sys.stderr, flush=True)
     server.start()

@@ -56,6 +56,11 @@ def _displays(base: Path | None):
     return display
 
 
+def display_path(f: str, base: Path | None) -> str:
+    """The file ``f`` named as ``discover(..., base=base)`` names it (``SourceFile.path``)."""
+    return _displays(base)(f)
+
+
 def walk(root: Path) -> list[Path]:
     return [Path(f) for f in _walk(str(root))]
 

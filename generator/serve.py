@@ -3,6 +3,9 @@ with the open page reloading itself.
 
 The built files stay as they are (the reload script is added to HTML responses
 by the server only); a rebuild that fails keeps the previous site and prints why.
+A change to cable files is first previewed (``preview``): the changed cables' pages,
+made from the last build's site, are served from memory and the open page reloads,
+then the whole site is built and the open page reloads again.
 """
 from __future__ import annotations
 
@@ -21,6 +24,9 @@ import watchfiles
 from .build import build
 from .cache import default_folder
 from .diagnostics import Report
+from .discover import NOT_CABLES, discover, display_path, read_text
+from .people.editorial import Editorial, parse as parse_editorial
+from .preview import Kept, MOST_CABLES, keep, preview
 from .forked import release_free_memory
 from .progress import Progress
 from .resident import Resident
@@ -52,14 +58,18 @@ def watched(roots: list[Path]) -> Callable[[object, str], bool]:
 class Server:
     def __init__(self, content: Path, out: Path, host: str = "127.0.0.1", port: int = 8000,
                  jobs: int = 1, quiet: bool = False, settle: float = 0.2, poll: bool = False,
-                 cache_dir: Path | None = None):
+                 cache_dir: Path | None = None, preview: bool = True):
         self.content, self.out = content, out
         self.cache_dir = cache_dir or default_folder(content)
         self.watch = [content, themes_root()]
         self.jobs, self.quiet, self.settle, self.poll = jobs, quiet, settle, poll
         self.rebuilds = 0          # builds the watcher started (counted as each starts)
         self.resident = Resident()
-        self.version = 0
+        self.version = 0           # builds done
+        self.previewing = preview
+        self.kept: Kept | None = None         # the last build's site, for previews
+        self.previewed: dict[str, bytes] = {}   # path -> page, served until the next build
+        self.previews = 0          # previews made
         self._stop = threading.Event()
         self._building = threading.Lock()     # one build at a time
         handler = functools.partial(_Handler, server_state=self)
@@ -70,6 +80,60 @@ class Server:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}/"
 
+    def version_text(self) -> str:
+        """What ``/__cablesite/version`` answers: the builds done, and ``+n`` while the
+        n-th preview is served (the open page reloads when it changes)."""
+        return f"{self.version}+{self.previews}" if self.previewed else str(self.version)
+
+    def preview(self, changed: set[str]) -> bool:
+        """Preview the cables of the ``changed`` paths (absolute, as the watcher names
+        them) from the last build's site: their pages are served from memory, and the
+        open page told to reload, until the next build is done.  Not when anything but
+        cable files changed (a template, the settings, a page: any page may change), nor
+        past :data:`preview.MOST_CABLES` paths or for a new folder (both wait for the
+        build).  Whether anything was previewed.  A preview that fails says why and
+        leaves the build to show the change."""
+        with self._building:
+            try:
+                return self._preview(changed)
+            except Exception as exc:      # (the build that follows reports bad input)
+                print(f"cablesite: no preview ({type(exc).__name__}: {exc}); building the site",
+                      file=sys.stderr, flush=True)
+                return False
+
+    def _preview(self, changed: set[str]) -> bool:
+        if self.kept is None or not changed or len(changed) > MOST_CABLES:
+            return False
+        start = time.perf_counter()
+        root = self.content / "cables"
+        real = os.path.realpath(root)
+        files, gone = [], set()
+        for path in sorted(changed):
+            if not path.startswith(real + os.sep):
+                return False
+            local = os.path.join(root, path[len(real) + 1:])
+            if os.path.isfile(local):
+                files.append(local)
+            elif not os.path.lexists(local):
+                gone.add(display_path(local, self.content.parent))
+        sources, _ = discover(files, base=self.content.parent, skip=NOT_CABLES)
+        editorial = Editorial()
+        text = read_text(self.content / "people.toml")
+        if text is not None:
+            editorial, _ = parse_editorial(text, "people.toml")
+        made = preview(self.kept, sources, editorial, frozenset(gone))
+        if made.pages:
+            self.previewed = made.pages
+            self.previews += 1
+        if not self.quiet:
+            for note in made.notes:
+                print(f"cablesite: not previewed: {note}", flush=True)
+            if made.cables:
+                shown = ", ".join(f"{key} ({self.url}{path})" for key, path in made.cables)
+                print(f"cablesite: previewed in {time.perf_counter() - start:.1f} s: {shown}; "
+                      "building the site", flush=True)
+        return bool(made.pages)
+
     def rebuild(self, changed: set[str] | None = None) -> bool:
         """Build, tell the open pages to reload, then free the build's model: all of it,
         with what reference cycles hold of it (Jinja's templates and contexts), and hand
@@ -77,7 +141,9 @@ class Server:
         looks at the oldest objects: at 250,000 cables the process grew by 100-130 MB a
         rebuild.  What the next build can use is kept (``resident.Resident``): the cables
         found, brought up to date from the ``changed`` paths (None: not known, all are
-        found again), and their summaries."""
+        found again), and their summaries; and, for previews, the site and templates
+        of the last build that succeeded (``preview.keep``), until the next one does.
+        The pages previewed are served until this build is done (or has failed)."""
         with self._building:
             return self._rebuild(changed)
 
@@ -86,10 +152,14 @@ class Server:
         model: list = []
         self.resident.changed = changed
         start = time.perf_counter()
+        kept = None
         try:
             result = build(self.content, self.out, report, jobs=self.jobs,
                            progress=Progress(quiet=True), cache_dir=self.cache_dir, leave=model,
                            resident=self.resident)
+            if result.ok and model and self.previewing:
+                kept = keep(model[-1].site, model[-1].env)
+            self.previewed = {}
             if result.ok:
                 self.version += 1
             if not self.quiet:
@@ -99,7 +169,10 @@ class Server:
                       f"{result.changed} files written, {report.warnings} warnings, "
                       f"{report.errors} errors", flush=True)
         finally:
+            self.previewed = {}
             model.clear()
+            if kept is not None:
+                self.kept = kept
             gc.collect()
             release_free_memory()
         return result.ok
@@ -136,6 +209,7 @@ class Server:
                       "instead", file=sys.stderr, flush=True)
                 continue
             self.rebuilds += 1
+            self.preview(paths)
             self.rebuild(None if first else paths)
             first = False
 
@@ -170,7 +244,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def do_GET(self):
         if self.path.startswith("/__cablesite/version"):
-            body = str(self.state.version).encode()
+            body = self.state.version_text().encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/plain")
             self.send_header("Content-Length", str(len(body)))
@@ -180,8 +254,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
-        if path.suffix == ".html" and path.is_file():
-            data = path.read_bytes()
+        previewed = self.state.previewed.get(_relative(path, Path(self.directory)))
+        if previewed is not None or (path.suffix == ".html" and path.is_file()):
+            data = previewed if previewed is not None else path.read_bytes()
             data = data.replace(b"</body>", RELOAD + b"</body>", 1)
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -191,3 +266,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(data)
             return
         super().do_GET()
+
+
+def _relative(path: Path, out: Path) -> str | None:
+    """``path`` (in the output folder) as the site's own path, '/' separated."""
+    try:
+        return path.relative_to(out).as_posix()
+    except ValueError:
+        return None

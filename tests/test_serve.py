@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 import time
 import urllib.request
 
@@ -18,6 +19,12 @@ from .conftest import ROOT
 def get(url: str) -> str:
     with urllib.request.urlopen(url, timeout=10) as r:
         return r.read().decode()
+
+
+def edit_seed(content) -> None:
+    """Change the subject of the seed cable 07PARIS3198 (ADVISOR to ADVISER)."""
+    cable = content / "cables/000_fedcf07303434e2b.txt"
+    cable.write_text(cable.read_text().replace("ELYSEE RUSSIA ADVISOR", "ELYSEE RUSSIA ADVISER"))
 
 
 def wait_for_version(server: Server, version: str, seconds: float = 30) -> str:
@@ -127,18 +134,26 @@ def test_the_watcher_leaves_out_dot_folders_and_editors_files(tmp_path):
 
 def test_serve_frees_each_build_s_model(tmp_path, monkeypatch):
     """A rebuild leaves nothing of the builds before it alive: neither the last list a
-    page was rendered from (``pages.Lazy``) nor what Jinja's reference cycles hold."""
+    page was rendered from (``pages.Lazy``) nor what Jinja's reference cycles hold; of
+    the sites kept for previews (``preview.keep``), only the last build's."""
     import weakref
 
     import generator.build as build_module
-    sites = []
-    resolve = build_module.resolve_shared
+    import generator.serve as serve_module
+    sites, kept = [], []
+    resolve, keep = build_module.resolve_shared, serve_module.keep
 
     def recorded(*args, **kwargs):
         site = resolve(*args, **kwargs)
         sites.append(weakref.ref(site))
         return site
+
+    def kept_recorded(*args):
+        made = keep(*args)
+        kept.append(weakref.ref(made.site))
+        return made
     monkeypatch.setattr(build_module, "resolve_shared", recorded)
+    monkeypatch.setattr(serve_module, "keep", kept_recorded)
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     server = Server(content, tmp_path / "site", port=0, quiet=True, jobs=2, cache_dir=tmp_path / "cache")
@@ -152,6 +167,8 @@ def test_serve_frees_each_build_s_model(tmp_path, monkeypatch):
                 pass
         assert len(sites) >= 3
         assert [w for w in sites if w() is not None] == []
+        assert len(kept) >= 3 and [w() is not None for w in kept][-1]
+        assert [w for w in kept[:-1] if w() is not None] == []
     finally:
         server.stop()
 
@@ -204,5 +221,84 @@ def test_serve_says_how_long_each_build_took(tmp_path, capsys):
     try:
         assert re.search(r"^cablesite: rebuilt in \d+\.\d s: 5 cables, \d+ pages rendered",
                          capsys.readouterr().out, re.M)
+    finally:
+        server.stop()
+
+
+def test_serve_previews_a_changed_cable_while_it_builds(tmp_path, monkeypatch, capsys):
+    """A changed cable's pages are served, made from the last build's site, and the open
+    page told to reload (version ``1+1``), before the whole site is built (``2``); the
+    files on disk change only with the build.  A change to anything but cables (here the
+    settings) is not previewed."""
+    import generator.serve as serve_module
+    gate = threading.Event()
+    gate.set()
+    build = serve_module.build
+
+    def held(*args, **kwargs):          # the build waits while the test looks at the preview
+        assert gate.wait(30)
+        return build(*args, **kwargs)
+    monkeypatch.setattr(serve_module, "build", held)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    server = Server(content, tmp_path / "site", port=0, cache_dir=tmp_path / "cache")
+    server.start()
+    try:
+        time.sleep(0.5)                               # the watcher is set up
+        gate.clear()
+        edit_seed(content)
+        assert wait_for_version(server, "1+1") == "1+1"
+        page = "cable/2007/07/07PARIS3198.html"
+        served = get(server.url + page)
+        assert "ELYSEE RUSSIA ADVISER" in served and "/__cablesite/version" in served
+        assert "ELYSEE RUSSIA ADVISER" in get(server.url + "cable/2007/07/07PARIS3198-raw.html")
+        assert "ADVISER" not in (tmp_path / "site" / page).read_text()
+        assert "ADVISER" not in get(server.url + "index.html")         # the lists wait for the build
+        out = capsys.readouterr().out
+        assert re.search(r"^cablesite: previewed in \d+\.\d s: 07PARIS3198 \(http://127\.0\.0\.1:\d+/"
+                         + re.escape(page) + r"\); building the site$", out, re.M)
+        gate.set()
+        assert wait_for_version(server, "2") == "2" and server.previewed == {}
+        assert "ELYSEE RUSSIA ADVISER" in (tmp_path / "site" / page).read_text()
+        assert "ELYSEE RUSSIA ADVISER" in get(server.url + page)
+        settings = content / "site.toml"
+        settings.write_text(settings.read_text() + "\n")
+        assert wait_for_version(server, "3") == "3" and server.previews == 1
+    finally:
+        gate.set()
+        server.stop()
+
+
+def test_serve_without_previews_keeps_no_site(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    server = Server(content, tmp_path / "site", port=0, quiet=True, cache_dir=tmp_path / "cache",
+                    preview=False)
+    server.start()
+    try:
+        time.sleep(0.5)
+        edit_seed(content)
+        assert wait_for_version(server, "2") == "2"
+        assert server.kept is None and server.previews == 0
+    finally:
+        server.stop()
+
+
+def test_a_preview_that_fails_leaves_the_change_to_the_build(tmp_path, monkeypatch, capsys):
+    import generator.serve as serve_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the preview")
+    monkeypatch.setattr(serve_module, "preview", broken)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    server = Server(content, tmp_path / "site", port=0, quiet=True, cache_dir=tmp_path / "cache")
+    server.start()
+    try:
+        time.sleep(0.5)
+        edit_seed(content)
+        assert wait_for_version(server, "2") == "2"
+        assert "ELYSEE RUSSIA ADVISER" in get(server.url + "cable/2007/07/07PARIS3198.html")
+        assert "no preview (RuntimeError: a bug in the preview)" in capsys.readouterr().err
     finally:
         server.stop()

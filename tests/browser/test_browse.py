@@ -149,3 +149,62 @@ def test_serve_reloads_the_open_page(browser, tmp_path):
     finally:
         ctx.close()
         server.stop()
+
+
+def test_serve_shows_the_preview_then_the_built_page(browser, tmp_path, monkeypatch):
+    """The open page of a cable being edited reloads with the preview while the build is
+    held back, then again with the built page; a new cable's preview is there to open."""
+    import shutil
+    import threading
+
+    import generator.serve as serve_module
+    from generator.serve import Server
+
+    from ..conftest import ROOT
+    gate = threading.Event()
+    gate.set()
+    build = serve_module.build
+    monkeypatch.setattr(serve_module, "build", lambda *a, **k: gate.wait(30) and build(*a, **k))
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    server = Server(content, tmp_path / "site", port=0, quiet=True, cache_dir=tmp_path / "cache")
+    server.start()
+    ctx = browser.new_context()
+    pg = ctx.new_page()
+    errors = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        pg.goto(server.url + "cable/2007/07/07PARIS3198.html")
+        pg.wait_for_timeout(1500)        # the page has polled the version once
+        gate.clear()
+        seed = content / "cables/000_fedcf07303434e2b.txt"
+        seed.write_text(seed.read_text().replace("ELYSEE RUSSIA ADVISOR", "ELYSEE RUSSIA ADVISER"))
+        pg.wait_for_function("document.querySelector('h1').innerText.includes('ADVISER')", timeout=30000)
+        assert server.version_text() == "1+1"                  # the preview, the build held
+        assert pg.locator("a.person").count() > 5
+        pg.click("text=Original text")
+        pg.wait_for_url("**/07PARIS3198-raw.html")
+        assert "ELYSEE RUSSIA ADVISER" in pg.content()
+        pg.go_back()
+        gate.set()
+        deadline = 300
+        while server.version_text() != "2" and deadline:
+            pg.wait_for_timeout(100)
+            deadline -= 1
+        assert server.version_text() == "2"
+        pg.wait_for_timeout(1500)        # reloaded once more, now from the built files
+        assert "ADVISER" in pg.locator("h1").inner_text()
+        gate.clear()
+        (content / "cables/new.txt").write_text(seed.read_text().replace("003198", "003299")
+                                                .replace("270913Z", "280913Z"))
+        deadline = 300
+        while server.version_text() != "2+2" and deadline:
+            pg.wait_for_timeout(100)
+            deadline -= 1
+        pg.goto(server.url + "cable/2007/07/07PARIS3299.html")
+        assert "07PARIS3299" in pg.content() and "Previous by date" in pg.content()
+        assert errors == []
+    finally:
+        gate.set()
+        ctx.close()
+        server.stop()

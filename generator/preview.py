@@ -1,0 +1,243 @@
+"""Previews: the pages of the cables a change touched, made from the last build's site
+while the whole site is built again (``cablesite serve``).
+
+Hugo's server renders the pages being viewed first ("fast render mode"), and MkDocs'
+``serve --dirty`` rebuilds only the pages whose files changed: a writer who edits a
+cable, or adds one, wants to see its page at once, while the lists, the people's
+pages and the search index that a build brings up to date take longer (at 250,000
+cables a rebuild takes about 20 s).  A preview is a cable's page and raw view, made
+from its file as parsed now and from the site the last build resolved (kept by
+``keep``): its neighbours by date and origin, the cables it cites and its related
+cables are found there; a new cable is cited by none yet and has no related cables,
+and the people it names are those the last build knew (linked where the text names
+them now).  The build that follows replaces it.
+
+Not previewed, and said why: a cable with no ID, one whose ID another file holds, a
+file of more than :data:`MOST_CABLES` changed cables or over :data:`MOST_BYTES`.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
+
+import jinja2
+import numpy as np
+
+from .collect import collect
+from .discover import SourceFile
+from .model import Cable, PersonRef
+from .pages import cable_head, cable_route
+from .people.editorial import Editorial
+from .render import forget_build, render
+from .site import Site, order_key
+
+MOST_CABLES = 20          # changed cables previewed from one change, at most
+MOST_BYTES = 1 << 20      # a larger file (a cables.csv) waits for the build
+# the evidence of a capitalised word named alone, without a title or given name: in the
+# corpus's WikiLeaks pages of 2010 the build made 199 of 4,962 such mentions a person
+BARE = frozenset({"bare", "bare-caps"})
+
+
+@dataclass
+class Kept:
+    """What previews are made from: the last build's site, without the indexes only its
+    lists read, and its templates."""
+    site: Site
+    env: jinja2.Environment
+    _aliases: dict[str, str] | None = None
+
+    def aliases(self) -> dict[str, str]:
+        """Each form of a name that only one person of the site had -> that person's key
+        (made at the first preview)."""
+        if self._aliases is None:
+            owners: dict[str, str | None] = {}
+            for key, person in self.site.persons.items():
+                for form in person.aliases:
+                    owners[form] = key if owners.get(form, key) == key else None
+            self._aliases = {f: k for f, k in owners.items() if k is not None}
+        return self._aliases
+
+
+def keep(site: Site, env: jinja2.Environment) -> Kept:
+    """The last build's ``site`` as previews need it: its cables, their keys, people,
+    REF edges, order and related cables, and the cables by origin (for a cable's
+    neighbours from its origin); the other indexes and each build's tables are let go
+    (at 250,000 cables the people's indexes alone are some hundreds of MB)."""
+    return Kept(replace(site, tags={}, classifications={}, years={}, person_cables={},
+                        co_persons={}, subjects=[], terms={}, people_digests=[], rows=[],
+                        ranks=[], marks=bytearray(), shown=[], last_full=(None, None)), env)
+
+
+@dataclass
+class Preview:
+    pages: dict[str, bytes] = field(default_factory=dict)    # path -> bytes
+    cables: list[tuple[str, str]] = field(default_factory=list)   # (key, its page's path)
+    notes: list[str] = field(default_factory=list)    # what was not previewed, and why
+
+
+class _Overlay:
+    """The full cables of the preview by index, the last build's store for the rest."""
+
+    def __init__(self, store, full: dict[int, Cable]):
+        self.store, self.full = store, full
+
+    def cable(self, i: int) -> Cable:
+        got = self.full.get(i)
+        return got if got is not None else self.store.cable(i)
+
+
+def preview(kept: Kept, sources: list[SourceFile], editorial: Editorial = Editorial(),
+            gone: frozenset[str] = frozenset()) -> Preview:
+    """The pages of the cables in ``sources`` (the files changed, as a build finds them)
+    that differ from the last build's (``kept``); ``gone``: the files' paths (as a build
+    names them) removed in the same change, whose cables may be in ``sources`` now (a
+    file renamed)."""
+    out = Preview()
+    big = [s for s in sources if s.size > MOST_BYTES]
+    for s in big:
+        out.notes.append(f"{s.path}: a file of {s.size:,} bytes is shown once the site is built")
+    col = collect([s for s in sources if s.size <= MOST_BYTES], editorial)
+    site = kept.site
+    cables, keys, persons_of = list(site.cables), list(site.keys), list(site.persons_of)
+    refs, digests = list(site.ref_targets), list(site.digests)
+    full: dict[int, Cable] = {}
+    cited: dict[int, list[int]] = {}      # the new cables' cited by
+    todo: list[int] = []
+    seen: set[str] = set()
+    for j, c in enumerate(col.cables):
+        if not c.id:
+            out.notes.append(f"{c.source.path}: a cable without an ID is shown once the site "
+                             "is built")
+            continue
+        if c.id in seen:
+            continue            # (a version of one just previewed: the build settles them)
+        seen.add(c.id)
+        i = site.primary.get(c.id)
+        if i is not None:
+            was = site.cables[i].source
+            if (was.path, was.record) != (c.source.path, c.source.record) and was.path not in gone:
+                out.notes.append(f"{c.id} in {c.source.path} is also in {was.path}: shown once "
+                                 "the site is built")
+                continue
+            if col.digests[j] == site.digests[i]:
+                continue        # the same as built (another record of the file changed)
+        if len(todo) == MOST_CABLES:
+            out.notes.append(f"more than {MOST_CABLES} cables changed: the others are shown "
+                             "once the site is built")
+            break
+        old = None if i is None else site.persons_of[i]
+        if i is None:
+            i = len(cables)
+            cables.append(c)
+            keys.append(c.id)
+            persons_of.append(())
+            refs.append([])
+            digests.append(b"")
+            cited[i] = _citing(site, c.id)
+        text = col.full(j)
+        full[i], cables[i], digests[i] = text, c, col.digests[j]
+        persons_of[i] = _persons(kept, text, old, col.cable_persons[j])
+        refs[i] = [None if t == i else t for t in
+                   (site.primary.get(r.id) if r.id else None for r in c.references)]
+        todo.append(i)
+    if not todo:
+        return out
+    table = site.related
+    if table is not None and len(cables) > len(table):
+        table = np.vstack([table, np.full((len(cables) - len(table), table.shape[1]), -1,
+                                          dtype=table.dtype)])
+    shown = replace(site, cables=cables, keys=keys, persons_of=persons_of, ref_targets=refs,
+                    digests=digests, store=_Overlay(site.store, full), related=table, rows=[],
+                    shown=[], last_full=(None, None),
+                    cited_by={**site.cited_by, **cited} if cited else site.cited_by)
+    try:
+        for i in todo:
+            versions = sorted(j for j, p in site.version_of.items() if p == i)
+            for raw in (False, True):
+                head = cable_head(shown, i, raw)
+                data, diags = render(cable_route(shown, i, raw, head, _neighbours(site, shown, i),
+                                                 versions), shown, kept.env)
+                if data is None:
+                    out.notes.extend(d.message for d in diags)
+                    continue
+                out.pages[head[0]] = data
+            out.cables.append((keys[i], cable_head(shown, i, False)[0]))
+    finally:
+        forget_build()
+    return out
+
+
+def _persons(kept: Kept, cable: Cable, old: tuple[PersonRef, ...] | None,
+             alone: tuple[PersonRef, ...]) -> tuple[PersonRef, ...]:
+    """The people of a cable as changed, among those of the last build.  A cable the
+    last build had (``old``: the people it found in it) keeps those its text still
+    names, in their order, with the paragraphs that name them now (the build decided
+    which of the names it mentions are whose, and which are no one's).  A new cable
+    (``old`` None) names those its mentions (``Cable.mentions``) name by a form only one
+    person had (``Kept.aliases``), in the order it first names them (its header first);
+    a capitalised word alone (``BARE``: the build links about one in twenty) only where
+    it is the name of a person of more than one cable.
+    Then, for either, those the file names when its people are resolved alone
+    (``alone``) that the last build knew under the same key.  People new to the
+    collection wait for the build."""
+    persons = kept.site.persons
+    if old is not None:
+        said = {f: ref.key for ref in old for f in ref.forms}
+        order = {ref.key: n for n, ref in enumerate(old)}
+        mentions = cable.mentions
+    else:
+        said, order = kept.aliases(), {}
+        mentions = [m for m in cable.mentions if m.evidence not in BARE or _known(kept, m.name)]
+    found: dict[str, list] = {}
+    for m in mentions:
+        key = said.get(m.name)
+        if key is not None and key in persons:
+            found.setdefault(key, []).append(m)
+    first = {key: order.get(key, (min(-1 if m.paragraph is None else m.paragraph for m in ms), n))
+             for n, (key, ms) in enumerate(found.items())}
+    out = {key: PersonRef(key, persons[key].name,
+                          tuple(dict.fromkeys(m.title for m in ms if m.title)),
+                          tuple(dict.fromkeys(m.name for m in ms)),
+                          tuple(sorted({m.paragraph for m in ms if m.paragraph is not None})))
+           for key, ms in sorted(found.items(), key=lambda kv: first[kv[0]])}
+    for ref in alone:
+        if ref.key in persons and ref.key not in out:
+            out[ref.key] = ref
+    return tuple(out.values())
+
+
+def _citing(site: Site, cid: str) -> list[int]:
+    """The cables of the last build whose REF items name ``cid``, a new cable's ID (which
+    they could not link to), in the site's order (as ``Site.cited_by``)."""
+    out = [j for j, c in enumerate(site.cables)
+           if c.references and j not in site.version_of and any(r.id == cid for r in c.references)]
+    if len(out) < 2:
+        return out
+    want = set(out)
+    return [j for j in site.order if j in want]
+
+
+def _known(kept: Kept, name: str) -> bool:
+    """Whether ``name``, a capitalised word named alone, is the name of a person of
+    the last build found in more than one cable (Putin, Khamenei, Qadhafi)."""
+    key = kept.aliases().get(name)
+    p = kept.site.persons.get(key) if key else None
+    return p is not None and p.name == name and p.cables >= 2
+
+
+def _neighbours(site: Site, shown: Site, i: int) -> tuple:
+    """Cable ``i``'s previous and next, overall and from its origin, by date (as
+    ``CableRoutes.neighbours_of``): placed by its order key among the last build's
+    cables (in their order, which their keys then had)."""
+    at = order_key(shown.cables[i])
+    old = site.cables
+    versions = site.version_of
+
+    def around(order: list[int]) -> tuple:
+        p = bisect_right(order, at, key=lambda j: order_key(old[j]))
+        skip = (lambda j: j == i or j in versions)
+        before = next((order[k] for k in range(p - 1, -1, -1) if not skip(order[k])), None)
+        after = next((order[k] for k in range(p, len(order)) if not skip(order[k])), None)
+        return before, after
+    origin = shown.cables[i].origin or "Unknown origin"
+    return (*around(site.order), *around(site.origins.get(origin, [])))

@@ -1,0 +1,148 @@
+"""Previews (``generator.preview``): a changed or new cable's pages made from the last
+build's site, checked against the pages the build that follows makes."""
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.diagnostics import Report
+from generator.discover import NOT_CABLES, discover
+from generator.preview import MOST_BYTES, keep, preview
+
+from .conftest import CORPUS, ROOT
+
+SEED = "000_fedcf07303434e2b.txt"      # 07PARIS3198, 27 July 2007
+
+
+def built(content: Path, tmp_path: Path):
+    """Build ``content`` (with a cache, as ``serve`` does) and keep its site for previews."""
+    left: list = []
+    result = build(content, tmp_path / "site", Report(quiet=True), cache_dir=tmp_path / "cache",
+                   leave=left)
+    assert result.ok
+    return keep(left[-1].site, left[-1].env)
+
+
+def previewed(content: Path, kept, files: list[Path], gone: frozenset[str] = frozenset()):
+    sources, diags = discover(files, base=content.parent, skip=NOT_CABLES)
+    assert diags == []
+    return preview(kept, sources, gone=gone)
+
+
+def seeds(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    return content
+
+
+def people(page: bytes) -> list[tuple[str, str]]:
+    return re.findall(r'href="[./]*person/([^"]+)\.html">([^<]*)<', page.decode())
+
+
+def nav(page: bytes) -> list[str]:
+    return re.findall(r"<li>(?:Previous|Next) [^<]*<a href=\"[^\"]*\">([^<]+)</a>", page.decode())
+
+
+def test_an_edit_previews_the_pages_the_build_makes(tmp_path):
+    content = seeds(tmp_path)
+    kept = built(content, tmp_path)
+    cable = content / "cables" / SEED
+    cable.write_text(cable.read_text().replace("ELYSEE RUSSIA ADVISOR", "ELYSEE RUSSIA ADVISER"))
+    made = previewed(content, kept, [cable])
+    assert sorted(made.pages) == ["cable/2007/07/07PARIS3198-raw.html", "cable/2007/07/07PARIS3198.html"]
+    assert made.cables == [("07PARIS3198", "cable/2007/07/07PARIS3198.html")] and made.notes == []
+    assert b"ELYSEE RUSSIA ADVISER" in made.pages["cable/2007/07/07PARIS3198.html"]
+    assert not (tmp_path / "site/cable/2007/07/07PARIS3198.html").read_bytes().count(b"ADVISER")
+    built(content, tmp_path)
+    for path, data in made.pages.items():
+        assert (tmp_path / "site" / path).read_bytes() == data, path
+
+
+@pytest.mark.corpus
+def test_edits_across_the_corpus_preview_the_pages_the_build_makes(tmp_path):
+    """Fifteen of the corpus's WikiLeaks pages of 2010, each changed in turn: every
+    preview is byte for byte the page and raw view the build then makes (the people the
+    build found in each are found again by the forms it found, in its order)."""
+    content = seeds(tmp_path)
+    shutil.copytree(CORPUS / "wikileaks-html-2010", content / "cables" / "wl2010")
+    kept = built(content, tmp_path)
+    files = sorted((content / "cables" / "wl2010").rglob("*.html"))
+    linked = 0
+    for f in random.Random(1).sample(files, 15):
+        text = f.read_text(encoding="utf-8", errors="replace")
+        k = text.find(" and ", len(text) // 2)
+        f.write_text(text[:k] + " and also " + text[k + 5:], encoding="utf-8")
+        made = previewed(content, kept, [f])
+        assert len(made.pages) == 2 and made.notes == []
+        kept = built(content, tmp_path)
+        for path, data in made.pages.items():
+            assert (tmp_path / "site" / path).read_bytes() == data, path
+            linked += len(people(data))
+    assert linked > 100
+
+
+def test_a_new_cable_is_previewed_from_what_the_last_build_knew(tmp_path):
+    """A new cable's page: its text, its neighbours by date and origin, the cables it
+    cites and those that cite it, and the people the last build knew, as the build then
+    shows them; it has no related cables until the build."""
+    content = seeds(tmp_path)
+    seed = (content / "cables" / SEED).read_text()
+    citing = seed.replace("003198", "003300").replace("SUBJECT: DAS", "REF: A. PARIS 3301 B. 07 "
+                                                      "MOSCOW 4634\n\nSUBJECT: DAS", 1)
+    (content / "cables" / "citing.txt").write_text(citing)
+    kept = built(content, tmp_path)
+    new = content / "cables" / "new.txt"
+    new.write_text(seed.replace("003198", "003301").replace("270913Z", "280913Z")
+                   .replace("SUBJECT: DAS", "REF: 07 PARIS 2827\n\nSUBJECT: DAS", 1))
+    made = previewed(content, kept, [new])
+    page = made.pages["cable/2007/07/07PARIS3301.html"]
+    assert "cable/2007/07/07PARIS3301-raw.html" in made.pages
+    assert b"ELYSEE RUSSIA ADVISOR" in page
+    assert b'href="07PARIS2827.html"' in page                     # the cable it cites
+    cited_by = page.decode().split('id="citedby-h"')[1].split("</section>")[0]
+    assert 'href="07PARIS3300.html"' in cited_by                  # the cable citing it
+    assert 'id="related-h"' not in page.decode()
+    built(content, tmp_path)
+    final = (tmp_path / "site/cable/2007/07/07PARIS3301.html").read_bytes()
+    assert people(page) == people(final) and len(people(page)) >= 8
+    # previous and next by date, previous from Paris (the last from Paris)
+    assert nav(page) == nav(final) == ["07PARIS3300", "07MOSCOW4634", "07PARIS3300"]
+    assert 'href="07PARIS3300.html"' in final.decode().split('id="citedby-h"')[1].split("</section>")[0]
+    # (the build's page differs only in what a build finds across the collection)
+    assert 'id="related-h"' in final.decode()
+
+
+def test_a_renamed_file_is_previewed_where_a_new_one_with_a_built_id_is_not(tmp_path):
+    content = seeds(tmp_path)
+    kept = built(content, tmp_path)
+    seed = content / "cables" / SEED
+    copy = content / "cables" / "copy.txt"
+    copy.write_text(seed.read_text().replace("ADVISOR", "ADVISER"))
+    made = previewed(content, kept, [copy])
+    assert made.pages == {}
+    assert made.notes == [f"07PARIS3198 in content/cables/copy.txt is also in content/cables/{SEED}: "
+                          "shown once the site is built"]
+    seed.unlink()          # renamed: the file it was in is gone in the same change
+    made = previewed(content, kept, [copy], frozenset({f"content/cables/{SEED}"}))
+    assert b"ELYSEE RUSSIA ADVISER" in made.pages["cable/2007/07/07PARIS3198.html"]
+
+
+def test_what_is_not_previewed_is_said(tmp_path):
+    content = seeds(tmp_path)
+    kept = built(content, tmp_path)
+    same = content / "cables" / "002_711929c1ae99c3c4.txt"       # no ID
+    same.write_text(same.read_text() + "\nMORE TEXT.\n")
+    big = content / "cables" / "big.txt"
+    big.write_text((content / "cables" / SEED).read_text().replace("003198", "003555")
+                   + "\n" + "PADDING " * (MOST_BYTES // 8))
+    unchanged = content / "cables" / "003_6c1dc7a3858aa6e5.txt"
+    made = previewed(content, kept, [same, big, unchanged])
+    assert made.pages == {}
+    assert sorted(made.notes) == [
+        f"content/cables/002_711929c1ae99c3c4.txt: a cable without an ID is shown once the site is built",
+        f"content/cables/big.txt: a file of {big.stat().st_size:,} bytes is shown once the site is built"]
