@@ -171,15 +171,15 @@ def _persons(kept: Kept, cable: Cable, old: tuple[PersonRef, ...] | None,
              alone: tuple[PersonRef, ...]) -> tuple[PersonRef, ...]:
     """The people of a cable as changed, among those of the last build.  A cable the
     last build had (``old``: the people it found in it) keeps those its text still
-    names, in their order, with the paragraphs that name them now (the build decided
-    which of the names it mentions are whose, and which are no one's).  A new cable
-    (``old`` None) names those its mentions (``Cable.mentions``) name by a form only one
-    person had (``Kept.aliases``), in the order it first names them (its header first);
-    a capitalised word alone (``BARE``: the build links about one in twenty) only where
-    it is the name of a person of more than one cable.
-    Then, for either, those the file names when its people are resolved alone
-    (``alone``) that the last build knew under the same key.  People new to the
-    collection wait for the build."""
+    names, in their order, with the paragraphs that name them now: the build decided
+    which of the names it mentions are whose, and which are no one's, and a name the
+    edit added waits for the build.  A new cable (``old`` None) names those its mentions
+    (``Cable.mentions``) name by a form only one person had (``Kept.aliases``), in the
+    order it first names them (its header first); a capitalised word alone (``BARE``:
+    the build links about one in twenty) only where it is the name of a person of more
+    than one cable; then those the file names when its people are resolved alone
+    (``alone``) that the last build knew under the same key, by names not found so.
+    People new to the collection wait for the build."""
     persons = kept.site.persons
     if old is not None:
         said = {f: ref.key for ref in old for f in ref.forms}
@@ -200,9 +200,11 @@ def _persons(kept: Kept, cable: Cable, old: tuple[PersonRef, ...] | None,
                           tuple(dict.fromkeys(m.name for m in ms)),
                           tuple(sorted({m.paragraph for m in ms if m.paragraph is not None})))
            for key, ms in sorted(found.items(), key=lambda kv: first[kv[0]])}
-    for ref in alone:
-        if ref.key in persons and ref.key not in out:
-            out[ref.key] = ref
+    if old is None:
+        named = {m.name for ms in found.values() for m in ms}
+        for ref in alone:
+            if ref.key in persons and ref.key not in out and not named.intersection(ref.forms):
+                out[ref.key] = ref
     return tuple(out.values())
 
 
