@@ -5,7 +5,7 @@ Hugo's server renders the pages being viewed first ("fast render mode"), and MkD
 ``serve --dirty`` rebuilds only the pages whose files changed: a writer who edits a
 cable, or adds one, wants to see its page at once, while the lists, the people's
 pages and the search index that a build brings up to date take longer (at 250,000
-cables a rebuild takes about 20 s).  A preview is a cable's page and raw view, made
+cables a rebuild takes about 20 s).  A preview is a cable's page, raw view, ``.json`` and ``.txt``, made
 from its file as parsed now and from the site the last build resolved (kept by
 ``keep``): its neighbours by date and origin, the cables it cites and its related
 cables are found there; a new cable is cited by none yet and has no related cables,
@@ -25,6 +25,7 @@ import numpy as np
 
 from .collect import collect
 from .discover import SourceFile
+from .feeds import cable_exports
 from .model import Cable, PersonRef
 from .pages import cable_head, cable_route
 from .people.editorial import Editorial
@@ -88,7 +89,7 @@ class _Overlay:
 
 def preview(kept: Kept, sources: list[SourceFile], editorial: Editorial = Editorial(),
             gone: frozenset[str] = frozenset()) -> Preview:
-    """The pages of the cables in ``sources`` (the files changed, as a build finds them)
+    """The pages (and ``.json`` and ``.txt`` files) of the cables in ``sources`` (the files changed, as a build finds them)
     that differ from the last build's (``kept``); ``gone``: the files' paths (as a build
     names them) removed in the same change, whose cables may be in ``sources`` now (a
     file renamed)."""
@@ -161,7 +162,9 @@ def preview(kept: Kept, sources: list[SourceFile], editorial: Editorial = Editor
                     out.notes.extend(d.message for d in diags)
                     continue
                 out.pages[head[0]] = data
-            out.cables.append((keys[i], cable_head(shown, i, False)[0]))
+            path = cable_head(shown, i, False)[0]
+            out.pages[path[:-5] + ".json"], out.pages[path[:-5] + ".txt"] = cable_exports(shown, i)
+            out.cables.append((keys[i], path))
     finally:
         forget_build()
     return out
@@ -171,7 +174,8 @@ def _persons(kept: Kept, cable: Cable, old: tuple[PersonRef, ...] | None,
              alone: tuple[PersonRef, ...]) -> tuple[PersonRef, ...]:
     """The people of a cable as changed, among those of the last build.  A cable the
     last build had (``old``: the people it found in it) keeps those its text still
-    names, in their order, with the paragraphs that name them now: the build decided
+    names, in their order (and their titles and forms in its order), with the
+    paragraphs that name them now: the build decided
     which of the names it mentions are whose, and which are no one's, and a name the
     edit added waits for the build.  A new cable (``old`` None) names those its mentions
     (``Cable.mentions``) name by a form only one person had (``Kept.aliases``), in the
@@ -195,9 +199,13 @@ def _persons(kept: Kept, cable: Cable, old: tuple[PersonRef, ...] | None,
             found.setdefault(key, []).append(m)
     first = {key: order.get(key, (min(-1 if m.paragraph is None else m.paragraph for m in ms), n))
              for n, (key, ms) in enumerate(found.items())}
+    was = {ref.key: ref for ref in old or ()}
+
+    def listed(before: tuple, now: list) -> tuple:     # in the build's order, then new ones
+        return tuple(dict.fromkeys([x for x in before if x in now] + now))
     out = {key: PersonRef(key, persons[key].name,
-                          tuple(dict.fromkeys(m.title for m in ms if m.title)),
-                          tuple(dict.fromkeys(m.name for m in ms)),
+                          listed(was[key].titles if key in was else (), [m.title for m in ms if m.title]),
+                          listed(was[key].forms if key in was else (), [m.name for m in ms]),
                           tuple(sorted({m.paragraph for m in ms if m.paragraph is not None})))
            for key, ms in sorted(found.items(), key=lambda kv: first[kv[0]])}
     if old is None:

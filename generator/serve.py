@@ -257,9 +257,13 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         previewed = self.state.previewed.get(_relative(path, Path(self.directory)))
         if previewed is not None or (path.suffix == ".html" and path.is_file()):
             data = previewed if previewed is not None else path.read_bytes()
-            data = data.replace(b"</body>", RELOAD + b"</body>", 1)
+            kind = "text/html; charset=utf-8"
+            if path.suffix == ".html":
+                data = data.replace(b"</body>", RELOAD + b"</body>", 1)
+            else:        # a previewed cable's .json or .txt
+                kind = self.guess_type(str(path))
             self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()

@@ -2,6 +2,7 @@
 build's site, checked against the pages the build that follows makes."""
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -54,7 +55,8 @@ def test_an_edit_previews_the_pages_the_build_makes(tmp_path):
     cable = content / "cables" / SEED
     cable.write_text(cable.read_text().replace("ELYSEE RUSSIA ADVISOR", "ELYSEE RUSSIA ADVISER"))
     made = previewed(content, kept, [cable])
-    assert sorted(made.pages) == ["cable/2007/07/07PARIS3198-raw.html", "cable/2007/07/07PARIS3198.html"]
+    assert sorted(made.pages) == ["cable/2007/07/07PARIS3198-raw.html", "cable/2007/07/07PARIS3198.html",
+                                  "cable/2007/07/07PARIS3198.json", "cable/2007/07/07PARIS3198.txt"]
     assert made.cables == [("07PARIS3198", "cable/2007/07/07PARIS3198.html")] and made.notes == []
     assert b"ELYSEE RUSSIA ADVISER" in made.pages["cable/2007/07/07PARIS3198.html"]
     assert not (tmp_path / "site/cable/2007/07/07PARIS3198.html").read_bytes().count(b"ADVISER")
@@ -67,7 +69,7 @@ def test_an_edit_previews_the_pages_the_build_makes(tmp_path):
 def test_edits_across_the_corpus_preview_the_pages_the_build_makes(tmp_path):
     """Two files of each of the corpus's source formats but the 2 MB cables.csv (past
     ``MOST_BYTES``: said, not previewed), each changed in turn: every preview is byte
-    for byte the page and raw view the build then makes (the people the build found in
+    for byte the page, raw view, ``.json`` and ``.txt`` the build then makes (the people the build found in
     each are found again by the forms it found, in its order)."""
     content = seeds(tmp_path)
     shutil.copytree(CORPUS, content / "cables" / "corpus",
@@ -91,13 +93,13 @@ def test_edits_across_the_corpus_preview_the_pages_the_build_makes(tmp_path):
                 assert made.pages == {} and "is shown once the site is built" in made.notes[0]
                 big += 1
             else:
-                assert len(made.pages) == 2 and made.notes == [], f
+                assert len(made.pages) == 4 and made.notes == [], f
             kept = built(content, tmp_path)
             for path, data in made.pages.items():
                 assert (tmp_path / "site" / path).read_bytes() == data, path
                 linked += len(people(data))
             pages += len(made.pages)
-    assert pages >= 24 and linked > 100 and big >= 1
+    assert pages >= 48 and linked > 100 and big >= 1
 
 
 def test_a_new_cable_is_previewed_from_what_the_last_build_knew(tmp_path):
@@ -116,6 +118,8 @@ def test_a_new_cable_is_previewed_from_what_the_last_build_knew(tmp_path):
     made = previewed(content, kept, [new])
     page = made.pages["cable/2007/07/07PARIS3301.html"]
     assert "cable/2007/07/07PARIS3301-raw.html" in made.pages
+    assert json.loads(made.pages["cable/2007/07/07PARIS3301.json"])["id"] == "07PARIS3301"
+    assert b"ELYSEE RUSSIA ADVISOR" in made.pages["cable/2007/07/07PARIS3301.txt"]
     assert b"ELYSEE RUSSIA ADVISOR" in page
     assert b'href="07PARIS2827.html"' in page                     # the cable it cites
     cited_by = page.decode().split('id="citedby-h"')[1].split("</section>")[0]
@@ -158,5 +162,5 @@ def test_what_is_not_previewed_is_said(tmp_path):
     made = previewed(content, kept, [same, big, unchanged])
     assert made.pages == {}
     assert sorted(made.notes) == [
-        f"content/cables/002_711929c1ae99c3c4.txt: a cable without an ID is shown once the site is built",
+        "content/cables/002_711929c1ae99c3c4.txt: a cable without an ID is shown once the site is built",
         f"content/cables/big.txt: a file of {big.stat().st_size:,} bytes is shown once the site is built"]

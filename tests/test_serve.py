@@ -252,6 +252,9 @@ def test_serve_previews_a_changed_cable_while_it_builds(tmp_path, monkeypatch, c
         served = get(server.url + page)
         assert "ELYSEE RUSSIA ADVISER" in served and "/__cablesite/version" in served
         assert "ELYSEE RUSSIA ADVISER" in get(server.url + "cable/2007/07/07PARIS3198-raw.html")
+        with urllib.request.urlopen(server.url + "cable/2007/07/07PARIS3198.json", timeout=10) as r:
+            assert r.headers["Content-Type"] == "application/json"
+            assert "ELYSEE RUSSIA ADVISER" in r.read().decode() and "__cablesite" not in r.read().decode()
         assert "ADVISER" not in (tmp_path / "site" / page).read_text()
         assert "ADVISER" not in get(server.url + "index.html")         # the lists wait for the build
         out = capsys.readouterr().out
