@@ -328,7 +328,9 @@ class WordCounts:
 
 class Reader:
     """A read-only connection to an SQLite file, opened in each process that uses it
-    (render and search workers are forked; a connection must not cross a fork)."""
+    (render and search workers are forked; a connection must not cross a fork).  It may
+    cross threads: ``serve`` builds in one and previews from the last build's site in
+    another, one at a time (and SQLite serialises a connection's use anyway)."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -337,7 +339,9 @@ class Reader:
 
     def __call__(self) -> sqlite3.Connection:
         if self._db is None or self._pid != os.getpid():
-            self._db, self._pid = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True), os.getpid()
+            self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
+                                       check_same_thread=False)
+            self._pid = os.getpid()
         return self._db
 
     def __reduce__(self):     # a copy opens its own

@@ -30,7 +30,7 @@ from .model import Cable, PersonRef
 from .pages import cable_head, cable_route
 from .people.editorial import Editorial
 from .render import forget_build, render
-from .site import Site, order_key
+from .site import UNKNOWN_ORIGIN, Site, order_key
 
 MOST_CABLES = 20          # changed cables previewed from one change, at most
 MOST_BYTES = 1 << 20      # a larger file (a cables.csv) waits for the build
@@ -102,7 +102,6 @@ def preview(kept: Kept, sources: list[SourceFile], editorial: Editorial = Editor
     cables, keys, persons_of = list(site.cables), list(site.keys), list(site.persons_of)
     refs, digests = list(site.ref_targets), list(site.digests)
     full: dict[int, Cable] = {}
-    cited: dict[int, list[int]] = {}      # the new cables' cited by
     todo: list[int] = []
     seen: set[str] = set()
     for j, c in enumerate(col.cables):
@@ -134,7 +133,6 @@ def preview(kept: Kept, sources: list[SourceFile], editorial: Editorial = Editor
             persons_of.append(())
             refs.append([])
             digests.append(b"")
-            cited[i] = _citing(site, c.id)
         text = col.full(j)
         full[i], cables[i], digests[i] = text, c, col.digests[j]
         persons_of[i] = _persons(kept, text, old, col.cable_persons[j])
@@ -149,25 +147,88 @@ def preview(kept: Kept, sources: list[SourceFile], editorial: Editorial = Editor
                                           dtype=table.dtype)])
     shown = replace(site, cables=cables, keys=keys, persons_of=persons_of, ref_targets=refs,
                     digests=digests, store=_Overlay(site.store, full), related=table, rows=[],
-                    shown=[], last_full=(None, None),
-                    cited_by={**site.cited_by, **cited} if cited else site.cited_by)
+                    shown=[], last_full=(None, None))
+    touched = _placed(site, shown, todo)
     try:
         for i in todo:
-            versions = sorted(j for j, p in site.version_of.items() if p == i)
-            for raw in (False, True):
-                head = cable_head(shown, i, raw)
-                data, diags = render(cable_route(shown, i, raw, head, _neighbours(site, shown, i),
-                                                 versions), shown, kept.env)
-                if data is None:
-                    out.notes.extend(d.message for d in diags)
-                    continue
-                out.pages[head[0]] = data
-            path = cable_head(shown, i, False)[0]
-            out.pages[path[:-5] + ".json"], out.pages[path[:-5] + ".txt"] = cable_exports(shown, i)
-            out.cables.append((keys[i], path))
+            path = _render(shown, i, kept.env, out, raw=True)
+            if path is not None:
+                out.pages[path[:-5] + ".json"], out.pages[path[:-5] + ".txt"] = \
+                    cable_exports(shown, i)
+                out.cables.append((keys[i], path))
+        for j in sorted(touched):
+            _render(shown, j, kept.env, out)
     finally:
         forget_build()
     return out
+
+
+def _render(shown: Site, i: int, env: jinja2.Environment, out: Preview, raw: bool = False
+            ) -> str | None:
+    """Cable ``i``'s page (and raw view) of the ``shown`` site into ``out``; its path (None:
+    a template failed, said in ``out.notes``)."""
+    versions = sorted(j for j, p in shown.version_of.items() if p == i)
+    path = None
+    for view in (False, True) if raw else (False,):
+        head = cable_head(shown, i, view)
+        data, diags = render(cable_route(shown, i, view, head, _neighbours(shown, i), versions),
+                             shown, env)
+        if data is None:
+            out.notes.extend(d.message for d in diags)
+            return None
+        out.pages[head[0]] = data
+        path = path or head[0]
+    return path
+
+
+def _placed(site: Site, shown: Site, todo: list[int]) -> set[int]:
+    """Place the changed cables ``todo`` in the ``shown`` site (a copy of ``site`` with
+    their summaries and REF edges): in the order by date and their origin's list, in
+    the cited-by lists of the cables they cite (and out of those they no longer cite),
+    and, for a new cable, in the REF edges of the cables that cite it and its own
+    cited-by.  Returns the other cables whose pages change with them: their neighbours
+    before and after, the cables they cite or cited, and those citing a new one."""
+    cables, versions = shown.cables, site.version_of
+    order, origins = list(site.order), dict(site.origins)
+    cited_by = dict(site.cited_by)
+    refs = shown.ref_targets
+    touched: set[int] = set()
+    grown: set[int] = set()           # the cited-by lists a changed cable joined
+    for i in todo:
+        new = i >= len(site.cables)
+        if not new:
+            touched.update(j for j in _neighbours(site, i) if j is not None)
+            order.remove(i)
+            name = site.cables[i].origin or UNKNOWN_ORIGIN
+            origins[name] = [j for j in origins[name] if j != i]
+        at = order_key(cables[i])
+        order.insert(bisect_right(order, at, key=lambda j: order_key(cables[j])), i)
+        name = cables[i].origin or UNKNOWN_ORIGIN
+        same = origins[name] = list(origins.get(name, []))
+        same.insert(bisect_right(same, at, key=lambda j: order_key(cables[j])), i)
+        before = set() if new else {t for t in site.ref_targets[i] if t is not None}
+        now = {t for t in refs[i] if t is not None}
+        for t in before - now:
+            cited_by[t] = [j for j in cited_by[t] if j != i]
+        for t in now - before:
+            cited_by[t] = cited_by.get(t, []) + [i]
+            grown.add(t)
+        touched |= before | now
+        if new:
+            cid = cables[i].id
+            cited_by[i] = _citing(site, cid)
+            for j in cited_by[i]:
+                refs[j] = [i if r.id == cid else t for r, t in zip(cables[j].references, refs[j])]
+            touched.update(cited_by[i])
+    shown.order, shown.origins, shown.cited_by = order, origins, cited_by
+    if grown:           # (in the order by date, as ``Site.cited_by``)
+        ranked = {j for t in grown for j in cited_by[t]}
+        rank = {j: k for k, j in enumerate(order) if j in ranked}
+        for t in grown:
+            cited_by[t] = sorted(cited_by[t], key=rank.__getitem__)
+    for i in todo:
+        touched.update(j for j in _neighbours(shown, i) if j is not None)
+    return touched - set(todo) - set(versions)
 
 
 def _persons(kept: Kept, cable: Cable, old: tuple[PersonRef, ...] | None,
@@ -235,19 +296,21 @@ def _known(kept: Kept, name: str) -> bool:
     return p is not None and p.name == name and p.cables >= 2
 
 
-def _neighbours(site: Site, shown: Site, i: int) -> tuple:
+def _neighbours(site: Site, i: int) -> tuple:
     """Cable ``i``'s previous and next, overall and from its origin, by date (as
-    ``CableRoutes.neighbours_of``): placed by its order key among the last build's
-    cables (in their order, which their keys then had)."""
-    at = order_key(shown.cables[i])
-    old = site.cables
-    versions = site.version_of
+    ``CableRoutes.neighbours_of``), in ``site``'s order and lists by origin."""
+    if i in site.version_of:
+        return None, None, None, None
 
     def around(order: list[int]) -> tuple:
-        p = bisect_right(order, at, key=lambda j: order_key(old[j]))
-        skip = (lambda j: j == i or j in versions)
-        before = next((order[k] for k in range(p - 1, -1, -1) if not skip(order[k])), None)
-        after = next((order[k] for k in range(p, len(order)) if not skip(order[k])), None)
+        try:
+            p = order.index(i)
+        except ValueError:
+            return None, None
+        before = next((order[k] for k in range(p - 1, -1, -1)
+                       if order[k] not in site.version_of), None)
+        after = next((order[k] for k in range(p + 1, len(order))
+                      if order[k] not in site.version_of), None)
         return before, after
-    origin = shown.cables[i].origin or "Unknown origin"
-    return (*around(site.order), *around(site.origins.get(origin, [])))
+    name = site.cables[i].origin or UNKNOWN_ORIGIN
+    return (*around(site.order), *around(site.origins.get(name, [])))

@@ -20,6 +20,7 @@ from .model import Cable, Person, PersonRef
 from .people.extract import surname_key
 
 UNDATED = "undated"
+UNKNOWN_ORIGIN = "Unknown origin"      # the origin of a cable that names none (``Site.origins``)
 CO_PERSONS = 12       # the persons named with a person that their page lists
 
 
@@ -154,7 +155,7 @@ def index_pages(site: Site) -> None:
         c = cables[i]
         for t in c.tags:
             tags[t].append(i)
-        origins[c.origin or "Unknown origin"].append(i)
+        origins[c.origin or UNKNOWN_ORIGIN].append(i)
         classes[c.classification or "UNKNOWN"].append(i)
         if c.date:
             years[c.date[:4]][c.date[5:7]].append(i)

@@ -49,14 +49,24 @@ def nav(page: bytes) -> list[str]:
     return re.findall(r"<li>(?:Previous|Next) [^<]*<a href=\"[^\"]*\">([^<]+)</a>", page.decode())
 
 
+def section(page: bytes, name: str) -> list[str]:
+    """The links of a cable page's section (``refs``, ``citedby``, ...), [] without it."""
+    text = page.decode()
+    if f'id="{name}-h"' not in text:
+        return []
+    return re.findall(r'href="([^"]+)"', text.split(f'id="{name}-h"')[1].split("</section>")[0])
+
+
 def test_an_edit_previews_the_pages_the_build_makes(tmp_path):
     content = seeds(tmp_path)
     kept = built(content, tmp_path)
     cable = content / "cables" / SEED
     cable.write_text(cable.read_text().replace("ELYSEE RUSSIA ADVISOR", "ELYSEE RUSSIA ADVISER"))
     made = previewed(content, kept, [cable])
-    assert sorted(made.pages) == ["cable/2007/07/07PARIS3198-raw.html", "cable/2007/07/07PARIS3198.html",
-                                  "cable/2007/07/07PARIS3198.json", "cable/2007/07/07PARIS3198.txt"]
+    assert sorted(made.pages) == ["cable/2007/07/07PARIS2827.html",      # its neighbours' pages
+                                  "cable/2007/07/07PARIS3198-raw.html", "cable/2007/07/07PARIS3198.html",
+                                  "cable/2007/07/07PARIS3198.json", "cable/2007/07/07PARIS3198.txt",
+                                  "cable/2007/09/07MOSCOW4634.html"]
     assert made.cables == [("07PARIS3198", "cable/2007/07/07PARIS3198.html")] and made.notes == []
     assert b"ELYSEE RUSSIA ADVISER" in made.pages["cable/2007/07/07PARIS3198.html"]
     assert not (tmp_path / "site/cable/2007/07/07PARIS3198.html").read_bytes().count(b"ADVISER")
@@ -93,13 +103,13 @@ def test_edits_across_the_corpus_preview_the_pages_the_build_makes(tmp_path):
                 assert made.pages == {} and "is shown once the site is built" in made.notes[0]
                 big += 1
             else:
-                assert len(made.pages) == 4 and made.notes == [], f
+                assert len(made.pages) >= 5 and made.notes == [], f      # with a neighbour's
             kept = built(content, tmp_path)
             for path, data in made.pages.items():
                 assert (tmp_path / "site" / path).read_bytes() == data, path
                 linked += len(people(data))
             pages += len(made.pages)
-    assert pages >= 48 and linked > 100 and big >= 1
+    assert pages >= 60 and linked > 100 and big >= 1
 
 
 def test_a_new_cable_is_previewed_from_what_the_last_build_knew(tmp_path):
@@ -122,17 +132,29 @@ def test_a_new_cable_is_previewed_from_what_the_last_build_knew(tmp_path):
     assert b"ELYSEE RUSSIA ADVISOR" in made.pages["cable/2007/07/07PARIS3301.txt"]
     assert b"ELYSEE RUSSIA ADVISOR" in page
     assert b'href="07PARIS2827.html"' in page                     # the cable it cites
-    cited_by = page.decode().split('id="citedby-h"')[1].split("</section>")[0]
-    assert 'href="07PARIS3300.html"' in cited_by                  # the cable citing it
-    assert 'id="related-h"' not in page.decode()
+    assert "07PARIS3300.html" in section(page, "citedby")          # the cable citing it
+    assert section(page, "related") == []
+    # the pages it changes: the cable it cites, the one citing it, its neighbours
+    touched = {"cable/2007/07/07PARIS2827.html", "cable/2007/07/07PARIS3300.html",
+               "cable/2007/09/07MOSCOW4634.html"}
+    assert set(made.pages) - {p for p in made.pages if "3301" in p} == touched
+    assert "07PARIS3301.html" in section(made.pages["cable/2007/07/07PARIS2827.html"], "citedby")
+    assert "07PARIS3301.html" in section(made.pages["cable/2007/07/07PARIS3300.html"], "refs")
     built(content, tmp_path)
     final = (tmp_path / "site/cable/2007/07/07PARIS3301.html").read_bytes()
     assert people(page) == people(final) and len(people(page)) >= 8
     # previous and next by date, previous from Paris (the last from Paris)
     assert nav(page) == nav(final) == ["07PARIS3300", "07MOSCOW4634", "07PARIS3300"]
-    assert 'href="07PARIS3300.html"' in final.decode().split('id="citedby-h"')[1].split("</section>")[0]
-    # (the build's page differs only in what a build finds across the collection)
-    assert 'id="related-h"' in final.decode()
+    assert section(page, "citedby") == section(final, "citedby")
+    assert section(page, "refs") == section(final, "refs")
+    for path in touched:          # as the build then shows them, but for related cables
+        was, now = made.pages[path], (tmp_path / "site" / path).read_bytes()
+        for name in ("refs", "citedby", "people", "versions"):
+            assert section(was, name) == section(now, name), (path, name)
+        assert nav(was) == nav(now) and "07PARIS3301" in " ".join(nav(was) + section(was, "refs")
+                                                                  + section(was, "citedby"))
+    # (the build's pages differ only in what a build finds across the collection)
+    assert section(final, "related")
 
 
 def test_a_renamed_file_is_previewed_where_a_new_one_with_a_built_id_is_not(tmp_path):
