@@ -3,14 +3,14 @@ while the whole site is built again (``cablesite serve``).
 
 Hugo's server renders the pages being viewed first ("fast render mode"), and MkDocs'
 ``serve --dirty`` rebuilds only the pages whose files changed: a writer who edits a
-cable, or adds one, wants to see its page at once, while the lists, the people's
-pages and the search index that a build brings up to date take longer (at 250,000
-cables a rebuild takes about 20 s).  A preview is a cable's page, raw view, ``.json`` and ``.txt``, made
-from its file as parsed now and from the site the last build resolved (kept by
-``keep``): its neighbours by date and origin, the cables it cites and its related
-cables are found there; a new cable is cited by none yet and has no related cables,
-and the people it names are those the last build knew (linked where the text names
-them now).  The build that follows replaces it.
+cable, or adds one, wants to see its page at once, while the lists, the people's pages
+and the search index that a build brings up to date take longer (at 250,000 cables a
+rebuild takes about 20 s).  A preview is a changed cable's page, raw view, ``.json``
+and ``.txt``, and the pages of the cables it changes (its neighbours, the cables it
+cites or cited, those citing a new one), made from its file as parsed now and from the
+site the last build resolved (kept by ``keep``), in which the changed cables take their
+places (``_placed``).  A new cable has no related cables yet, and the people a cable
+names are those the last build knew (``_persons``).  The build that follows replaces it.
 
 Not previewed, and said why: a cable with no ID, one whose ID another file holds, a
 file of more than :data:`MOST_CABLES` changed cables or over :data:`MOST_BYTES`.
@@ -89,10 +89,10 @@ class _Overlay:
 
 def preview(kept: Kept, sources: list[SourceFile], editorial: Editorial = Editorial(),
             gone: frozenset[str] = frozenset()) -> Preview:
-    """The pages (and ``.json`` and ``.txt`` files) of the cables in ``sources`` (the files changed, as a build finds them)
-    that differ from the last build's (``kept``); ``gone``: the files' paths (as a build
-    names them) removed in the same change, whose cables may be in ``sources`` now (a
-    file renamed)."""
+    """The files of the cables in ``sources`` (the files changed, as a build finds them)
+    that differ from the last build's (``kept``), and the pages they change; ``gone``:
+    the files' paths (as a build names them) removed in the same change, whose cables
+    may be in ``sources`` now (a file renamed)."""
     out = Preview()
     big = [s for s in sources if s.size > MOST_BYTES]
     for s in big:
@@ -261,12 +261,13 @@ def _persons(kept: Kept, cable: Cable, old: tuple[PersonRef, ...] | None,
     first = {key: order.get(key, (min(-1 if m.paragraph is None else m.paragraph for m in ms), n))
              for n, (key, ms) in enumerate(found.items())}
     was = {ref.key: ref for ref in old or ()}
+    none = PersonRef("", "", (), (), ())
 
     def listed(before: tuple, now: list) -> tuple:     # in the build's order, then new ones
         return tuple(dict.fromkeys([x for x in before if x in now] + now))
     out = {key: PersonRef(key, persons[key].name,
-                          listed(was[key].titles if key in was else (), [m.title for m in ms if m.title]),
-                          listed(was[key].forms if key in was else (), [m.name for m in ms]),
+                          listed(was.get(key, none).titles, [m.title for m in ms if m.title]),
+                          listed(was.get(key, none).forms, [m.name for m in ms]),
                           tuple(sorted({m.paragraph for m in ms if m.paragraph is not None})))
            for key, ms in sorted(found.items(), key=lambda kv: first[kv[0]])}
     if old is None:
