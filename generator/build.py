@@ -54,7 +54,7 @@ from .render import (bytes_digest, cable_fingerprints, context, fingerprint, for
 from .search import search_parts
 from .search.lastshards import LastShards, TermSums
 from .search.runs import RunStore
-from .site import index_pages, resolve_shared
+from .site import Site, index_pages, resolve_shared
 from .theme import load as load_theme
 from .write import SiteWriter, Staged, unsafe_output
 
@@ -171,12 +171,12 @@ class Left(NamedTuple):
     writer and caches, and the templates (``serve`` keeps the site and the templates for
     previews: ``preview.keep``)."""
     collection: Collection
-    site: object
+    site: Site
     writer: SiteWriter
     pages: RenderCache | None
     hashes: FileHashes | None
     terms: TermCache | None
-    env: object
+    env: object               # the theme's jinja2.Environment
 
 
 @dataclass
@@ -349,7 +349,7 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
     when None); ``clean`` drops the cache and writes every file anew.  ``leave``: a list
     the build's model (the collection, the site, the tables of the writer and the
     caches) is appended to when the build is over, so that the caller decides when it
-    is freed (``Left``): a process about to exit need not free it object by object (``cli.run``;
+    is freed (a ``Left``): a process about to exit need not free it object by object (``cli.run``;
     3.5 s of adding a cable at 250,000 cables went to freeing it as this function
     returned).  ``resident``: what a process that builds again keeps from this build
     for the next (``serve``), with a cache only; a build that fails lets it go."""

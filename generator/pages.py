@@ -429,7 +429,7 @@ def cable_head(site: Site, i: int, raw: bool, path: str | None = None) -> tuple[
 
 
 def cable_route(site: Site, i: int, raw: bool, head: tuple[str, str, str],
-                neighbours: tuple = (None, None, None, None), versions: list[int] = (),
+                neighbours: tuple = (None, None, None, None), versions: Sequence[int] = (),
                 facts: Callable[[], bytes] | None = None,
                 printed: Callable[[bytes], bytes] | None = None) -> Route:
     """Cable ``i``'s page or raw view (``raw``) as a route, whose ``head`` is
