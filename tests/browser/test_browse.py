@@ -201,8 +201,10 @@ def test_serve_shows_the_preview_then_the_built_page(browser, tmp_path, monkeypa
         while server.version_text() != "2+2" and deadline:
             pg.wait_for_timeout(100)
             deadline -= 1
-        pg.goto(server.url + "cable/2007/07/07PARIS3299.html")
-        assert "07PARIS3299" in pg.content() and "Previous by date" in pg.content()
+        other = ctx.new_page()          # (the open page reloads meanwhile)
+        other.goto(server.url + "cable/2007/07/07PARIS3299.html")
+        assert "07PARIS3299" in other.content() and "Previous by date" in other.content()
+        assert server.version_text() == "2+2"          # the preview, the build held
         assert errors == []
     finally:
         gate.set()
