@@ -364,6 +364,15 @@ def build(content: Path, out: Path, report: Report, strict: bool = False, jobs: 
         gc.unfreeze()    # what ``gathering`` froze is garbage now (``serve`` builds again)
 
 
+def load_editorial(content: Path) -> tuple[Editorial, list]:
+    """The editors' rules on people (``content/people.toml``; none without it), and what
+    was wrong in them."""
+    text = read_text(content / "people.toml")
+    if text is None:
+        return Editorial(), []
+    return parse_editorial(text, "people.toml")
+
+
 def _discover_cables(content: Path, cache_dir: Path | None, clean: bool,
                      cache: ParseCache | None, resident: Resident | None
                      ) -> tuple[list, list, FileHashes | None]:
@@ -406,11 +415,8 @@ def _build(content: Path, out: Path, report: Report, strict: bool, jobs: int,
         return result
     cfg, diags = config_mod.parse(read_text(content / "site.toml"), "site.toml")
     report.add(diags)
-    editorial = Editorial()
-    people_text = read_text(content / "people.toml")
-    if people_text is not None:
-        editorial, diags = parse_editorial(people_text, "people.toml")
-        report.add(diags)
+    editorial, diags = load_editorial(content)
+    report.add(diags)
     theme, diags = load_theme(cfg.theme, content)
     report.add(diags)
     if theme is None:

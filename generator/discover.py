@@ -12,7 +12,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from .diagnostics import Diagnostic, error, warning
 
@@ -215,13 +215,7 @@ class Discovery:
         for those below it; past :data:`NEW_PATHS` of them, all are found again."""
         if not os.path.isdir(self.root):
             return self.full()
-        files = []
-        for path in changed:
-            if path != self.real and not path.startswith(self.real + os.sep):
-                continue
-            rel = path[len(self.real) + 1:]
-            if not any(part.startswith(".") for part in rel.split(os.sep)):  # (as ``_walk``)
-                files.append(os.path.join(self.root, rel) if rel else self.root)
+        files, _ = named_below(self.root, self.real, changed)
         if sum(f not in self.found for f in files) > NEW_PATHS:
             return self.full()
         # (a file changed or gone leaves the hashes first: found again, it is read)
@@ -240,6 +234,22 @@ class Discovery:
                       key=lambda s: s.path)
         return srcs, [d for f in sorted(f for f, (_, said) in self.found.items() if said)
                       for d in self.found[f][1]]
+
+
+def named_below(root: str, real: str, changed: Iterable[str]) -> tuple[list[str], int]:
+    """Of the ``changed`` paths (absolute, as a watcher names them, the folder ``root``
+    being ``real`` to it), those at or below ``root`` and not hidden (as ``_walk``
+    leaves them out), named as a walk of ``root`` names them; and how many were not
+    below it."""
+    files, outside = [], 0
+    for path in changed:
+        if path != real and not path.startswith(real + os.sep):
+            outside += 1
+            continue
+        rel = path[len(real) + 1:]
+        if not any(part.startswith(".") for part in rel.split(os.sep)):
+            files.append(os.path.join(root, rel) if rel else root)
+    return files, outside
 
 
 NEW_PATHS = 20     # paths not known as files past which ``Discovery.update`` finds all again

@@ -30,7 +30,7 @@ from .model import Cable, PersonRef
 from .pages import cable_head, cable_route
 from .people.editorial import Editorial
 from .render import forget_build, render
-from .site import UNKNOWN_ORIGIN, Site, order_key
+from .site import UNKNOWN_ORIGIN, Site, order_key, ref_targets_of
 
 MOST_CABLES = 20          # changed cables previewed from one change, at most
 MOST_BYTES = 1 << 20      # a larger file (a cables.csv) waits for the build
@@ -136,8 +136,7 @@ def preview(kept: Kept, sources: list[SourceFile], editorial: Editorial = Editor
         text = col.full(j)
         full[i], cables[i], digests[i] = text, c, col.digests[j]
         persons_of[i] = _persons(kept, text, old, col.cable_persons[j])
-        refs[i] = [None if t == i else t for t in
-                   (site.primary.get(r.id) if r.id else None for r in c.references)]
+        refs[i] = ref_targets_of(c, i, site.primary.get)
         todo.append(i)
     if not todo:
         return out

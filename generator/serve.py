@@ -21,11 +21,10 @@ from typing import Callable, Iterator
 
 import watchfiles
 
-from .build import build
+from .build import build, load_editorial
 from .cache import default_folder
 from .diagnostics import Report
-from .discover import NOT_CABLES, discover, display_path, read_text
-from .people.editorial import Editorial, parse as parse_editorial
+from .discover import NOT_CABLES, discover, display_path, named_below
 from .preview import Kept, MOST_CABLES, keep, preview
 from .forked import release_free_memory
 from .progress import Progress
@@ -106,22 +105,17 @@ class Server:
             return False
         start = time.perf_counter()
         root = self.content / "cables"
-        real = os.path.realpath(root)
+        named, outside = named_below(str(root), os.path.realpath(root), sorted(changed))
+        if outside:
+            return False
         files, gone = [], set()
-        for path in sorted(changed):
-            if not path.startswith(real + os.sep):
-                return False
-            local = os.path.join(root, path[len(real) + 1:])
+        for local in named:
             if os.path.isfile(local):
                 files.append(local)
             elif not os.path.lexists(local):
                 gone.add(display_path(local, self.content.parent))
         sources, _ = discover(files, base=self.content.parent, skip=NOT_CABLES)
-        editorial = Editorial()
-        text = read_text(self.content / "people.toml")
-        if text is not None:
-            editorial, _ = parse_editorial(text, "people.toml")
-        made = preview(self.kept, sources, editorial, frozenset(gone))
+        made = preview(self.kept, sources, load_editorial(self.content)[0], frozenset(gone))
         if made.pages:
             self.previewed = made.pages
             self.previews += 1
@@ -159,7 +153,7 @@ class Server:
                            resident=self.resident)
             if result.ok and model and self.previewing:
                 kept = keep(model[-1].site, model[-1].env)
-            self.previewed = {}
+            self.previewed = {}      # before the version moves: a page reloading gets the build's
             if result.ok:
                 self.version += 1
             if not self.quiet:

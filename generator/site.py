@@ -11,6 +11,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import Callable
 
 import numpy as np
 
@@ -109,6 +110,15 @@ def resolve_shared(col: Collection, config: Config) -> Site:
                 store=col.store, digests=col.digests, people_digests=col.people_digests)
 
 
+def ref_targets_of(c: Cable, i: int, primary: Callable[[str], int | None]) -> list[int | None]:
+    """The cables cable ``i`` (``c``) cites, one per REF item (None: not in the
+    collection, or itself), from the primary version of each ID (``primary``)."""
+    targets = [primary(r.id) if r.id else None for r in c.references]
+    if i in targets:          # a cable citing itself: no link
+        targets = [None if t == i else t for t in targets]
+    return targets
+
+
 def _without_people(col: Collection) -> tuple:
     cables, version_of = col.cables, col.version_of
     order = sorted(range(len(cables)), key=list(map(order_key, cables)).__getitem__)
@@ -127,9 +137,7 @@ def _without_people(col: Collection) -> tuple:
         if not c.references:
             ref_targets.append([])
             continue
-        targets = [get(r.id) if r.id else None for r in c.references]
-        if i in targets:          # a cable citing itself: no link
-            targets = [None if t == i else t for t in targets]
+        targets = ref_targets_of(c, i, get)
         ref_targets.append(targets)
         if i not in version_of:
             for t in targets:
